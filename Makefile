@@ -1,0 +1,96 @@
+# Makefile - builds aap's binaries, runs its tests, installs it.
+# One non-recursive Makefile; everything it builds goes under build/.
+
+VERSION = 0.1.0
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/aap
+DESTDIR =
+
+CC = cc
+CFLAGS = -O2 -g
+LDFLAGS =
+# CI sets WERROR=-Werror.
+WERROR =
+WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wcast-qual \
+	-Wwrite-strings -Wvla -Wundef -Wnull-dereference
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+# Recursive (=) so that pkg-config is asked when a recipe runs, after
+# `make check` or `make demo` have installed what was missing.
+PKGS = libcrypto libutf8proc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(WERROR) \
+	-Ilib -Iingest $(PKG_CFLAGS) $(CFLAGS)
+
+# Modules: every .c that is not a program's main().
+LIB_SRC = $(wildcard lib/*.c)
+INGEST_SRC = $(filter-out ingest/aap-%.c,$(wildcard ingest/*.c))
+MODULE_SRC = $(LIB_SRC) $(INGEST_SRC)
+MODULE_OBJ = $(MODULE_SRC:%.c=build/obj/%.o)
+MODULE_SAN = $(MODULE_SRC:%.c=build/san/%.o)
+
+PROGRAMS = aap-ingest
+BINS = $(PROGRAMS:%=build/bin/%)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=build/test/%)
+
+.PHONY: all check check-now unit cli db demo demo-now deps install clean
+
+all: $(BINS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(SANITIZE) -MMD -MP -c -o $@ $<
+
+build/bin/aap-ingest: build/obj/ingest/aap-ingest.o $(MODULE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/test/%: build/san/tests/unit/%.o $(MODULE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+# `make check` and `make demo` first install what is missing (as root) or
+# say what to install, then run in a fresh make that sees it.
+deps:
+	@scripts/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory check-now
+
+check-now: all $(UNIT_BINS)
+	@scripts/run-tests $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@scripts/run-tests --unit-only $(UNIT_BINS)
+
+cli: all
+	@tests/cli/run
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-now
+
+demo-now: all
+	@scripts/demo
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/calls $(DESTDIR)$(SHAREDIR)/sql
+	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp -R config/calls/. $(DESTDIR)$(SHAREDIR)/calls/
+	cp sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/ 2>/dev/null || true
+
+clean:
+	rm -rf build
+
+-include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(BINS:build/bin/%=build/obj/ingest/%.d) \
+	$(UNIT_SRC:%.c=build/san/%.d)

@@ -1,0 +1,71 @@
+/* aap-ingest - reads application exports and writes the stream the other
+ * stages read (docs/aap-ingest.1). */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "call.h"
+#include "cli.h"
+#include "ingest.h"
+
+static const char usage_text[] =
+	"Usage: aap-ingest --call DIR [--plain] [FILE...]\n"
+	"Read application exports (CSV with a header) and write the stream.\n"
+	"With no FILE, or when FILE is -, read standard input.\n"
+	"\n"
+	"  -c, --call DIR   the call folder (call.csv, fields.csv, ...)\n"
+	"      --plain      write bare CSV, without provenance and trailer\n"
+	"  -h, --help       show this help and exit\n"
+	"  -V, --version    show the version and exit\n"
+	"\n"
+	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
+	"3 system failure.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "call", required_argument, NULL, 'c' },
+		{ "plain", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ingest_opts o = { NULL, 0, STDOUT_FILENO, &cli_sink };
+	const char *dir = NULL;
+	struct call *call = NULL;
+	struct diag err;
+	int c, status = AAP_OK;
+
+	cli_start("aap-ingest");
+	diag_clear(&err);
+	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			dir = optarg;
+			break;
+		case 'p':
+			o.plain = 1;
+			break;
+		case 'h':
+			return cli_print_text(usage_text);
+		case 'V':
+			return cli_print_text("aap-ingest " AAP_VERSION "\n");
+		default:
+			return cli_usage_error("bad option");
+		}
+	}
+	if (dir == NULL)
+		return cli_usage_error("--call DIR is required");
+	if (call_load(dir, &call, &err) < 0) {
+		cli_print(&err);
+		return err.status;
+	}
+	o.call = call;
+	if (ingest_run(&o, argv + optind, (size_t)(argc - optind), &err) < 0) {
+		cli_print(&err);
+		status = err.status;
+	}
+	call_free(call);
+	return cli_finish(status);
+}

@@ -1,0 +1,448 @@
+/* ingest.c - source exports to the stream: open every source, map its
+ * header to the call's fields, then copy the records across. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "call.h"
+#include "diag.h"
+#include "digest.h"
+#include "label.h"
+#include "mem.h"
+#include "reader.h"
+#include "sbuf.h"
+#include "stream.h"
+
+#include "ingest.h"
+
+/* One source export being read. */
+struct source {
+	char *name;              /* base name, "-" for stdin; owned */
+	int fd;                  /* open descriptor */
+	int own_fd;              /* 1: close fd when done */
+	struct reader *rd;       /* its records */
+	struct digest *digest;   /* every byte read */
+	long *map;               /* map[f]: source column of field f, or -1 */
+	size_t ncols;            /* columns in its header */
+	struct sbuf prov;        /* its provenance tokens */
+};
+
+/* The matching keys of every field: its name and its header labels. */
+struct keys {
+	struct sbuf *key;        /* all keys */
+	size_t *field;           /* the field each key belongs to */
+	size_t n;                /* how many */
+};
+
+static int tap_digest(void *ctx, const void *p, size_t n)
+{
+	return digest_update(ctx, p, n);
+}
+
+static void keys_fini(struct keys *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		sbuf_fini(&k->key[i]);
+	mem_free(k->key);
+	mem_free(k->field);
+}
+
+/* Adds the key of label for field f. */
+static int keys_add(struct keys *k, const char *label, size_t f)
+{
+	struct sbuf *key = mem_realloc(k->key, (k->n + 1) * sizeof(*key));
+	size_t *field;
+
+	if (key == NULL)
+		return -1;
+	k->key = key;
+	field = mem_realloc(k->field, (k->n + 1) * sizeof(*field));
+	if (field == NULL)
+		return -1;
+	k->field = field;
+	sbuf_init(&key[k->n]);
+	field[k->n] = f;
+	k->n++;
+	return label_key(label, strlen(label), &key[k->n - 1]) < 0 ? -1 : 0;
+}
+
+static int keys_init(struct keys *k, const struct call *c)
+{
+	size_t f, h;
+
+	memset(k, 0, sizeof(*k));
+	for (f = 0; f < c->nfields; f++) {
+		if (keys_add(k, c->fields[f].name, f) < 0)
+			return -1;
+		for (h = 0; h < c->fields[f].nheaders; h++)
+			if (keys_add(k, c->fields[f].headers[h], f) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* The field whose key is key, or -1. */
+static long keys_find(const struct keys *k, const struct sbuf *key)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->key[i].len == key->len &&
+		    memcmp(k->key[i].data, key->data, key->len) == 0)
+			return (long)k->field[i];
+	return -1;
+}
+
+static void source_close(struct source *s)
+{
+	reader_free(s->rd);
+	digest_free(s->digest);
+	if (s->own_fd && s->fd >= 0)
+		close(s->fd);
+	mem_free(s->map);
+	mem_free(s->name);
+	sbuf_fini(&s->prov);
+}
+
+/* Opens the source at path ("-": stdin). */
+static int source_open(struct source *s, const char *path,
+		       const struct call *c, struct diag *err)
+{
+	struct reader_opts o;
+	const char *base = strrchr(path, '/');
+	size_t f;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	sbuf_init(&s->prov);
+	if (strcmp(path, "-") == 0) {
+		s->fd = STDIN_FILENO;
+	} else {
+		s->fd = open(path, O_RDONLY);
+		if (s->fd < 0)
+			return diag_set(err, AAP_ESYS, NULL, 0,
+					"could not open \"%s\": %s", path,
+					strerror(errno));
+		s->own_fd = 1;
+	}
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	s->name = mem_strdup(base != NULL && base[1] != '\0' ? base + 1 : path);
+	s->map = mem_calloc(c->nfields, sizeof(*s->map));
+	s->digest = digest_new();
+	if (s->name == NULL || s->map == NULL || s->digest == NULL ||
+	    (s->rd = reader_new(s->fd, path, &o, err)) == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	reader_set_tap(s->rd, tap_digest, s->digest);
+	for (f = 0; f < c->nfields; f++)
+		s->map[f] = -1;
+	return 0;
+}
+
+/* Reports the required fields no column maps to. */
+static int check_required(const struct source *s, const struct call *c,
+			  unsigned long line, struct diag *err)
+{
+	struct sbuf looked;
+	size_t f, h;
+
+	for (f = 0; f < c->nfields; f++) {
+		if (s->map[f] >= 0 || !c->fields[f].required)
+			continue;
+		sbuf_init(&looked);
+		sbuf_addc(&looked, '"');
+		sbuf_adds(&looked, c->fields[f].name);
+		sbuf_addc(&looked, '"');
+		for (h = 0; h < c->fields[f].nheaders; h++) {
+			sbuf_adds(&looked, ", \"");
+			sbuf_adds(&looked, c->fields[f].headers[h]);
+			sbuf_addc(&looked, '"');
+		}
+		diag_set(err, AAP_EDATA, reader_name(s->rd), line,
+			 "no column for the required field \"%s\"",
+			 c->fields[f].name);
+		diag_detail(err, "headers looked for: %s", sbuf_str(&looked));
+		sbuf_fini(&looked);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when "\n" followed by key (which ends with "\n") is in seen. */
+static int find_key(const struct sbuf *seen, const struct sbuf *key)
+{
+	const char *p = seen->data, *end = seen->data + seen->len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if ((size_t)(end - p) >= key->len &&
+		    memcmp(p, key->data, key->len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Maps column j, labelled label, of the header. */
+static int map_column(struct source *s, const struct call *c,
+		      const struct keys *k, const struct record *h, size_t j,
+		      struct sbuf *key, struct sbuf *seen, struct diag *err)
+{
+	const char *label = record_field(h, j);
+	int rc = label_key(label, record_len(h, j), key);
+	long f;
+
+	if (rc < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	if (rc > 0)
+		return diag_set(err, AAP_EDATA, reader_name(s->rd), h->line,
+				"header label %zu is not valid UTF-8", j + 1);
+	if (key->len == 0)
+		return diag_set(err, AAP_EDATA, reader_name(s->rd), h->line,
+				"column %zu has a blank header label", j + 1);
+	f = keys_find(k, key);
+	if (f >= 0) {
+		if (s->map[f] >= 0)
+			return diag_set(err, AAP_EDATA, reader_name(s->rd),
+					h->line, "columns \"%s\" and \"%s\" "
+					"both map to the field \"%s\"",
+					record_field(h, (size_t)s->map[f]),
+					label, c->fields[f].name);
+		s->map[f] = (long)j;
+		return 0;
+	}
+	/* Unmapped: listed once in the provenance, whatever its copies.
+	 * seen holds "\nkey\nkey\n..." so a whole key can be looked up. */
+	if (sbuf_addc(key, '\n') < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	if (seen->len == 0 && sbuf_addc(seen, '\n') < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	if (find_key(seen, key))
+		return 0;
+	if (sbuf_add(seen, key->data, key->len) < 0 ||
+	    stream_token_n(&s->prov, "unmapped", label, record_len(h, j)) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	return 0;
+}
+
+/* Reads the header of s and maps its columns to the fields of c. */
+static int read_header(struct source *s, const struct call *c,
+		       const struct keys *k, struct diag *err)
+{
+	enum read_result rr = reader_next(s->rd, err);
+	const struct record *h;
+	struct sbuf key, seen;
+	size_t j;
+	int rc = 0;
+
+	if (rr == READ_ERROR)
+		return -1;
+	if (rr == READ_END)
+		return diag_set(err, AAP_EDATA, reader_name(s->rd), 0,
+				"the file is empty: not even a header");
+	h = reader_record(s->rd);
+	s->ncols = h->n;
+	if (stream_token(&s->prov, "source", s->name) < 0 ||
+	    stream_token(&s->prov, "encoding", "UTF-8") < 0 ||
+	    stream_token(&s->prov, "delimiter", ",") < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	sbuf_init(&key);
+	sbuf_init(&seen);
+	if (h->n == 0)
+		rc = diag_set(err, AAP_EDATA, reader_name(s->rd), h->line,
+			      "the header is a blank line");
+	for (j = 0; j < h->n && rc == 0; j++)
+		rc = map_column(s, c, k, h, j, &key, &seen, err);
+	sbuf_fini(&key);
+	sbuf_fini(&seen);
+	if (rc < 0)
+		return -1;
+	return check_required(s, c, h->line, err);
+}
+
+/* Writes the provenance lines and the header of the stream. */
+static int write_head(struct stream_out *out, const struct call *c,
+		      struct source *src, size_t nsrc, struct diag *err)
+{
+	static const char *const added[] = { "source_file", "source_line",
+					     "findings" };
+	struct sbuf line;
+	size_t i;
+	int rc = 0;
+
+	sbuf_init(&line);
+	if (sbuf_adds(&line, "#stage") < 0 ||
+	    stream_token(&line, "name", "aap-ingest") < 0 ||
+	    stream_token(&line, "version", AAP_VERSION) < 0 ||
+	    stream_token(&line, "call", c->id) < 0)
+		rc = -1;
+	for (i = 0; i < c->nfiles && rc == 0; i++)
+		rc = stream_token_file(&line, "call", c->files[i].name,
+				       c->files[i].sha256);
+	for (i = 0; i < nsrc && rc == 0; i++)
+		rc = sbuf_add(&line, sbuf_str(&src[i].prov), src[i].prov.len);
+	if (rc < 0) {
+		sbuf_fini(&line);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	stream_out_line(out, STREAM_MAGIC, strlen(STREAM_MAGIC));
+	stream_out_line(out, line.data, line.len);
+	sbuf_fini(&line);
+	for (i = 0; i < c->nfields; i++)
+		stream_out_field(out, c->fields[i].name, strlen(c->fields[i].name));
+	for (i = 0; i < 3; i++)
+		stream_out_field(out, added[i], strlen(added[i]));
+	stream_out_end_record(out);
+	return 0;
+}
+
+/* Writes one record of s; findings is scratch space. */
+static int write_record(struct stream_out *out, const struct call *c,
+			struct source *s, const struct record *rec,
+			struct sbuf *findings, const struct diag_sink *sink,
+			struct diag *err)
+{
+	char num[24];
+	size_t f, k = sizeof(num);
+	unsigned long line = rec->line;
+	struct diag warn;
+	long j;
+
+	sbuf_reset(findings);
+	if (rec->n != s->ncols) {
+		diag_set(&warn, AAP_EDATA, reader_name(s->rd), rec->line,
+			 "the record has %zu fields, the header %zu: carried "
+			 "with a finding", rec->n, s->ncols);
+		diag_report(sink, &warn);
+		if (sbuf_adds(findings, "error:field_count") < 0)
+			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	for (f = 0; f < c->nfields; f++) {
+		j = s->map[f];
+		if (j >= 0 && (size_t)j < rec->n)
+			stream_out_field(out, record_field(rec, (size_t)j),
+					 record_len(rec, (size_t)j));
+		else
+			stream_out_field(out, "", 0);
+	}
+	stream_out_field(out, s->name, strlen(s->name));
+	do {
+		num[--k] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0);
+	stream_out_field(out, num + k, sizeof(num) - k);
+	stream_out_field(out, sbuf_str(findings), findings->len);
+	stream_out_end_record(out);
+	return stream_out_failed(out, err);
+}
+
+/* Copies the records of s to out. */
+static int copy_records(struct stream_out *out, const struct call *c,
+			struct source *s, const struct diag_sink *sink,
+			struct diag *err)
+{
+	enum read_result rr;
+	struct sbuf findings;
+	struct diag warn;
+	int rc = 0;
+
+	sbuf_init(&findings);
+	while (rc == 0 && (rr = reader_next(s->rd, err)) != READ_END) {
+		if (rr == READ_ERROR) {
+			rc = -1;
+		} else if (reader_record(s->rd)->n == 0) {
+			diag_set(&warn, AAP_EDATA, reader_name(s->rd),
+				 reader_line(s->rd), "blank line skipped");
+			diag_report(sink, &warn);
+		} else {
+			rc = write_record(out, c, s, reader_record(s->rd),
+					  &findings, sink, err);
+		}
+	}
+	sbuf_fini(&findings);
+	return rc;
+}
+
+/* Builds the trailer's tokens: each source's digest. */
+static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
+			  struct diag *err)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+	struct sbuf v;
+	size_t i;
+	int rc = 0;
+
+	sbuf_init(&v);
+	for (i = 0; i < nsrc && rc == 0; i++) {
+		sbuf_reset(&v);
+		if (digest_peek(src[i].digest, hex) < 0 ||
+		    sbuf_adds(&v, src[i].name) < 0 || sbuf_addc(&v, ':') < 0 ||
+		    sbuf_adds(&v, hex) < 0 ||
+		    stream_token_n(t, "input", v.data, v.len) < 0)
+			rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	sbuf_fini(&v);
+	return rc;
+}
+
+int ingest_run(const struct ingest_opts *o, char *const *files,
+	       size_t nfiles, struct diag *err)
+{
+	static char dash[] = "-";
+	static char *const stdin_only[] = { dash };
+	struct source *src = NULL;
+	struct stream_out *out = NULL;
+	struct keys keys;
+	struct sbuf tokens;
+	size_t i, opened = 0, nstdin = 0;
+	int rc = -1;
+
+	sbuf_init(&tokens);
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	for (i = 0; i < nfiles; i++)
+		nstdin += strcmp(files[i], "-") == 0;
+	if (nstdin > 1)
+		return diag_set(err, AAP_EUSAGE, NULL, 0,
+				"standard input (\"-\") is named more than once");
+	if (keys_init(&keys, o->call) < 0) {
+		keys_fini(&keys);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	src = mem_calloc(nfiles, sizeof(*src));
+	out = stream_out_new(o->out_fd, "standard output", o->plain);
+	if (src == NULL || out == NULL) {
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < nfiles; i++) {
+		opened++;
+		if (source_open(&src[i], files[i], o->call, err) < 0 ||
+		    read_header(&src[i], o->call, &keys, err) < 0)
+			goto done;
+	}
+	if (write_head(out, o->call, src, nfiles, err) < 0)
+		goto done;
+	for (i = 0; i < nfiles; i++)
+		if (copy_records(out, o->call, &src[i], o->sink, err) < 0)
+			goto done;
+	if (trailer_tokens(src, nfiles, &tokens, err) < 0)
+		goto done;
+	rc = stream_out_finish(out, &tokens, err);
+done:
+	if (rc < 0 && out != NULL)
+		stream_out_abandon(out);
+	for (i = 0; i < opened; i++)
+		source_close(&src[i]);
+	mem_free(src);
+	stream_out_free(out);
+	keys_fini(&keys);
+	sbuf_fini(&tokens);
+	return rc;
+}

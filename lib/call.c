@@ -1,0 +1,307 @@
+/* call.c - loading and checking a call folder. */
+#include <string.h>
+
+#include "aap.h"
+#include "call.h"
+#include "diag.h"
+#include "mem.h"
+#include "sbuf.h"
+#include "table.h"
+
+static const char *const type_names[] = {
+	[FIELD_TEXT] = "text",         [FIELD_INTEGER] = "integer",
+	[FIELD_DECIMAL] = "decimal",   [FIELD_MONEY] = "money",
+	[FIELD_RATE] = "rate",         [FIELD_DATE] = "date",
+	[FIELD_DATETIME] = "datetime", [FIELD_BOOLEAN] = "boolean",
+	[FIELD_ENUM] = "enum",         [FIELD_LIST] = "list",
+};
+
+/* Settings a call may state; the first two are required. */
+static const char *const known_settings[] = {
+	"id", "title", "funder", "currency",
+};
+
+/* Column names the stages add: no field may take them. */
+static const char *const reserved[] = {
+	"source_file", "source_line", "findings", "admissible", "total",
+	"rank", "rank_reason", "decision", "award",
+};
+
+const char *call_type_name(enum field_type t)
+{
+	return type_names[t];
+}
+
+void call_free(struct call *c)
+{
+	size_t i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nfields; i++) {
+		for (j = 0; j < c->fields[i].nheaders; j++)
+			mem_free(c->fields[i].headers[j]);
+		mem_free(c->fields[i].headers);
+		mem_free(c->fields[i].name);
+	}
+	for (i = 0; i < c->nfiles; i++)
+		mem_free(c->files[i].name);
+	mem_free(c->fields);
+	mem_free(c->files);
+	table_free(c->settings);
+	mem_free(c->dir);
+	mem_free(c);
+}
+
+/* Loads dir/name, and records it among the files read. */
+static int load_table(struct call *c, const char *name, struct table **t,
+		      struct diag *err)
+{
+	struct sbuf path;
+	struct call_file *f;
+	int rc;
+
+	sbuf_init(&path);
+	if (sbuf_adds(&path, c->dir) < 0 || sbuf_addc(&path, '/') < 0 ||
+	    sbuf_adds(&path, name) < 0) {
+		sbuf_fini(&path);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	rc = table_load(path.data, t, err);
+	sbuf_fini(&path);
+	if (rc < 0)
+		return -1;
+	f = mem_realloc(c->files, (c->nfiles + 1) * sizeof(*f));
+	if (f == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	c->files = f;
+	f += c->nfiles;
+	memcpy(f->sha256, (*t)->sha256, sizeof(f->sha256));
+	if ((f->name = mem_strdup(name)) == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	c->nfiles++;
+	return 0;
+}
+
+const char *call_setting(const struct call *c, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < c->settings->nrows; i++)
+		if (strcmp(c->settings->rows[i].cells[0], key) == 0)
+			return c->settings->rows[i].cells[1];
+	return NULL;
+}
+
+/* 1 when s is a valid call id: [A-Za-z0-9._-]+. */
+static int valid_id(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		      *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Checks call.csv and takes the id and title from it. */
+static int check_settings(struct call *c, struct diag *err)
+{
+	static const char *const cols[] = { "setting", "value" };
+	static const int need[] = { 1, 1 };
+	const struct table *t = c->settings;
+	size_t i, j, n = sizeof(known_settings) / sizeof(known_settings[0]);
+
+	if (table_expect(t, cols, need, 2, err) < 0)
+		return -1;
+	for (i = 0; i < t->nrows; i++) {
+		const char *key = t->rows[i].cells[table_col(t, "setting")];
+
+		for (j = 0; j < n && strcmp(key, known_settings[j]) != 0; j++)
+			;
+		if (j == n)
+			return diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
+					"unknown setting \"%s\"", key);
+		if (call_setting(c, key) != t->rows[i].cells[table_col(t, "value")])
+			return diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
+					"setting \"%s\" is given twice", key);
+	}
+	for (j = 0; j < 2; j++)
+		if (call_setting(c, known_settings[j]) == NULL ||
+		    call_setting(c, known_settings[j])[0] == '\0')
+			return diag_set(err, AAP_EUSAGE, t->path, 0,
+					"the call does not set \"%s\"",
+					known_settings[j]);
+	c->id = call_setting(c, "id");
+	c->title = call_setting(c, "title");
+	if (!valid_id(c->id))
+		return diag_set(err, AAP_EUSAGE, t->path, 0,
+				"bad call id \"%s\": letters, digits, '.', '_' "
+				"and '-' only", c->id);
+	return 0;
+}
+
+/* 1 when name is a valid field name not taken by a stage. */
+static int valid_field_name(const char *name)
+{
+	const char *s = name;
+	size_t i;
+
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(name, reserved[i]) == 0)
+			return 0;
+	return strncmp(name, "score_", 6) != 0 && strncmp(name, "spread_", 7) != 0;
+}
+
+/* Splits the '|'-separated labels of s into f->headers. */
+static int split_headers(struct call_field *f, const char *s)
+{
+	while (*s) {
+		const char *e = strchr(s, '|');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		const char *p = s;
+		char **h;
+
+		while (n > 0 && *p == ' ')
+			p++, n--;
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n > 0) {
+			h = mem_realloc(f->headers, (f->nheaders + 1) * sizeof(*h));
+			if (h == NULL)
+				return -1;
+			f->headers = h;
+			if ((h[f->nheaders] = mem_strndup(p, n)) == NULL)
+				return -1;
+			f->nheaders++;
+		}
+		s = e ? e + 1 : s + strlen(s);
+	}
+	return 0;
+}
+
+/* Reads one row of fields.csv into f. */
+static int take_field(const struct table *t, const struct table_row *row,
+		      struct call_field *f, struct diag *err)
+{
+	const char *name = row->cells[table_col(t, "field")];
+	const char *type = row->cells[table_col(t, "type")];
+	const char *req = row->cells[table_col(t, "required")];
+	long hcol = table_col(t, "headers");
+	size_t i;
+
+	f->line = row->line;
+	if (!valid_field_name(name)) {
+		diag_set(err, AAP_EUSAGE, t->path, row->line,
+			 "bad field name \"%s\"", name);
+		diag_hint(err, "lower-case letters, digits and '_', not a name "
+			       "a stage adds");
+		return -1;
+	}
+	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+		if (strcmp(type, type_names[i]) == 0)
+			break;
+	if (i == sizeof(type_names) / sizeof(type_names[0]))
+		return diag_set(err, AAP_EUSAGE, t->path, row->line,
+				"field \"%s\" has unknown type \"%s\"", name,
+				type);
+	f->type = (enum field_type)i;
+	if (strcmp(req, "yes") != 0 && strcmp(req, "no") != 0)
+		return diag_set(err, AAP_EUSAGE, t->path, row->line,
+				"field \"%s\": required must be yes or no, not "
+				"\"%s\"", name, req);
+	f->required = strcmp(req, "yes") == 0;
+	if ((f->name = mem_strdup(name)) == NULL ||
+	    (hcol >= 0 && split_headers(f, row->cells[hcol]) < 0))
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	return 0;
+}
+
+/* Loads fields.csv; application_id goes first. */
+static int load_fields(struct call *c, struct diag *err)
+{
+	static const char *const cols[] = { "field", "type", "required", "headers" };
+	static const int need[] = { 1, 1, 1, 0 };
+	struct table *t = NULL;
+	size_t i, j, id = 0;
+	int rc = -1;
+
+	if (load_table(c, "fields.csv", &t, err) < 0 ||
+	    table_expect(t, cols, need, 4, err) < 0)
+		goto done;
+	c->fields = mem_calloc(t->nrows, sizeof(*c->fields));
+	if (c->fields == NULL) {
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		goto done;
+	}
+	/* application_id is placed first, the others keep their order. */
+	for (i = 0; i < t->nrows; i++)
+		if (strcmp(t->rows[i].cells[table_col(t, "field")], "application_id") == 0)
+			break;
+	if (i == t->nrows) {
+		diag_set(err, AAP_EUSAGE, t->path, 0,
+			 "the call has no field \"application_id\"");
+		goto done;
+	}
+	id = i;
+	if (take_field(t, &t->rows[id], &c->fields[c->nfields++], err) < 0)
+		goto done;
+	for (i = 0; i < t->nrows; i++) {
+		if (i == id)
+			continue;
+		if (take_field(t, &t->rows[i], &c->fields[c->nfields++], err) < 0)
+			goto done;
+		for (j = 0; j + 1 < c->nfields; j++)
+			if (strcmp(c->fields[j].name, c->fields[c->nfields - 1].name) == 0) {
+				diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
+					 "field \"%s\" is defined twice, first "
+					 "at line %lu", c->fields[j].name,
+					 c->fields[j].line);
+				goto done;
+			}
+	}
+	rc = 0;
+done:
+	table_free(t);
+	return rc;
+}
+
+int call_load(const char *dir, struct call **out, struct diag *err)
+{
+	struct call *c = mem_calloc(1, sizeof(*c));
+	size_t n = strlen(dir);
+
+	*out = NULL;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (c == NULL || (c->dir = mem_strndup(dir, n)) == NULL) {
+		mem_free(c);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	if (load_table(c, "call.csv", &c->settings, err) < 0 ||
+	    check_settings(c, err) < 0 || load_fields(c, err) < 0) {
+		call_free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+const struct call_field *call_field_named(const struct call *c,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfields; i++)
+		if (strcmp(c->fields[i].name, name) == 0)
+			return &c->fields[i];
+	return NULL;
+}

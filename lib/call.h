@@ -1,0 +1,75 @@
+/* call.h - a call folder (docs/config.md): the call's settings and its
+ * field table, loaded and checked before any data is read. */
+#ifndef CALL_H
+#define CALL_H
+
+#include <stddef.h>
+
+#include "digest.h"
+
+struct diag;
+struct table;
+
+/* Types a field can have; each has its normal form (docs/config.md). */
+enum field_type {
+	FIELD_TEXT,
+	FIELD_INTEGER,
+	FIELD_DECIMAL,
+	FIELD_MONEY,
+	FIELD_RATE,
+	FIELD_DATE,
+	FIELD_DATETIME,
+	FIELD_BOOLEAN,
+	FIELD_ENUM,
+	FIELD_LIST
+};
+
+/* One canonical field of the call. */
+struct call_field {
+	char *name;           /* canonical name, [a-z][a-z0-9_]* */
+	enum field_type type; /* how values are normalised */
+	int required;         /* 1: a source must have a column for it */
+	char **headers;       /* source header labels that map to it */
+	size_t nheaders;      /* how many */
+	unsigned long line;   /* its line in fields.csv */
+};
+
+/* A file of the call folder that was read, for provenance. */
+struct call_file {
+	char *name;                       /* base name */
+	char sha256[DIGEST_HEX_LEN + 1];  /* digest of its bytes */
+};
+
+/* A loaded call. */
+struct call {
+	char *dir;                /* the folder as given */
+	const char *id;           /* setting "id", owned by settings */
+	const char *title;        /* setting "title", owned by settings */
+	struct table *settings;   /* call.csv as read */
+	struct call_field *fields;/* fields.csv; application_id first */
+	size_t nfields;           /* how many */
+	struct call_file *files;  /* files read, in reading order */
+	size_t nfiles;            /* how many */
+};
+
+/* Loads the call folder dir: call.csv and fields.csv.  Returns 0 with
+ * *out set (owned by the caller, free with call_free), or -1 with err set:
+ * AAP_EUSAGE for a folder or table that is wrong (file and line named),
+ * AAP_ESYS when a file cannot be read. */
+int call_load(const char *dir, struct call **out, struct diag *err);
+
+/* Frees c; call_free(NULL) does nothing. */
+void call_free(struct call *c);
+
+/* Returns the value of setting key, or NULL when the call does not set
+ * it.  Owned by c. */
+const char *call_setting(const struct call *c, const char *key);
+
+/* Returns the name of type t ("money", ...). */
+const char *call_type_name(enum field_type t);
+
+/* Returns the field named name, or NULL. */
+const struct call_field *call_field_named(const struct call *c,
+					  const char *name);
+
+#endif

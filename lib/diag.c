@@ -1,0 +1,100 @@
+/* diag.c - filling and formatting error records; never prints. */
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+
+void diag_clear(struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+int diag_set(struct diag *d, int status, const char *file, unsigned long line,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	d->status = status;
+	d->warning = 0;
+	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
+	d->line = line;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+	d->detail[0] = '\0';
+	d->hint[0] = '\0';
+	return -1;
+}
+
+void diag_detail(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->detail, sizeof(d->detail), fmt, ap);
+	va_end(ap);
+}
+
+void diag_hint(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->hint, sizeof(d->hint), fmt, ap);
+	va_end(ap);
+}
+
+void diag_report(const struct diag_sink *sink, const struct diag *d)
+{
+	struct diag copy;
+
+	if (sink == NULL || sink->fn == NULL)
+		return;
+	copy = *d;
+	copy.warning = 1;
+	sink->fn(sink->ctx, &copy);
+}
+
+/* Appends formatted text at *len, never past cap. */
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	*len += (size_t)n;
+	if (*len >= cap)
+		*len = cap - 1;
+}
+
+size_t diag_format(const struct diag *d, const char *prog, char *buf,
+		   size_t cap)
+{
+	size_t len = 0;
+	const char *kind = d->warning ? "warning" : "error";
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	if (d->file[0] != '\0' && d->line > 0)
+		put(buf, cap, &len, "%s:%s:%lu: %s: %s\n", prog, d->file,
+		    d->line, kind, d->msg);
+	else if (d->file[0] != '\0')
+		put(buf, cap, &len, "%s:%s: %s: %s\n", prog, d->file, kind,
+		    d->msg);
+	else
+		put(buf, cap, &len, "%s: %s: %s\n", prog, kind, d->msg);
+	if (d->detail[0] != '\0')
+		put(buf, cap, &len, "%s: detail: %s\n", prog, d->detail);
+	if (d->hint[0] != '\0')
+		put(buf, cap, &len, "%s: hint: %s\n", prog, d->hint);
+	return len;
+}

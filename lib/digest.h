@@ -1,0 +1,36 @@
+/* digest.h - SHA-256 through OpenSSL's EVP interface, as lower-case hex. */
+#ifndef DIGEST_H
+#define DIGEST_H
+
+#include <stddef.h>
+
+#define DIGEST_HEX_LEN 64
+
+struct diag;
+
+/* A running SHA-256.  Opaque. */
+struct digest;
+
+/* Returns a new running digest owned by the caller (free with digest_free),
+ * or NULL when memory has run out. */
+struct digest *digest_new(void);
+
+/* Frees d; digest_free(NULL) does nothing. */
+void digest_free(struct digest *d);
+
+/* Feeds n bytes at p to d.  Returns 0, or -1 on a library failure. */
+int digest_update(struct digest *d, const void *p, size_t n);
+
+/* Writes the hex digest of everything fed so far to hex (65 bytes, with
+ * the NUL), leaving d able to take more bytes.  Returns 0 or -1. */
+int digest_peek(const struct digest *d, char hex[DIGEST_HEX_LEN + 1]);
+
+/* Hashes the whole file at path into hex.  Returns 0, or -1 with err set
+ * (AAP_ESYS, naming the file) when it cannot be read. */
+int digest_file(const char *path, char hex[DIGEST_HEX_LEN + 1],
+		struct diag *err);
+
+/* Hashes n bytes at p into hex in one go.  Returns 0 or -1. */
+int digest_bytes(const void *p, size_t n, char hex[DIGEST_HEX_LEN + 1]);
+
+#endif

@@ -1,0 +1,468 @@
+/* reader.c - CSV records over libcsv, fed one line at a time so that record
+ * starts, line numbers and '#' lines are known exactly. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "mem.h"
+#include "reader.h"
+
+#define READER_BUF 65536
+
+struct reader {
+	int fd;                   /* input, not owned */
+	char *name;               /* name in messages, owned */
+	struct reader_opts o;     /* how to read */
+	struct csv_parser p;      /* libcsv state */
+	unsigned char buf[READER_BUF]; /* input window */
+	size_t pos;               /* next byte to consume in buf */
+	size_t end;               /* bytes held in buf */
+	size_t tap_from;          /* bytes of buf before this were tapped */
+	int eof;                  /* read returned 0 */
+	int started;              /* first read done (BOM check) */
+	int finished;             /* READ_END was returned */
+	int at_start;             /* pos is where a record would start */
+	int last_cr;              /* the last byte consumed was a CR line end */
+	unsigned long line;       /* line number of the byte at pos */
+	unsigned long item_line;  /* line where the last item started */
+	unsigned long long offset;/* bytes consumed */
+	reader_tap_fn tap;        /* sees consumed bytes, may be NULL */
+	void *tap_ctx;            /* for tap */
+	struct sbuf hline;        /* the last '#' line, with its line end */
+	size_t hline_len;         /* its length without the line end */
+	char hline_end[2];        /* the line end cut off hline */
+	size_t hline_end_len;     /* its length */
+	int hline_untapped;       /* hline still owed to the tap */
+	struct record rec;        /* the record being built */
+	size_t rec_bytes;         /* bytes of the record fed so far */
+	int rec_done;             /* libcsv ended the record */
+	int cb_error;             /* a callback failed: 1 memory, 2 field cap */
+};
+
+const char *record_field(const struct record *r, size_t i)
+{
+	return r->data.data + r->off[i];
+}
+
+size_t record_len(const struct record *r, size_t i)
+{
+	return r->len[i];
+}
+
+void reader_opts_default(struct reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->delim = ',';
+	o->field_max = READER_FIELD_MAX;
+	o->record_max = READER_RECORD_MAX;
+}
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int lf_only(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int cr_or_lf(unsigned char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+struct reader *reader_new(int fd, const char *name,
+			  const struct reader_opts *o, struct diag *err)
+{
+	struct reader *r = mem_calloc(1, sizeof(*r));
+
+	if (r == NULL || (r->name = mem_strdup(name)) == NULL ||
+	    csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI) != 0) {
+		if (r != NULL)
+			mem_free(r->name);
+		mem_free(r);
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return NULL;
+	}
+	r->fd = fd;
+	r->o = *o;
+	csv_set_delim(&r->p, o->delim);
+	csv_set_space_func(&r->p, no_space);
+	csv_set_term_func(&r->p, o->cr_ends_line ? cr_or_lf : lf_only);
+	csv_set_realloc_func(&r->p, mem_realloc);
+	csv_set_free_func(&r->p, mem_free);
+	r->at_start = 1;
+	r->line = 1;
+	sbuf_init(&r->hline);
+	sbuf_init(&r->rec.data);
+	return r;
+}
+
+void reader_free(struct reader *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->p);
+	sbuf_fini(&r->hline);
+	sbuf_fini(&r->rec.data);
+	mem_free(r->rec.off);
+	mem_free(r->rec.len);
+	mem_free(r->name);
+	mem_free(r);
+}
+
+void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx)
+{
+	r->tap = fn;
+	r->tap_ctx = ctx;
+}
+
+void reader_set_hash_lines(struct reader *r, int on)
+{
+	r->o.hash_lines = on;
+}
+
+const struct record *reader_record(const struct reader *r)
+{
+	return &r->rec;
+}
+
+const char *reader_hash_line(const struct reader *r, size_t *len)
+{
+	if (len != NULL)
+		*len = r->hline_len;
+	return sbuf_str(&r->hline);
+}
+
+unsigned long reader_line(const struct reader *r)
+{
+	return r->item_line;
+}
+
+const char *reader_name(const struct reader *r)
+{
+	return r->name;
+}
+
+unsigned long long reader_offset(const struct reader *r)
+{
+	return r->offset;
+}
+
+/* libcsv field callback: appends the field to the record. */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	struct record *rec = &r->rec;
+
+	if (r->cb_error)
+		return;
+	if (len > r->o.field_max) {
+		r->cb_error = 2;
+		return;
+	}
+	if (rec->n == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 32;
+		size_t *off = mem_realloc(rec->off, cap * sizeof(*off));
+		size_t *ln;
+
+		if (off == NULL) {
+			r->cb_error = 1;
+			return;
+		}
+		rec->off = off;
+		ln = mem_realloc(rec->len, cap * sizeof(*ln));
+		if (ln == NULL) {
+			r->cb_error = 1;
+			return;
+		}
+		rec->len = ln;
+		rec->cap = cap;
+	}
+	rec->off[rec->n] = rec->data.len;
+	rec->len[rec->n] = len;
+	if (sbuf_add(&rec->data, s, len) < 0 || sbuf_addc(&rec->data, '\0') < 0) {
+		r->cb_error = 1;
+		return;
+	}
+	rec->n++;
+}
+
+/* libcsv record callback. */
+static void on_record(int c, void *data)
+{
+	struct reader *r = data;
+
+	(void)c;
+	r->rec_done = 1;
+}
+
+/* Hands buf[tap_from, pos) to the tap. */
+static int tap_flush(struct reader *r, struct diag *err)
+{
+	int rc = 0;
+
+	if (r->tap != NULL && r->pos > r->tap_from)
+		rc = r->tap(r->tap_ctx, r->buf + r->tap_from,
+			    r->pos - r->tap_from);
+	r->tap_from = r->pos;
+	if (rc < 0)
+		return diag_set(err, AAP_ESYS, r->name, 0,
+				"could not hash the input");
+	return 0;
+}
+
+/* Refills buf after tapping what was consumed.  Returns 0 (eof set when
+ * the input has ended) or -1 with err set. */
+static int refill(struct reader *r, struct diag *err)
+{
+	ssize_t n;
+
+	if (tap_flush(r, err) < 0)
+		return -1;
+	r->pos = r->end = r->tap_from = 0;
+	for (;;) {
+		n = read(r->fd, r->buf + r->end, READER_BUF - r->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return diag_set(err, AAP_ESYS, r->name, 0,
+					"could not read: %s", strerror(errno));
+		if (n == 0)
+			r->eof = 1;
+		r->end += (size_t)n;
+		/* At the start, read enough to see a whole byte order mark. */
+		if (r->started || r->eof || r->end >= 3)
+			break;
+	}
+	if (!r->started) {
+		r->started = 1;
+		if (r->o.skip_bom && r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+			r->pos = 3;
+			r->offset += 3;
+		}
+	}
+	return 0;
+}
+
+/* Advances over n consumed bytes, counting line ends. */
+static void consume(struct reader *r, size_t n)
+{
+	const unsigned char *s = r->buf + r->pos, *e = s + n;
+
+	for (; s < e; s++) {
+		if (*s == '\n') {
+			if (!r->last_cr)
+				r->line++;
+			r->last_cr = 0;
+		} else if (*s == '\r' && r->o.cr_ends_line) {
+			r->line++;
+			r->last_cr = 1;
+		} else {
+			r->last_cr = 0;
+		}
+	}
+	r->pos += n;
+	r->offset += n;
+}
+
+/* Length of the piece at pos: up to and including the next line end, or
+ * to the end of the buffer when none is there.  *ended tells which. */
+static size_t next_piece(const struct reader *r, int *ended)
+{
+	const unsigned char *s = r->buf + r->pos, *e = r->buf + r->end;
+	const unsigned char *q;
+
+	if (!r->o.cr_ends_line) {
+		q = memchr(s, '\n', (size_t)(e - s));
+	} else {
+		for (q = s; q < e && *q != '\n' && *q != '\r'; q++)
+			;
+		if (q == e)
+			q = NULL;
+	}
+	*ended = q != NULL;
+	return q != NULL ? (size_t)(q - s) + 1 : (size_t)(e - s);
+}
+
+/* Reads a '#' line starting at pos into hline. */
+static enum read_result read_hash_line(struct reader *r, struct diag *err)
+{
+	int ended = 0;
+	size_t n;
+
+	if (tap_flush(r, err) < 0)
+		return READ_ERROR;
+	sbuf_reset(&r->hline);
+	r->item_line = r->line;
+	for (;;) {
+		if (r->pos == r->end) {
+			if (r->eof)
+				break;
+			r->tap_from = r->pos; /* hline bytes are tapped later */
+			if (refill(r, err) < 0)
+				return READ_ERROR;
+			continue;
+		}
+		n = next_piece(r, &ended);
+		if (r->hline.len + n > r->o.record_max) {
+			diag_set(err, AAP_EDATA, r->name, r->item_line,
+				 "line longer than %zu bytes", r->o.record_max);
+			return READ_ERROR;
+		}
+		if (sbuf_add(&r->hline, r->buf + r->pos, n) < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			return READ_ERROR;
+		}
+		consume(r, n);
+		if (ended)
+			break;
+	}
+	r->tap_from = r->pos;
+	r->hline_untapped = 1;
+	if (!ended) {
+		diag_set(err, AAP_EDATA, r->name, r->item_line,
+			 "input ends in the middle of a line");
+		return READ_ERROR;
+	}
+	r->hline_len = r->hline.len - 1;
+	if (r->hline_len > 0 && r->hline.data[r->hline_len - 1] == '\r' &&
+	    r->o.cr_ends_line)
+		r->hline_len--;
+	r->hline_end_len = r->hline.len - r->hline_len;
+	memcpy(r->hline_end, r->hline.data + r->hline_len, r->hline_end_len);
+	r->hline.data[r->hline_len] = '\0';
+	return READ_HASH;
+}
+
+/* Starts a new record at pos. */
+static void record_begin(struct reader *r)
+{
+	r->rec.n = 0;
+	sbuf_reset(&r->rec.data);
+	r->rec.line = r->line;
+	r->item_line = r->line;
+	r->rec_bytes = 0;
+	r->rec_done = 0;
+	r->at_start = 0;
+}
+
+/* Turns a libcsv parse error at buf[at] into a message. */
+static enum read_result parse_error(struct reader *r, size_t at,
+				    struct diag *err)
+{
+	if (csv_error(&r->p) != CSV_EPARSE)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory"),
+		       READ_ERROR;
+	if (r->buf[at] == '"' && !r->p.quoted)
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "stray quote in an unquoted field");
+	else
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "text after the closing quote of a field");
+	diag_detail(err, "field %zu of the record", r->rec.n + 1);
+	return READ_ERROR;
+}
+
+/* Reports a callback failure. */
+static enum read_result callback_error(struct reader *r, struct diag *err)
+{
+	if (r->cb_error == 2)
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "field %zu is longer than %zu bytes", r->rec.n + 1,
+			 r->o.field_max);
+	else
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	return READ_ERROR;
+}
+
+/* The input has ended: finishes a record in progress, or reports the end. */
+static enum read_result at_eof(struct reader *r, struct diag *err)
+{
+	if (tap_flush(r, err) < 0)
+		return READ_ERROR;
+	if (r->at_start) {
+		r->finished = 1;
+		r->item_line = r->line;
+		return READ_END;
+	}
+	if (csv_fini(&r->p, on_field, on_record, r) != 0) {
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "unterminated quoted field");
+		diag_detail(err, "the input ends inside field %zu of the record",
+			    r->rec.n + 1);
+		return READ_ERROR;
+	}
+	if (r->cb_error)
+		return callback_error(r, err);
+	r->at_start = 1;
+	if (!r->o.cr_ends_line) {
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "input ends in the middle of a line");
+		return READ_ERROR;
+	}
+	return READ_RECORD;
+}
+
+enum read_result reader_next(struct reader *r, struct diag *err)
+{
+	int ended;
+	size_t n, done;
+
+	if (r->hline_untapped) {
+		r->hline_untapped = 0;
+		if (r->tap != NULL &&
+		    (r->tap(r->tap_ctx, r->hline.data, r->hline_len) < 0 ||
+		     r->tap(r->tap_ctx, r->hline_end, r->hline_end_len) < 0)) {
+			diag_set(err, AAP_ESYS, r->name, 0,
+				 "could not hash the input");
+			return READ_ERROR;
+		}
+	}
+	if (r->finished)
+		return READ_END;
+	for (;;) {
+		if (r->pos == r->end) {
+			if (r->eof)
+				return at_eof(r, err);
+			if (refill(r, err) < 0)
+				return READ_ERROR;
+			if (r->pos == r->end && r->eof)
+				return at_eof(r, err);
+			continue;
+		}
+		if (r->at_start) {
+			if (r->last_cr && r->buf[r->pos] == '\n') {
+				consume(r, 1); /* the LF of a CRLF */
+				continue;
+			}
+			if (r->o.hash_lines && r->buf[r->pos] == '#')
+				return read_hash_line(r, err);
+			record_begin(r);
+		}
+		n = next_piece(r, &ended);
+		if (r->rec_bytes + n > r->o.record_max) {
+			diag_set(err, AAP_EDATA, r->name, r->rec.line,
+				 "record longer than %zu bytes",
+				 r->o.record_max);
+			return READ_ERROR;
+		}
+		done = csv_parse(&r->p, r->buf + r->pos, n, on_field, on_record, r);
+		if (r->cb_error)
+			return callback_error(r, err);
+		if (done < n)
+			return parse_error(r, r->pos + done, err);
+		r->rec_bytes += n;
+		consume(r, n);
+		if (r->rec_done) {
+			r->at_start = 1;
+			return READ_RECORD;
+		}
+	}
+}

@@ -1,0 +1,98 @@
+/* reader.h - CSV records from a file descriptor, parsed by libcsv, in
+ * constant memory; optionally hands back '#' lines met at a record start
+ * (the stream's provenance and trailer) instead of parsing them. */
+#ifndef READER_H
+#define READER_H
+
+#include <stddef.h>
+
+#include "sbuf.h"
+
+struct diag;
+
+/* Size caps (documented in docs/stream.md and docs/ingest.md). */
+#define READER_FIELD_MAX ((size_t)1 << 20)  /* 1 MiB per field */
+#define READER_RECORD_MAX ((size_t)4 << 20) /* 4 MiB per record */
+
+/* How to read. */
+struct reader_opts {
+	unsigned char delim;  /* field delimiter */
+	int hash_lines;       /* 1: a line that starts with '#' where a record
+				 would start is returned as READ_HASH */
+	int cr_ends_line;     /* 1: CR, LF and CRLF end a record (sources);
+				 0: only LF does (the stream) */
+	int skip_bom;         /* 1: drop a UTF-8 byte order mark at the start */
+	size_t field_max;     /* longest field accepted, in bytes */
+	size_t record_max;    /* longest record accepted, in bytes */
+};
+
+/* What reader_next found. */
+enum read_result {
+	READ_ERROR = -1, /* see the diag */
+	READ_END = 0,    /* end of input */
+	READ_RECORD = 1, /* a record: reader_record */
+	READ_HASH = 2    /* a '#' line: reader_hash_line */
+};
+
+/* One parsed record.  Owned by the reader, valid until the next call. */
+struct record {
+	size_t n;             /* number of fields (0 for a blank line) */
+	unsigned long line;   /* line where the record starts, 1-based */
+	struct sbuf data;     /* field bytes, each followed by a NUL */
+	size_t *off;          /* offset of field i in data */
+	size_t *len;          /* length of field i */
+	size_t cap;           /* slots in off and len */
+};
+
+/* Returns field i of r (NUL-terminated; may hold NULs of its own). */
+const char *record_field(const struct record *r, size_t i);
+
+/* Returns the length of field i of r. */
+size_t record_len(const struct record *r, size_t i);
+
+/* Called with every byte the reader consumes, in order (for digests).
+ * Returns 0, or -1 to stop the reader with a system error. */
+typedef int (*reader_tap_fn)(void *ctx, const void *p, size_t n);
+
+struct reader;
+
+/* Fills o with the defaults: ',' delimiter, LF only, no '#' lines, no BOM
+ * skipping, the READER_*_MAX caps. */
+void reader_opts_default(struct reader_opts *o);
+
+/* Returns a reader of fd (not closed by the reader), named name in
+ * messages (copied), or NULL with err set when memory has run out. */
+struct reader *reader_new(int fd, const char *name,
+			  const struct reader_opts *o, struct diag *err);
+
+/* Frees r; reader_free(NULL) does nothing. */
+void reader_free(struct reader *r);
+
+/* Sets the tap that sees every consumed byte (NULL for none). */
+void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx);
+
+/* Turns the return of '#' lines on (1) or off (0) from now on. */
+void reader_set_hash_lines(struct reader *r, int on);
+
+/* Reads the next item.  On READ_ERROR err holds the message, at the line
+ * where the bad record starts: AAP_EDATA for bad CSV, AAP_ESYS for I/O or
+ * memory.  After READ_HASH the tap has seen exactly the bytes before the
+ * line; the line itself is tapped on the next call. */
+enum read_result reader_next(struct reader *r, struct diag *err);
+
+/* The record READ_RECORD found. */
+const struct record *reader_record(const struct reader *r);
+
+/* The line READ_HASH found, without its line end; *len set if not NULL. */
+const char *reader_hash_line(const struct reader *r, size_t *len);
+
+/* The line number where the last item returned starts. */
+unsigned long reader_line(const struct reader *r);
+
+/* The name given to reader_new. */
+const char *reader_name(const struct reader *r);
+
+/* Bytes consumed so far. */
+unsigned long long reader_offset(const struct reader *r);
+
+#endif

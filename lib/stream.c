@@ -1,0 +1,544 @@
+/* stream.c - reading and writing the stream between stages: provenance,
+ * header, records and the trailer that proves the stream whole. */
+#include <string.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "mem.h"
+#include "stream.h"
+#include "writer.h"
+
+struct stream_in {
+	struct reader *rd;        /* the CSV underneath */
+	struct digest *digest;    /* every byte read */
+	char *name;               /* name in messages, owned */
+	int check;                /* demand a stream and its trailer */
+	int bare;                 /* the input is bare CSV */
+	int ended;                /* READ_END was returned */
+	char **prov;              /* provenance lines, owned */
+	size_t nprov;             /* how many */
+	struct record header;     /* a copy of the header */
+	unsigned long long count; /* records read */
+	char digest_hex[DIGEST_HEX_LEN + 1]; /* after the end */
+	struct sbuf trailer;      /* the trailer line */
+};
+
+/* 1 for the bytes a token value carries as they are. */
+static int plain_byte(unsigned char c)
+{
+	return c > 0x20 && c != 0x7F && c != '%';
+}
+
+int stream_token_n(struct sbuf *b, const char *key, const char *value,
+		   size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (sbuf_addc(b, ' ') < 0 || sbuf_adds(b, key) < 0 ||
+	    sbuf_addc(b, '=') < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+		char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
+
+		if (plain_byte(c) ? sbuf_addc(b, (char)c) : sbuf_add(b, esc, 3))
+			return -1;
+	}
+	return 0;
+}
+
+int stream_token(struct sbuf *b, const char *key, const char *value)
+{
+	return stream_token_n(b, key, value, strlen(value));
+}
+
+int stream_token_file(struct sbuf *b, const char *role, const char *name,
+		      const char *sha256)
+{
+	struct sbuf v;
+	int rc;
+
+	sbuf_init(&v);
+	rc = sbuf_adds(&v, role) < 0 || sbuf_addc(&v, ':') < 0 ||
+	     sbuf_adds(&v, name) < 0 || sbuf_addc(&v, ':') < 0 ||
+	     sbuf_adds(&v, sha256) < 0 ? -1 :
+	     stream_token_n(b, "file", v.data, v.len);
+	sbuf_fini(&v);
+	return rc;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int stream_token_decode(const char *s, size_t n, struct sbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			if (sbuf_addc(out, s[i]) < 0)
+				return -1;
+			continue;
+		}
+		if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
+			return -1;
+		if (sbuf_addc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]))) < 0)
+			return -1;
+		i += 2;
+	}
+	return 0;
+}
+
+int stream_valid_column(const char *name, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int tap_digest(void *ctx, const void *p, size_t n)
+{
+	return digest_update(ctx, p, n);
+}
+
+void stream_in_free(struct stream_in *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	reader_free(s->rd);
+	digest_free(s->digest);
+	for (i = 0; i < s->nprov; i++)
+		mem_free(s->prov[i]);
+	mem_free(s->prov);
+	sbuf_fini(&s->header.data);
+	mem_free(s->header.off);
+	mem_free(s->header.len);
+	sbuf_fini(&s->trailer);
+	mem_free(s->name);
+	mem_free(s);
+}
+
+/* Keeps a copy of a provenance line. */
+static int keep_prov(struct stream_in *s, const char *line, size_t n,
+		     struct diag *err)
+{
+	char **p;
+
+	if (s->nprov == STREAM_PROV_MAX)
+		return diag_set(err, AAP_EDATA, s->name, reader_line(s->rd),
+				"more than %d '#' lines before the header",
+				STREAM_PROV_MAX);
+	p = mem_realloc(s->prov, (s->nprov + 1) * sizeof(*p));
+	if (p == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	s->prov = p;
+	if ((p[s->nprov] = mem_strndup(line, n)) == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	s->nprov++;
+	return 0;
+}
+
+/* Copies rec into the header and checks the column names. */
+static int keep_header(struct stream_in *s, const struct record *rec,
+		       struct diag *err)
+{
+	size_t i, j;
+	struct record *h = &s->header;
+
+	h->off = mem_calloc(rec->n ? rec->n : 1, sizeof(*h->off));
+	h->len = mem_calloc(rec->n ? rec->n : 1, sizeof(*h->len));
+	if (h->off == NULL || h->len == NULL ||
+	    sbuf_add(&h->data, rec->data.data, rec->data.len) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	memcpy(h->off, rec->off, rec->n * sizeof(*h->off));
+	memcpy(h->len, rec->len, rec->n * sizeof(*h->len));
+	h->n = h->cap = rec->n;
+	h->line = rec->line;
+	if (h->n == 0 || strcmp(record_field(h, 0), "application_id") != 0)
+		return diag_set(err, AAP_EDATA, s->name, h->line,
+				"the first column is not \"application_id\"");
+	for (i = 0; i < h->n; i++) {
+		if (!stream_valid_column(record_field(h, i), record_len(h, i)))
+			return diag_set(err, AAP_EDATA, s->name, h->line,
+					"bad column name \"%s\"",
+					record_field(h, i));
+		for (j = 0; j < i; j++)
+			if (strcmp(record_field(h, i), record_field(h, j)) == 0)
+				return diag_set(err, AAP_EDATA, s->name,
+						h->line,
+						"column \"%s\" appears twice",
+						record_field(h, i));
+	}
+	return 0;
+}
+
+/* Reports a stream that ended before its trailer. */
+static int cut_off(struct stream_in *s, const char *where, struct diag *err)
+{
+	diag_set(err, AAP_EDATA, s->name, reader_line(s->rd),
+		 "the stream ends %s without its trailer: it was cut off", where);
+	diag_hint(err, "the stage that wrote it failed or was stopped; its "
+		       "own message says why");
+	return -1;
+}
+
+/* Reads the first item: the magic line, or bare CSV's header. */
+static int read_magic(struct stream_in *s, struct diag *err)
+{
+	enum read_result rr = reader_next(s->rd, err);
+	const char *line;
+
+	if (rr == READ_ERROR)
+		return -1;
+	if (rr == READ_END)
+		return diag_set(err, AAP_EDATA, s->name, 0, "the input is empty");
+	if (rr == READ_HASH) {
+		line = reader_hash_line(s->rd, NULL);
+		if (strcmp(line, STREAM_MAGIC) == 0)
+			return keep_prov(s, line, strlen(line), err);
+		if (strncmp(line, "#aap-stream ", 12) == 0)
+			return diag_set(err, AAP_EDATA, s->name, 1,
+					"unsupported stream version \"%s\"",
+					line + 12);
+		return diag_set(err, AAP_EDATA, s->name, 1,
+				"the input is not an aap stream");
+	}
+	if (s->check) {
+		diag_set(err, AAP_EDATA, s->name, 1,
+			 "the input is bare CSV, not an aap stream: nothing "
+			 "proves it whole");
+		diag_hint(err, "give --no-truncation-check to take it as it is");
+		return -1;
+	}
+	s->bare = 1;
+	reader_set_hash_lines(s->rd, 0);
+	return keep_header(s, reader_record(s->rd), err);
+}
+
+struct stream_in *stream_in_open(int fd, const char *name, int check,
+				 struct diag *err)
+{
+	struct stream_in *s = mem_calloc(1, sizeof(*s));
+	struct reader_opts o;
+	enum read_result rr;
+
+	reader_opts_default(&o);
+	o.hash_lines = 1;
+	if (s == NULL || (s->name = mem_strdup(name)) == NULL ||
+	    (s->digest = digest_new()) == NULL ||
+	    (s->rd = reader_new(fd, name, &o, err)) == NULL) {
+		stream_in_free(s);
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return NULL;
+	}
+	s->check = check;
+	sbuf_init(&s->trailer);
+	reader_set_tap(s->rd, tap_digest, s->digest);
+	if (read_magic(s, err) < 0)
+		goto fail;
+	while (!s->bare) {
+		rr = reader_next(s->rd, err);
+		if (rr == READ_ERROR)
+			goto fail;
+		if (rr == READ_END) {
+			cut_off(s, "before its header", err);
+			goto fail;
+		}
+		if (rr == READ_RECORD) {
+			if (keep_header(s, reader_record(s->rd), err) < 0)
+				goto fail;
+			break;
+		}
+		if (keep_prov(s, reader_hash_line(s->rd, NULL),
+			      strlen(reader_hash_line(s->rd, NULL)), err) < 0)
+			goto fail;
+	}
+	return s;
+fail:
+	stream_in_free(s);
+	return NULL;
+}
+
+const struct record *stream_in_header(const struct stream_in *s)
+{
+	return &s->header;
+}
+
+long stream_in_column(const struct stream_in *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->header.n; i++)
+		if (strcmp(record_field(&s->header, i), name) == 0)
+			return (long)i;
+	return -1;
+}
+
+size_t stream_in_nprov(const struct stream_in *s)
+{
+	return s->nprov;
+}
+
+const char *stream_in_prov(const struct stream_in *s, size_t i)
+{
+	return s->prov[i];
+}
+
+int stream_in_bare(const struct stream_in *s)
+{
+	return s->bare;
+}
+
+const struct record *stream_in_record(const struct stream_in *s)
+{
+	return reader_record(s->rd);
+}
+
+unsigned long stream_in_line(const struct stream_in *s)
+{
+	return reader_line(s->rd);
+}
+
+unsigned long long stream_in_count(const struct stream_in *s)
+{
+	return s->count;
+}
+
+const char *stream_in_digest(const struct stream_in *s)
+{
+	return s->digest_hex;
+}
+
+const char *stream_in_trailer(const struct stream_in *s)
+{
+	return sbuf_str(&s->trailer);
+}
+
+/* Finds the value of key in a trailer line: *n set to its length. */
+static const char *trailer_value(const char *line, const char *key, size_t *n)
+{
+	size_t klen = strlen(key);
+	const char *p = line;
+
+	while ((p = strchr(p, ' ')) != NULL) {
+		p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			p += klen + 1;
+			*n = strcspn(p, " ");
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Checks the trailer line against what was read. */
+static int check_trailer(struct stream_in *s, struct diag *err)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+	const char *line = reader_hash_line(s->rd, NULL), *v, *last;
+	unsigned long line_no = reader_line(s->rd);
+	size_t n;
+	struct sbuf count;
+
+	if (digest_peek(s->digest, hex) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
+	if (strncmp(line, "#trailer ", 9) != 0)
+		return diag_set(err, AAP_EDATA, s->name, line_no,
+				"a '#' line among the records that is not the "
+				"trailer");
+	if (sbuf_adds(&s->trailer, line) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	sbuf_init(&count);
+	if (sbuf_addu(&count, s->count) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	v = trailer_value(line, "records", &n);
+	if (v == NULL || n != count.len || strncmp(v, count.data, n) != 0) {
+		diag_set(err, AAP_EDATA, s->name, line_no,
+			 "the trailer does not count the %s records read: the "
+			 "stream was altered", count.data);
+		sbuf_fini(&count);
+		return -1;
+	}
+	sbuf_fini(&count);
+	last = strrchr(line, ' ');
+	v = trailer_value(line, "sha256", &n);
+	if (v == NULL || v != last + 8 || n != DIGEST_HEX_LEN ||
+	    strncmp(v, hex, n) != 0)
+		return diag_set(err, AAP_EDATA, s->name, line_no,
+				"the trailer's sha256 does not match the "
+				"stream: it was altered");
+	return 0;
+}
+
+/* The trailer was read: nothing may follow it. */
+static enum read_result after_trailer(struct stream_in *s, struct diag *err)
+{
+	enum read_result rr = reader_next(s->rd, err);
+
+	if (rr == READ_ERROR)
+		return READ_ERROR;
+	if (rr != READ_END) {
+		diag_set(err, AAP_EDATA, s->name, reader_line(s->rd),
+			 "data after the trailer");
+		diag_hint(err, "streams cannot be concatenated; give each to a "
+			       "stage of its own");
+		return READ_ERROR;
+	}
+	if (digest_peek(s->digest, s->digest_hex) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
+		return READ_ERROR;
+	}
+	s->ended = 1;
+	return READ_END;
+}
+
+enum read_result stream_in_next(struct stream_in *s, struct diag *err)
+{
+	enum read_result rr;
+	const struct record *rec;
+
+	if (s->ended)
+		return READ_END;
+	rr = reader_next(s->rd, err);
+	if (rr == READ_ERROR)
+		return READ_ERROR;
+	if (rr == READ_HASH) {
+		if (check_trailer(s, err) < 0)
+			return READ_ERROR;
+		return after_trailer(s, err);
+	}
+	if (rr == READ_END) {
+		if (s->check && !s->bare) {
+			cut_off(s, "after its last record", err);
+			return READ_ERROR;
+		}
+		if (digest_peek(s->digest, s->digest_hex) < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
+			return READ_ERROR;
+		}
+		s->ended = 1;
+		return READ_END;
+	}
+	rec = reader_record(s->rd);
+	if (rec->n != s->header.n) {
+		diag_set(err, AAP_EDATA, s->name, rec->line,
+			 "the record has %zu fields, the header %zu", rec->n,
+			 s->header.n);
+		return READ_ERROR;
+	}
+	s->count++;
+	return READ_RECORD;
+}
+
+struct stream_out {
+	struct writer *w;         /* the output */
+	int plain;                /* no '#' lines */
+	int header_done;          /* the header was ended */
+	unsigned long long count; /* records ended after the header */
+};
+
+struct stream_out *stream_out_new(int fd, const char *name, int plain)
+{
+	struct stream_out *s = mem_calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->w = writer_new(fd, name);
+	if (s->w == NULL) {
+		mem_free(s);
+		return NULL;
+	}
+	s->plain = plain;
+	return s;
+}
+
+void stream_out_free(struct stream_out *s)
+{
+	if (s == NULL)
+		return;
+	writer_free(s->w);
+	mem_free(s);
+}
+
+int stream_out_line(struct stream_out *s, const char *line, size_t n)
+{
+	if (s->plain)
+		return 0;
+	if (writer_bytes(s->w, line, n) < 0)
+		return -1;
+	return writer_bytes(s->w, "\n", 1);
+}
+
+int stream_out_field(struct stream_out *s, const char *p, size_t n)
+{
+	return writer_field(s->w, p, n);
+}
+
+int stream_out_end_record(struct stream_out *s)
+{
+	if (s->header_done)
+		s->count++;
+	s->header_done = 1;
+	return writer_end_record(s->w);
+}
+
+int stream_out_failed(const struct stream_out *s, struct diag *err)
+{
+	return writer_failed(s->w, err);
+}
+
+void stream_out_abandon(struct stream_out *s)
+{
+	struct diag ignored;
+
+	writer_flush(s->w, &ignored);
+}
+
+unsigned long long stream_out_count(const struct stream_out *s)
+{
+	return s->count;
+}
+
+int stream_out_finish(struct stream_out *s, const struct sbuf *tokens,
+		      struct diag *err)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+	struct sbuf t;
+	int rc = 0;
+
+	if (!s->plain) {
+		sbuf_init(&t);
+		if (writer_digest(s->w, hex) < 0 ||
+		    sbuf_adds(&t, "#trailer records=") < 0 ||
+		    sbuf_addu(&t, s->count) < 0 ||
+		    (tokens != NULL && sbuf_add(&t, sbuf_str(tokens), tokens->len) < 0) ||
+		    sbuf_adds(&t, " sha256=") < 0 || sbuf_adds(&t, hex) < 0 ||
+		    sbuf_addc(&t, '\n') < 0)
+			rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		else
+			writer_bytes(s->w, t.data, t.len);
+		sbuf_fini(&t);
+		if (rc < 0)
+			return rc;
+	}
+	return writer_flush(s->w, err);
+}

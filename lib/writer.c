@@ -1,0 +1,158 @@
+/* writer.c - buffered CSV output with a running SHA-256. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "mem.h"
+#include "writer.h"
+
+#define WRITER_BUF 65536
+
+struct writer {
+	int fd;                  /* output, not owned */
+	char *name;              /* name in messages, owned */
+	struct digest *digest;   /* everything written */
+	int error;               /* errno of the first failed write, or 0 */
+	int in_record;           /* a field was written in this record */
+	size_t len;              /* bytes in buf */
+	size_t hashed;           /* bytes of buf already hashed */
+	char buf[WRITER_BUF];    /* pending output */
+};
+
+struct writer *writer_new(int fd, const char *name)
+{
+	struct writer *w = mem_alloc(sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->fd = fd;
+	w->error = 0;
+	w->in_record = 0;
+	w->len = w->hashed = 0;
+	w->name = mem_strdup(name);
+	w->digest = digest_new();
+	if (w->name == NULL || w->digest == NULL) {
+		writer_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void writer_free(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	digest_free(w->digest);
+	mem_free(w->name);
+	mem_free(w);
+}
+
+/* Hashes the part of buf not hashed yet. */
+static int hash_pending(struct writer *w)
+{
+	if (digest_update(w->digest, w->buf + w->hashed, w->len - w->hashed) < 0)
+		return -1;
+	w->hashed = w->len;
+	return 0;
+}
+
+/* Hashes and writes out buf; keeps the first failure. */
+static int drain(struct writer *w)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (hash_pending(w) < 0 && w->error == 0)
+		w->error = ENOMEM;
+	while (off < w->len && w->error == 0) {
+		n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			w->error = errno;
+		else
+			off += (size_t)n;
+	}
+	w->len = w->hashed = 0;
+	return w->error ? -1 : 0;
+}
+
+int writer_bytes(struct writer *w, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		size_t room = WRITER_BUF - w->len, k = n < room ? n : room;
+
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+		if (w->len == WRITER_BUF && drain(w) < 0)
+			return -1;
+	}
+	return w->error ? -1 : 0;
+}
+
+/* 1 for the bytes that force quoting anywhere in a field. */
+static const unsigned char special[256] = {
+	['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+};
+
+int writer_field(struct writer *w, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, from;
+	int quote = n > 0 && s[0] == '#';
+
+	if (w->in_record && writer_bytes(w, ",", 1) < 0)
+		return -1;
+	w->in_record = 1;
+	for (i = 0; i < n && !quote; i++)
+		quote = special[u[i]];
+	if (!quote)
+		return writer_bytes(w, s, n);
+	if (writer_bytes(w, "\"", 1) < 0)
+		return -1;
+	for (from = 0, i = 0; i < n; i++) {
+		if (s[i] != '"')
+			continue;
+		if (writer_bytes(w, s + from, i + 1 - from) < 0)
+			return -1;
+		from = i; /* the quote is written again: doubled */
+	}
+	if (writer_bytes(w, s + from, n - from) < 0)
+		return -1;
+	return writer_bytes(w, "\"", 1);
+}
+
+int writer_end_record(struct writer *w)
+{
+	w->in_record = 0;
+	return writer_bytes(w, "\n", 1);
+}
+
+int writer_digest(struct writer *w, char hex[DIGEST_HEX_LEN + 1])
+{
+	if (hash_pending(w) < 0)
+		return -1;
+	return digest_peek(w->digest, hex);
+}
+
+int writer_failed(const struct writer *w, struct diag *err)
+{
+	if (w->error == 0)
+		return 0;
+	if (w->error == ENOMEM)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	return diag_set(err, AAP_ESYS, NULL, 0, "could not write to %s: %s",
+			w->name, strerror(w->error));
+}
+
+int writer_flush(struct writer *w, struct diag *err)
+{
+	drain(w);
+	return writer_failed(w, err);
+}

@@ -1,0 +1,277 @@
+/* test_reader.c - the CSV reader: line ends, quoting, line numbers, '#'
+ * lines, caps and the errors libcsv is set to report. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "reader.h"
+#include "unit.h"
+
+struct fixture {
+	int fd;
+	struct reader *r;
+	struct diag err;
+};
+
+static struct fixture fx;
+
+/* Opens a reader of s with the source options (CR/LF, BOM) or not. */
+static struct reader *open_str(const char *s, size_t n, int source,
+			       int hash_lines)
+{
+	struct reader_opts o;
+
+	reader_opts_default(&o);
+	o.cr_ends_line = source;
+	o.skip_bom = source;
+	o.hash_lines = hash_lines;
+	fx.fd = unit_fd(s, n);
+	diag_clear(&fx.err);
+	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
+	assert_non_null(fx.r);
+	return fx.r;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	reader_free(fx.r);
+	fx.r = NULL;
+	if (fx.fd >= 0)
+		close(fx.fd);
+	fx.fd = -1;
+	return 0;
+}
+
+/* Reads the next record and checks its fields, joined with '|'. */
+static void expect(struct reader *r, const char *joined, unsigned long line)
+{
+	char buf[256] = "";
+	size_t i, len = 0;
+	const struct record *rec;
+
+	assert_int_equal(reader_next(r, &fx.err), READ_RECORD);
+	rec = reader_record(r);
+	for (i = 0; i < rec->n; i++) {
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					i ? "|" : "", record_field(rec, i));
+	}
+	assert_string_equal(buf, joined);
+	assert_int_equal(rec->line, line);
+}
+
+static void crlf_lf_and_no_final_newline(void **state)
+{
+	static const char s[] = "a,b\r\nc,d\ne,f";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "a|b", 1);
+	expect(r, "c|d", 2);
+	expect(r, "e|f", 3);
+	assert_int_equal(reader_next(r, &fx.err), READ_END);
+}
+
+static void cr_only_line_ends(void **state)
+{
+	static const char s[] = "a,b\rc,d\r";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "a|b", 1);
+	expect(r, "c|d", 2);
+	assert_int_equal(reader_next(r, &fx.err), READ_END);
+}
+
+static void bom_is_dropped(void **state)
+{
+	static const char s[] = "\xEF\xBB\xBF\"ID\",x\n1,2\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "ID|x", 1);
+	expect(r, "1|2", 2);
+}
+
+static void quoted_line_breaks_keep_line_numbers(void **state)
+{
+	static const char s[] = "a,\"one\r\ntwo\nthree\"\nb,c\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "a|one\r\ntwo\nthree", 1);
+	expect(r, "b|c", 4);
+}
+
+static void spaces_are_kept(void **state)
+{
+	static const char s[] = " a , b\t\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, " a | b\t", 1);
+}
+
+static void blank_line_is_a_record_of_no_field(void **state)
+{
+	static const char s[] = "a\n\nb\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "a", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_RECORD);
+	assert_int_equal(reader_record(r)->n, 0);
+	expect(r, "b", 3);
+}
+
+static void rejects_stray_quote(void **state)
+{
+	static const char s[] = "a,b\nc,d\"e\nf,g\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "a|b", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_ERROR);
+	assert_int_equal(fx.err.status, AAP_EDATA);
+	assert_int_equal(fx.err.line, 2);
+	assert_non_null(strstr(fx.err.msg, "stray quote"));
+}
+
+static void rejects_text_after_closing_quote(void **state)
+{
+	static const char s[] = "x,y\n\"a\"b,c\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "x|y", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_ERROR);
+	assert_int_equal(fx.err.line, 2);
+	assert_non_null(strstr(fx.err.msg, "after the closing quote"));
+}
+
+static void rejects_unterminated_quote(void **state)
+{
+	static const char s[] = "x,y\na,\"open\nstill open\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 1, 0);
+
+	(void)state;
+	expect(r, "x|y", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_ERROR);
+	assert_int_equal(fx.err.line, 2);
+	assert_non_null(strstr(fx.err.msg, "unterminated"));
+}
+
+static void hash_lines_only_at_record_starts(void **state)
+{
+	static const char s[] = "#one\na,\"b\n#not a line\"\n#two\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 0, 1);
+	size_t n;
+
+	(void)state;
+	assert_int_equal(reader_next(r, &fx.err), READ_HASH);
+	assert_string_equal(reader_hash_line(r, &n), "#one");
+	assert_int_equal(n, 4);
+	expect(r, "a|b\n#not a line", 2);
+	assert_int_equal(reader_next(r, &fx.err), READ_HASH);
+	assert_string_equal(reader_hash_line(r, NULL), "#two");
+	assert_int_equal(reader_line(r), 4);
+	assert_int_equal(reader_next(r, &fx.err), READ_END);
+}
+
+static void stream_mode_takes_cr_as_data(void **state)
+{
+	static const char s[] = "a\rb,c\n";
+	struct reader *r = open_str(s, sizeof(s) - 1, 0, 1);
+
+	(void)state;
+	expect(r, "a\rb|c", 1);
+}
+
+static void stream_mode_refuses_a_last_line_without_end(void **state)
+{
+	static const char s[] = "a,b\nc,d";
+	struct reader *r = open_str(s, sizeof(s) - 1, 0, 1);
+
+	(void)state;
+	expect(r, "a|b", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_ERROR);
+	assert_int_equal(fx.err.status, AAP_EDATA);
+}
+
+static void field_over_the_cap_is_refused(void **state)
+{
+	struct reader_opts o;
+	static const char s[] = "short,0123456789abcdef\n";
+
+	(void)state;
+	reader_opts_default(&o);
+	o.field_max = 10;
+	fx.fd = unit_fd(s, sizeof(s) - 1);
+	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
+	assert_int_equal(reader_next(fx.r, &fx.err), READ_ERROR);
+	assert_non_null(strstr(fx.err.msg, "field 2 is longer than 10 bytes"));
+}
+
+static void record_over_the_cap_is_refused(void **state)
+{
+	struct reader_opts o;
+	char s[200];
+
+	(void)state;
+	memset(s, 'x', sizeof(s));
+	reader_opts_default(&o);
+	o.record_max = 100;
+	fx.fd = unit_fd(s, sizeof(s)); /* a line with no end */
+	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
+	assert_int_equal(reader_next(fx.r, &fx.err), READ_ERROR);
+	assert_non_null(strstr(fx.err.msg, "longer than 100 bytes"));
+}
+
+static void long_input_crosses_buffer_boundaries(void **state)
+{
+	static char big[300000];
+	size_t len = 0;
+	unsigned long i;
+	struct reader *r;
+
+	(void)state;
+	for (i = 0; i < 10000; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+					"%lu,\"x\ny\",z\n", i);
+	r = open_str(big, len, 0, 0);
+	for (i = 0; i < 10000; i++) {
+		assert_int_equal(reader_next(r, &fx.err), READ_RECORD);
+		assert_int_equal(reader_record(r)->line, 2 * i + 1);
+		assert_int_equal(strtoul(record_field(reader_record(r), 0), NULL, 10), i);
+	}
+	assert_int_equal(reader_next(r, &fx.err), READ_END);
+	assert_int_equal(reader_offset(r), len);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(crlf_lf_and_no_final_newline, teardown),
+		cmocka_unit_test_teardown(cr_only_line_ends, teardown),
+		cmocka_unit_test_teardown(bom_is_dropped, teardown),
+		cmocka_unit_test_teardown(quoted_line_breaks_keep_line_numbers, teardown),
+		cmocka_unit_test_teardown(spaces_are_kept, teardown),
+		cmocka_unit_test_teardown(blank_line_is_a_record_of_no_field, teardown),
+		cmocka_unit_test_teardown(rejects_stray_quote, teardown),
+		cmocka_unit_test_teardown(rejects_text_after_closing_quote, teardown),
+		cmocka_unit_test_teardown(rejects_unterminated_quote, teardown),
+		cmocka_unit_test_teardown(hash_lines_only_at_record_starts, teardown),
+		cmocka_unit_test_teardown(stream_mode_takes_cr_as_data, teardown),
+		cmocka_unit_test_teardown(stream_mode_refuses_a_last_line_without_end, teardown),
+		cmocka_unit_test_teardown(field_over_the_cap_is_refused, teardown),
+		cmocka_unit_test_teardown(record_over_the_cap_is_refused, teardown),
+		cmocka_unit_test_teardown(long_input_crosses_buffer_boundaries, teardown),
+	};
+
+	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);
+}
