@@ -35,10 +35,12 @@ MODULE_SRC = $(LIB_SRC) $(INGEST_SRC)
 MODULE_OBJ = $(MODULE_SRC:%.c=build/obj/%.o)
 MODULE_SAN = $(MODULE_SRC:%.c=build/san/%.o)
 
-PROGRAMS = aap-ingest
+PROGRAMS = aap-ingest aap-validate
 BINS = $(PROGRAMS:%=build/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=build/test/%)
+
+.SECONDARY:
 
 .PHONY: all check check-now unit cli db demo demo-now deps install clean
 
@@ -52,7 +54,7 @@ build/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(SANITIZE) -MMD -MP -c -o $@ $<
 
-build/bin/aap-ingest: build/obj/ingest/aap-ingest.o $(MODULE_OBJ)
+build/bin/aap-%: build/obj/ingest/aap-%.o $(MODULE_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -92,5 +94,5 @@ install: all
 clean:
 	rm -rf build
 
--include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(BINS:build/bin/%=build/obj/ingest/%.d) \
+-include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(PROGRAMS:%=build/obj/ingest/%.d) \
 	$(UNIT_SRC:%.c=build/san/%.d)

@@ -75,3 +75,11 @@ t_end() {
 	fi
 	cd "$T_TOP" || exit 1
 }
+
+# t_no_trailer [FILE]: the output (./out by default) does not end with a
+# trailer line, so whatever reads it will see it cut off.
+t_no_trailer() {
+	if tail -n 1 "${1:-out}" | grep -qE '^#trailer records=[0-9]+ .*sha256=[0-9a-f]{64}$'; then
+		t_fail "${1:-out} ends with a trailer"
+	fi
+}

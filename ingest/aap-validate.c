@@ -1,0 +1,78 @@
+/* aap-validate - checks every application of the stream against the
+ * call's rules and adds the `admissible` column (docs/stream.md). */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "aap.h"
+#include "call.h"
+#include "cli.h"
+#include "validate.h"
+
+static const char usage_text[] =
+	"Usage: aap-validate --call DIR [--plain] [--no-truncation-check] [STREAM]\n"
+	"Check every application of the stream and add the column admissible.\n"
+	"With no STREAM, or when STREAM is -, read standard input.\n"
+	"\n"
+	"  -c, --call DIR            the call folder\n"
+	"      --plain               write bare CSV, without provenance and trailer\n"
+	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
+	"  -h, --help                show this help and exit\n"
+	"  -V, --version             show the version and exit\n"
+	"\n"
+	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
+	"3 system failure.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "call", required_argument, NULL, 'c' },
+		{ "plain", no_argument, NULL, 'p' },
+		{ "no-truncation-check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct validate_opts o = { NULL, NULL, 1, 0, &cli_sink };
+	const char *dir = NULL;
+	struct call *call = NULL;
+	struct diag err;
+	int c, status = AAP_OK;
+
+	cli_start("aap-validate");
+	diag_clear(&err);
+	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			dir = optarg;
+			break;
+		case 'p':
+			o.plain = 1;
+			break;
+		case 'n':
+			o.check = 0;
+			break;
+		case 'h':
+			return cli_print_text(usage_text);
+		case 'V':
+			return cli_print_text("aap-validate " AAP_VERSION "\n");
+		default:
+			return cli_usage_error("bad option");
+		}
+	}
+	if (dir == NULL)
+		return cli_usage_error("--call DIR is required");
+	if (argc - optind > 1)
+		return cli_usage_error("one stream at most");
+	o.input = optind < argc ? argv[optind] : NULL;
+	if (call_load(dir, &call, &err) < 0) {
+		cli_print(&err);
+		return err.status;
+	}
+	o.call = call;
+	if (validate_run(&o, &err) < 0) {
+		cli_print(&err);
+		status = err.status;
+	}
+	call_free(call);
+	return cli_finish(status);
+}

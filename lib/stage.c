@@ -1,0 +1,166 @@
+/* stage.c - shared plumbing of the stages that read a stream. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "call.h"
+#include "diag.h"
+#include "mem.h"
+#include "stage.h"
+
+/* The call id named by the last '#stage' line of the input, into id;
+ * empty when there is none. */
+static int input_call(const struct stream_in *in, struct sbuf *id)
+{
+	size_t i = stream_in_nprov(in);
+	const char *p, *e;
+
+	while (i-- > 0) {
+		p = stream_in_prov(in, i);
+		if (strncmp(p, "#stage ", 7) != 0)
+			continue;
+		p = strstr(p, " call=");
+		if (p == NULL)
+			return 0;
+		p += 6;
+		e = strchr(p, ' ');
+		return stream_token_decode(p, e ? (size_t)(e - p) : strlen(p), id);
+	}
+	return 0;
+}
+
+/* Checks that the input belongs to the call and has all of its fields. */
+static int check_fits(struct stage *st, struct diag *err)
+{
+	struct sbuf id;
+	size_t f;
+	int rc = 0;
+
+	sbuf_init(&id);
+	if (input_call(st->in, &id) < 0)
+		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	else if (id.len > 0 && strcmp(id.data, st->call->id) != 0)
+		rc = diag_set(err, AAP_EDATA, st->input_name, 0,
+			      "the stream is of the call \"%s\", not \"%s\"",
+			      id.data, st->call->id);
+	sbuf_fini(&id);
+	for (f = 0; f < st->call->nfields && rc == 0; f++)
+		if (stream_in_column(st->in, st->call->fields[f].name) < 0)
+			rc = diag_set(err, AAP_EDATA, st->input_name, 1,
+				      "the stream has no column \"%s\", a "
+				      "field of the call",
+				      st->call->fields[f].name);
+	return rc;
+}
+
+int stage_open(struct stage *st, const char *name, const struct call *call,
+	       const char *path, int check, int plain, struct diag *err)
+{
+	const char *base;
+
+	memset(st, 0, sizeof(*st));
+	st->name = name;
+	st->call = call;
+	st->check = check;
+	st->fd = STDIN_FILENO;
+	if (path == NULL)
+		path = "-";
+	if (strcmp(path, "-") != 0) {
+		st->fd = open(path, O_RDONLY);
+		if (st->fd < 0)
+			return diag_set(err, AAP_ESYS, NULL, 0,
+					"could not open \"%s\": %s", path,
+					strerror(errno));
+		st->own_fd = 1;
+	}
+	base = strrchr(path, '/');
+	st->input_name = mem_strdup(base != NULL && base[1] ? base + 1 : path);
+	st->out = stream_out_new(STDOUT_FILENO, "standard output", plain);
+	if (st->input_name == NULL || st->out == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	st->in = stream_in_open(st->fd, path, check, err);
+	if (st->in == NULL)
+		return -1;
+	return check_fits(st, err);
+}
+
+int stage_begin(struct stage *st, const struct sbuf *extra,
+		const char *const *add, size_t nadd, struct diag *err)
+{
+	const struct record *h = stream_in_header(st->in);
+	struct sbuf line;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nadd; i++)
+		if (stream_in_column(st->in, add[i]) >= 0)
+			return diag_set(err, AAP_EDATA, st->input_name, 1,
+					"the stream already has a column \"%s\": "
+					"did %s run twice?", add[i], st->name);
+	if (stream_in_bare(st->in))
+		stream_out_line(st->out, STREAM_MAGIC, strlen(STREAM_MAGIC));
+	for (i = 0; i < stream_in_nprov(st->in); i++)
+		stream_out_line(st->out, stream_in_prov(st->in, i),
+				strlen(stream_in_prov(st->in, i)));
+	sbuf_init(&line);
+	if (sbuf_adds(&line, "#stage") < 0 ||
+	    stream_token(&line, "name", st->name) < 0 ||
+	    stream_token(&line, "version", AAP_VERSION) < 0 ||
+	    stream_token(&line, "call", st->call->id) < 0)
+		rc = -1;
+	for (i = 0; i < st->call->nfiles && rc == 0; i++)
+		rc = stream_token_file(&line, "call", st->call->files[i].name,
+				       st->call->files[i].sha256);
+	if (rc == 0 && extra != NULL)
+		rc = sbuf_add(&line, sbuf_str(extra), extra->len);
+	if (rc == 0 && !st->check)
+		rc = stream_token(&line, "truncation-check", "off");
+	if (rc < 0) {
+		sbuf_fini(&line);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	stream_out_line(st->out, line.data, line.len);
+	sbuf_fini(&line);
+	for (i = 0; i < h->n; i++)
+		stream_out_field(st->out, record_field(h, i), record_len(h, i));
+	for (i = 0; i < nadd; i++)
+		stream_out_field(st->out, add[i], strlen(add[i]));
+	stream_out_end_record(st->out);
+	return stream_out_failed(st->out, err);
+}
+
+int stage_finish(struct stage *st, const struct sbuf *extra,
+		 struct diag *err)
+{
+	struct sbuf t, v;
+	int rc = 0;
+
+	sbuf_init(&t);
+	sbuf_init(&v);
+	if (sbuf_adds(&v, st->input_name) < 0 || sbuf_addc(&v, ':') < 0 ||
+	    sbuf_adds(&v, stream_in_digest(st->in)) < 0 ||
+	    stream_token_n(&t, "input", v.data, v.len) < 0 ||
+	    (extra != NULL && sbuf_add(&t, sbuf_str(extra), extra->len) < 0))
+		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	if (rc == 0)
+		rc = stream_out_finish(st->out, &t, err);
+	if (rc == 0)
+		st->finished = 1;
+	sbuf_fini(&t);
+	sbuf_fini(&v);
+	return rc;
+}
+
+void stage_close(struct stage *st)
+{
+	if (st->out != NULL && !st->finished)
+		stream_out_abandon(st->out);
+	stream_out_free(st->out);
+	stream_in_free(st->in);
+	if (st->own_fd)
+		close(st->fd);
+	mem_free(st->input_name);
+	memset(st, 0, sizeof(*st));
+}
