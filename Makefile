@@ -20,22 +20,24 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Recursive (=) so that pkg-config is asked when a recipe runs, after
 # `make check` or `make demo` have installed what was missing.
-PKGS = libcrypto libutf8proc
+PKGS = libcrypto libutf8proc libpcre2-8 libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(WERROR) \
-	-Ilib -Iingest $(PKG_CFLAGS) $(CFLAGS)
+	-Ilib -Iingest -Iscoring -Iexport $(PKG_CFLAGS) $(CFLAGS)
 
-# Modules: every .c that is not a program's main().
-LIB_SRC = $(wildcard lib/*.c)
-INGEST_SRC = $(filter-out ingest/aap-%.c,$(wildcard ingest/*.c))
-MODULE_SRC = $(LIB_SRC) $(INGEST_SRC)
+# Programs: each <dir>/aap-<name>.c holds a main() and nothing else.
+# Modules: every other .c of lib/ and the stage folders.
+STAGE_DIRS = ingest scoring export
+PROGRAM_SRC = $(wildcard $(STAGE_DIRS:%=%/aap-*.c))
+PROGRAMS = $(notdir $(PROGRAM_SRC:.c=))
+MODULE_SRC = $(wildcard lib/*.c) \
+	$(filter-out $(PROGRAM_SRC),$(wildcard $(STAGE_DIRS:%=%/*.c)))
 MODULE_OBJ = $(MODULE_SRC:%.c=build/obj/%.o)
 MODULE_SAN = $(MODULE_SRC:%.c=build/san/%.o)
 
-PROGRAMS = aap-ingest aap-validate
 BINS = $(PROGRAMS:%=build/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=build/test/%)
@@ -54,9 +56,12 @@ build/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(SANITIZE) -MMD -MP -c -o $@ $<
 
-build/bin/aap-%: build/obj/ingest/aap-%.o $(MODULE_OBJ)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+define program_rule
+build/bin/$(notdir $(1:.c=)): build/obj/$(1:.c=.o) $$(MODULE_OBJ)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach p,$(PROGRAM_SRC),$(eval $(call program_rule,$(p))))
 
 build/test/%: build/san/tests/unit/%.o $(MODULE_SAN)
 	@mkdir -p $(@D)
@@ -94,5 +99,5 @@ install: all
 clean:
 	rm -rf build
 
--include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(PROGRAMS:%=build/obj/ingest/%.d) \
+-include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(PROGRAM_SRC:%.c=build/obj/%.d) \
 	$(UNIT_SRC:%.c=build/san/%.d)

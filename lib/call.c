@@ -1,5 +1,6 @@
 /* call.c - loading and checking a call folder. */
 #include <string.h>
+#include <unistd.h>
 
 #include "aap.h"
 #include "call.h"
@@ -53,9 +54,8 @@ void call_free(struct call *c)
 	mem_free(c);
 }
 
-/* Loads dir/name, and records it among the files read. */
-static int load_table(struct call *c, const char *name, struct table **t,
-		      struct diag *err)
+int call_table(struct call *c, const char *name, struct table **t,
+	       struct diag *err)
 {
 	struct sbuf path;
 	struct call_file *f;
@@ -234,7 +234,7 @@ static int load_fields(struct call *c, struct diag *err)
 	size_t i, j, id = 0;
 	int rc = -1;
 
-	if (load_table(c, "fields.csv", &t, err) < 0 ||
+	if (call_table(c, "fields.csv", &t, err) < 0 ||
 	    table_expect(t, cols, need, 4, err) < 0)
 		goto done;
 	c->fields = mem_calloc(t->nrows, sizeof(*c->fields));
@@ -286,7 +286,7 @@ int call_load(const char *dir, struct call **out, struct diag *err)
 		mem_free(c);
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	}
-	if (load_table(c, "call.csv", &c->settings, err) < 0 ||
+	if (call_table(c, "call.csv", &c->settings, err) < 0 ||
 	    check_settings(c, err) < 0 || load_fields(c, err) < 0) {
 		call_free(c);
 		return -1;
@@ -304,4 +304,20 @@ const struct call_field *call_field_named(const struct call *c,
 		if (strcmp(c->fields[i].name, name) == 0)
 			return &c->fields[i];
 	return NULL;
+}
+
+int call_has_table(const struct call *c, const char *name)
+{
+	struct sbuf path;
+	int rc;
+
+	sbuf_init(&path);
+	if (sbuf_adds(&path, c->dir) < 0 || sbuf_addc(&path, '/') < 0 ||
+	    sbuf_adds(&path, name) < 0) {
+		sbuf_fini(&path);
+		return 0;
+	}
+	rc = access(path.data, F_OK) == 0;
+	sbuf_fini(&path);
+	return rc;
 }

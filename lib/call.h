@@ -58,6 +58,17 @@ struct call {
  * AAP_ESYS when a file cannot be read. */
 int call_load(const char *dir, struct call **out, struct diag *err);
 
+/* Loads the table name (a base name such as "rules.csv") of the call's
+ * folder into *t (owned by the caller, free with table_free) and records
+ * it among c->files, so the stage's '#stage' line names it with its
+ * digest.  Returns 0, or -1 with err set as table_load does (a missing
+ * file is AAP_EUSAGE). */
+int call_table(struct call *c, const char *name, struct table **t,
+	       struct diag *err);
+
+/* Returns 1 when the call folder has a file called name. */
+int call_has_table(const struct call *c, const char *name);
+
 /* Frees c; call_free(NULL) does nothing. */
 void call_free(struct call *c);
 
