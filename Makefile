@@ -84,6 +84,9 @@ unit: $(UNIT_BINS)
 cli: all
 	@tests/cli/run
 
+db:
+	@tests/db/run
+
 demo: deps
 	@$(MAKE) --no-print-directory demo-now
 
@@ -93,8 +96,9 @@ demo-now: all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/calls $(DESTDIR)$(SHAREDIR)/sql
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp scripts/migrate $(DESTDIR)$(BINDIR)/aap-migrate
 	cp -R config/calls/. $(DESTDIR)$(SHAREDIR)/calls/
-	cp sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/ 2>/dev/null || true
+	cp sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
 
 clean:
 	rm -rf build
