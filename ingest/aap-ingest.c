@@ -8,13 +8,16 @@
 #include "call.h"
 #include "cli.h"
 #include "ingest.h"
+#include "reader.h"
 
 static const char usage_text[] =
-	"Usage: aap-ingest --call DIR [--plain] [FILE...]\n"
+	"Usage: aap-ingest --call DIR [OPTION]... [FILE...]\n"
 	"Read application exports (CSV with a header) and write the stream.\n"
 	"With no FILE, or when FILE is -, read standard input.\n"
 	"\n"
 	"  -c, --call DIR   the call folder (call.csv, fields.csv, ...)\n"
+	"  -e, --encoding ENC  utf-8 or windows-1252 (default: detected per file)\n"
+	"  -d, --delimiter D   ',', ';' or tab (default: detected per file)\n"
 	"      --plain      write bare CSV, without provenance and trailer\n"
 	"  -h, --help       show this help and exit\n"
 	"  -V, --version    show the version and exit\n"
@@ -27,11 +30,15 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "call", required_argument, NULL, 'c' },
 		{ "plain", no_argument, NULL, 'p' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "delimiter", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ingest_opts o = { NULL, 0, STDOUT_FILENO, &cli_sink };
+	struct ingest_opts o = { NULL, 0, READER_AUTO, 0, STDOUT_FILENO,
+				 &cli_sink };
+	int enc;
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct diag err;
@@ -39,8 +46,19 @@ int main(int argc, char **argv)
 
 	cli_start("aap-ingest");
 	diag_clear(&err);
-	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:e:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'e':
+			if ((enc = ingest_parse_encoding(optarg)) < 0)
+				return cli_usage_error("unknown encoding \"%s\": "
+						       "utf-8 or windows-1252", optarg);
+			o.encoding = enc;
+			break;
+		case 'd':
+			if ((o.delim = ingest_parse_delim(optarg)) == 0)
+				return cli_usage_error("bad delimiter \"%s\": ',', "
+						       "';' or tab", optarg);
+			break;
 		case 'c':
 			dir = optarg;
 			break;

@@ -1,6 +1,9 @@
 /* ingest.c - source exports to the stream: open every source, map its
  * header to the call's fields, then copy the records across. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +14,7 @@
 #include "digest.h"
 #include "label.h"
 #include "mem.h"
+#include "norm.h"
 #include "reader.h"
 #include "sbuf.h"
 #include "stream.h"
@@ -110,7 +114,7 @@ static void source_close(struct source *s)
 
 /* Opens the source at path ("-": stdin). */
 static int source_open(struct source *s, const char *path,
-		       const struct call *c, struct diag *err)
+		       const struct ingest_opts *io, struct diag *err)
 {
 	struct reader_opts o;
 	const char *base = strrchr(path, '/');
@@ -132,14 +136,17 @@ static int source_open(struct source *s, const char *path,
 	reader_opts_default(&o);
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
+	o.recover = 1;
+	o.encoding = (enum reader_encoding)io->encoding;
+	o.delim = io->delim;
 	s->name = mem_strdup(base != NULL && base[1] != '\0' ? base + 1 : path);
-	s->map = mem_calloc(c->nfields, sizeof(*s->map));
+	s->map = mem_calloc(io->call->nfields, sizeof(*s->map));
 	s->digest = digest_new();
 	if (s->name == NULL || s->map == NULL || s->digest == NULL ||
 	    (s->rd = reader_new(s->fd, path, &o, err)) == NULL)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	reader_set_tap(s->rd, tap_digest, s->digest);
-	for (f = 0; f < c->nfields; f++)
+	for (f = 0; f < io->call->nfields; f++)
 		s->map[f] = -1;
 	return 0;
 }
@@ -236,6 +243,7 @@ static int read_header(struct source *s, const struct call *c,
 	enum read_result rr = reader_next(s->rd, err);
 	const struct record *h;
 	struct sbuf key, seen;
+	char delim[2] = { 0, 0 };
 	size_t j;
 	int rc = 0;
 
@@ -246,9 +254,9 @@ static int read_header(struct source *s, const struct call *c,
 				"the file is empty: not even a header");
 	h = reader_record(s->rd);
 	s->ncols = h->n;
+	delim[0] = (char)reader_delim(s->rd);
 	if (stream_token(&s->prov, "source", s->name) < 0 ||
-	    stream_token(&s->prov, "encoding", "UTF-8") < 0 ||
-	    stream_token(&s->prov, "delimiter", ",") < 0)
+	    stream_token(&s->prov, "delimiter", delim) < 0)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	sbuf_init(&key);
 	sbuf_init(&seen);
@@ -300,42 +308,188 @@ static int write_head(struct stream_out *out, const struct call *c,
 	return 0;
 }
 
-/* Writes one record of s; findings is scratch space. */
+/* Scratch space for one record. */
+struct scratch {
+	struct sbuf findings; /* the record's findings */
+	struct sbuf value;    /* a normalised value */
+};
+
+/* Adds "error:code[:field]" to the findings. */
+static int add_finding(struct sbuf *f, const char *code, const char *field)
+{
+	if ((f->len > 0 && sbuf_addc(f, ';') < 0) || sbuf_adds(f, "error:") < 0 ||
+	    sbuf_adds(f, code) < 0)
+		return -1;
+	if (field != NULL && (sbuf_addc(f, ':') < 0 || sbuf_adds(f, field) < 0))
+		return -1;
+	return 0;
+}
+
+/* Normalises v (n bytes) as field f's type into sc->value.  Returns
+ * NORM_OK (value set), NORM_EMPTY, or the failure. */
+static enum norm_status normalise(const struct call_field *f, const char *v,
+				  size_t n, struct scratch *sc)
+{
+	char *out;
+	size_t cap = n + 32, len;
+	const char *t;
+
+	if (sbuf_grow(&sc->value, cap) < 0)
+		return NORM_TOO_LONG;
+	out = sc->value.data;
+	sc->value.len = 0;
+	switch (f->type) {
+	case FIELD_MONEY:
+		return norm_money(v, n, out, cap);
+	case FIELD_DECIMAL:
+		return norm_decimal(v, n, out, cap);
+	case FIELD_INTEGER:
+		return norm_integer(v, n, out, cap);
+	case FIELD_RATE:
+		return norm_rate(v, n, out, cap);
+	case FIELD_DATE:
+		return norm_date(v, n, out, cap);
+	case FIELD_DATETIME:
+		return norm_datetime(v, n, out, cap);
+	case FIELD_BOOLEAN:
+		return norm_boolean(v, n, out, cap);
+	case FIELD_LIST:
+		return norm_list(v, n, ",;", out, cap);
+	case FIELD_TEXT:
+	case FIELD_ENUM:
+	default:
+		t = norm_trim(v, n, &len);
+		memcpy(out, t, len);
+		out[len] = '\0';
+		return len > 0 ? NORM_OK : NORM_EMPTY;
+	}
+}
+
+/* Writes field f's value v (n bytes), normalised, noting a failure. */
+static int write_value(struct stream_out *out, const struct call_field *f,
+		       const char *v, size_t n, struct scratch *sc)
+{
+	enum norm_status st = normalise(f, v, n, sc);
+
+	if (st == NORM_OK)
+		return stream_out_field(out, sc->value.data, strlen(sc->value.data));
+	if (st == NORM_EMPTY)
+		return stream_out_field(out, "", 0);
+	/* Kept as it was, for validation to judge. */
+	stream_out_field(out, v, n);
+	return add_finding(&sc->findings, norm_status_code(st), f->name);
+}
+
+/* Reports a record carried with a problem. */
+static void carried(const struct diag_sink *sink, const struct source *s,
+		    unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void carried(const struct diag_sink *sink, const struct source *s,
+		    unsigned long line, const char *fmt, ...)
+{
+	struct diag warn;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_set(&warn, AAP_EDATA, reader_name(s->rd), line, "%s: carried "
+		 "with a finding", msg);
+	diag_report(sink, &warn);
+}
+
+/* The field the source column j maps to, or NULL. */
+static const struct call_field *field_of(const struct call *c,
+					 const struct source *s, size_t j)
+{
+	size_t f;
+
+	for (f = 0; f < c->nfields; f++)
+		if (s->map[f] == (long)j)
+			return &c->fields[f];
+	return NULL;
+}
+
+/* Notes what is wrong with the shape of rec. */
+static int shape_findings(const struct call *c, const struct source *s,
+			  const struct record *rec, struct scratch *sc,
+			  const struct diag_sink *sink)
+{
+	const struct call_field *f;
+
+	if (rec->broken) {
+		f = field_of(c, s, rec->n);
+		if (rec->broken == READER_STRAY_QUOTE)
+			carried(sink, s, rec->line, "stray quote in field %zu "
+				"of the record; the rest of its line was skipped",
+				rec->n + 1);
+		else
+			carried(sink, s, rec->line, "text after the closing "
+				"quote of field %zu; the rest of its line was "
+				"skipped", rec->n + 1);
+		return add_finding(&sc->findings, "bad_quote",
+				   f != NULL ? f->name : NULL);
+	}
+	if (rec->n != s->ncols) {
+		carried(sink, s, rec->line, "the record has %zu fields, the "
+			"header %zu", rec->n, s->ncols);
+		return add_finding(&sc->findings, "field_count", NULL);
+	}
+	return 0;
+}
+
+/* Refuses a NUL byte in any field: such a file is not text. */
+static int check_nul(const struct source *s, const struct record *rec,
+		     struct diag *err)
+{
+	size_t i;
+
+	for (i = 0; i < rec->n; i++)
+		if (memchr(record_field(rec, i), '\0', record_len(rec, i)) != NULL) {
+			diag_set(err, AAP_EDATA, reader_name(s->rd), rec->line,
+				 "NUL byte in field %zu: this is not a text "
+				 "export", i + 1);
+			diag_hint(err, "a UTF-16 file? Save it as \"CSV UTF-8\"");
+			return -1;
+		}
+	return 0;
+}
+
+/* Writes one record of s. */
 static int write_record(struct stream_out *out, const struct call *c,
 			struct source *s, const struct record *rec,
-			struct sbuf *findings, const struct diag_sink *sink,
+			struct scratch *sc, const struct diag_sink *sink,
 			struct diag *err)
 {
 	char num[24];
 	size_t f, k = sizeof(num);
 	unsigned long line = rec->line;
-	struct diag warn;
 	long j;
+	int rc = 0;
 
-	sbuf_reset(findings);
-	if (rec->n != s->ncols) {
-		diag_set(&warn, AAP_EDATA, reader_name(s->rd), rec->line,
-			 "the record has %zu fields, the header %zu: carried "
-			 "with a finding", rec->n, s->ncols);
-		diag_report(sink, &warn);
-		if (sbuf_adds(findings, "error:field_count") < 0)
-			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-	}
+	if (check_nul(s, rec, err) < 0)
+		return -1;
+	sbuf_reset(&sc->findings);
+	rc |= shape_findings(c, s, rec, sc, sink);
 	for (f = 0; f < c->nfields; f++) {
 		j = s->map[f];
 		if (j >= 0 && (size_t)j < rec->n)
-			stream_out_field(out, record_field(rec, (size_t)j),
-					 record_len(rec, (size_t)j));
+			rc |= write_value(out, &c->fields[f],
+					  record_field(rec, (size_t)j),
+					  record_len(rec, (size_t)j), sc);
 		else
 			stream_out_field(out, "", 0);
 	}
+	if (rc < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	stream_out_field(out, s->name, strlen(s->name));
 	do {
 		num[--k] = (char)('0' + line % 10);
 		line /= 10;
 	} while (line > 0);
 	stream_out_field(out, num + k, sizeof(num) - k);
-	stream_out_field(out, sbuf_str(findings), findings->len);
+	stream_out_field(out, sbuf_str(&sc->findings), sc->findings.len);
 	stream_out_end_record(out);
 	return stream_out_failed(out, err);
 }
@@ -346,11 +500,12 @@ static int copy_records(struct stream_out *out, const struct call *c,
 			struct diag *err)
 {
 	enum read_result rr;
-	struct sbuf findings;
+	struct scratch sc;
 	struct diag warn;
 	int rc = 0;
 
-	sbuf_init(&findings);
+	sbuf_init(&sc.findings);
+	sbuf_init(&sc.value);
 	while (rc == 0 && (rr = reader_next(s->rd, err)) != READ_END) {
 		if (rr == READ_ERROR) {
 			rc = -1;
@@ -360,10 +515,11 @@ static int copy_records(struct stream_out *out, const struct call *c,
 			diag_report(sink, &warn);
 		} else {
 			rc = write_record(out, c, s, reader_record(s->rd),
-					  &findings, sink, err);
+					  &sc, sink, err);
 		}
 	}
-	sbuf_fini(&findings);
+	sbuf_fini(&sc.findings);
+	sbuf_fini(&sc.value);
 	return rc;
 }
 
@@ -382,7 +538,10 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 		if (digest_peek(src[i].digest, hex) < 0 ||
 		    sbuf_adds(&v, src[i].name) < 0 || sbuf_addc(&v, ':') < 0 ||
 		    sbuf_adds(&v, hex) < 0 ||
-		    stream_token_n(t, "input", v.data, v.len) < 0)
+		    stream_token_n(t, "input", v.data, v.len) < 0 ||
+		    stream_token(t, "encoding",
+				 reader_encoding(src[i].rd) == READER_CP1252 ?
+				 "WINDOWS-1252" : "UTF-8") < 0)
 			rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	}
 	sbuf_fini(&v);
@@ -423,7 +582,7 @@ int ingest_run(const struct ingest_opts *o, char *const *files,
 	}
 	for (i = 0; i < nfiles; i++) {
 		opened++;
-		if (source_open(&src[i], files[i], o->call, err) < 0 ||
+		if (source_open(&src[i], files[i], o, err) < 0 ||
 		    read_header(&src[i], o->call, &keys, err) < 0)
 			goto done;
 	}
@@ -445,4 +604,22 @@ done:
 	keys_fini(&keys);
 	sbuf_fini(&tokens);
 	return rc;
+}
+
+int ingest_parse_encoding(const char *s)
+{
+	if (strcasecmp(s, "utf-8") == 0 || strcasecmp(s, "utf8") == 0)
+		return READER_UTF8;
+	if (strcasecmp(s, "windows-1252") == 0 || strcasecmp(s, "cp1252") == 0)
+		return READER_CP1252;
+	return -1;
+}
+
+unsigned char ingest_parse_delim(const char *s)
+{
+	if (strcmp(s, ",") == 0 || strcmp(s, ";") == 0 || strcmp(s, "\t") == 0)
+		return (unsigned char)s[0];
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+		return '\t';
+	return 0;
 }

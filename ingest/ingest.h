@@ -13,9 +13,20 @@ struct diag_sink;
 struct ingest_opts {
 	const struct call *call;      /* the call, loaded */
 	int plain;                    /* write bare CSV, no '#' lines */
+	int encoding;                 /* enum reader_encoding; READER_AUTO
+					 detects it per file */
+	unsigned char delim;          /* delimiter, 0 to detect it per file */
 	int out_fd;                   /* where the stream goes */
 	const struct diag_sink *sink; /* warnings for records carried */
 };
+
+/* Parses an --encoding value ("utf-8", "windows-1252", "cp1252", any
+ * case).  Returns an enum reader_encoding, or -1 when unknown. */
+int ingest_parse_encoding(const char *s);
+
+/* Parses a --delimiter value (",", ";", "tab" or a tab).  Returns the
+ * byte, or 0 when it is not one of those. */
+unsigned char ingest_parse_delim(const char *s);
 
 /* Reads the nfiles source exports named in files ("-" is stdin; none
  * means stdin) and writes the stream.  Every file is opened and its header

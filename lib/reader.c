@@ -9,16 +9,23 @@
 #include "aap.h"
 #include "diag.h"
 #include "mem.h"
+#include "norm.h"
 #include "reader.h"
 
 #define READER_BUF 65536
+#define READER_RAW 16384 /* decoded, at most 3 times as long */
 
 struct reader {
 	int fd;                   /* input, not owned */
 	char *name;               /* name in messages, owned */
 	struct reader_opts o;     /* how to read */
 	struct csv_parser p;      /* libcsv state */
-	unsigned char buf[READER_BUF]; /* input window */
+	unsigned char buf[READER_BUF]; /* input window, decoded */
+	unsigned char raw[READER_RAW + 4]; /* undecoded input (sources) */
+	size_t carry;             /* bytes of raw held for the next read: an
+				     incomplete UTF-8 sequence */
+	enum reader_encoding enc; /* decided encoding (AUTO: not yet) */
+	int delim_known;          /* the delimiter was given or detected */
 	size_t pos;               /* next byte to consume in buf */
 	size_t end;               /* bytes held in buf */
 	size_t tap_from;          /* bytes of buf before this were tapped */
@@ -77,13 +84,28 @@ static int cr_or_lf(unsigned char c)
 	return c == '\n' || c == '\r';
 }
 
+/* Sets libcsv up: strict, every line end reported, nothing trimmed. */
+static int parser_setup(struct reader *r)
+{
+	if (csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI) != 0)
+		return -1;
+	csv_set_delim(&r->p, r->o.delim ? r->o.delim : ',');
+	csv_set_space_func(&r->p, no_space);
+	csv_set_term_func(&r->p, r->o.cr_ends_line ? cr_or_lf : lf_only);
+	csv_set_realloc_func(&r->p, mem_realloc);
+	csv_set_free_func(&r->p, mem_free);
+	return 0;
+}
+
 struct reader *reader_new(int fd, const char *name,
 			  const struct reader_opts *o, struct diag *err)
 {
 	struct reader *r = mem_calloc(1, sizeof(*r));
 
+	if (r != NULL)
+		r->o = *o;
 	if (r == NULL || (r->name = mem_strdup(name)) == NULL ||
-	    csv_init(&r->p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI) != 0) {
+	    parser_setup(r) != 0) {
 		if (r != NULL)
 			mem_free(r->name);
 		mem_free(r);
@@ -91,12 +113,8 @@ struct reader *reader_new(int fd, const char *name,
 		return NULL;
 	}
 	r->fd = fd;
-	r->o = *o;
-	csv_set_delim(&r->p, o->delim);
-	csv_set_space_func(&r->p, no_space);
-	csv_set_term_func(&r->p, o->cr_ends_line ? cr_or_lf : lf_only);
-	csv_set_realloc_func(&r->p, mem_realloc);
-	csv_set_free_func(&r->p, mem_free);
+	r->enc = o->encoding;
+	r->delim_known = o->delim != 0;
 	r->at_start = 1;
 	r->line = 1;
 	sbuf_init(&r->hline);
@@ -138,6 +156,16 @@ const char *reader_hash_line(const struct reader *r, size_t *len)
 	if (len != NULL)
 		*len = r->hline_len;
 	return sbuf_str(&r->hline);
+}
+
+unsigned char reader_delim(const struct reader *r)
+{
+	return r->o.delim ? r->o.delim : ',';
+}
+
+enum reader_encoding reader_encoding(const struct reader *r)
+{
+	return r->enc;
 }
 
 unsigned long reader_line(const struct reader *r)
@@ -208,6 +236,9 @@ static int tap_flush(struct reader *r, struct diag *err)
 {
 	int rc = 0;
 
+	/* A decoding reader taps the raw bytes as it reads them. */
+	if (r->o.encoding != READER_BYTES)
+		return 0;
 	if (r->tap != NULL && r->pos > r->tap_from)
 		rc = r->tap(r->tap_ctx, r->buf + r->tap_from,
 			    r->pos - r->tap_from);
@@ -215,6 +246,230 @@ static int tap_flush(struct reader *r, struct diag *err)
 	if (rc < 0)
 		return diag_set(err, AAP_ESYS, r->name, 0,
 				"could not hash the input");
+	return 0;
+}
+
+/* Reads into dst up to cap bytes, retrying on EINTR.  Returns the count,
+ * 0 at the end, or -1 with err set. */
+static ssize_t read_some(struct reader *r, void *dst, size_t cap,
+			 struct diag *err)
+{
+	ssize_t n;
+
+	do
+		n = read(r->fd, dst, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		diag_set(err, AAP_ESYS, r->name, 0, "could not read: %s",
+			 strerror(errno));
+	return n;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes available): its length,
+ * 0 when it is invalid, -1 when it is a valid beginning cut short. */
+static int utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	int len, i;
+	unsigned int cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2, cp = c & 0x1Fu;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, cp = c & 0x0Fu;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, cp = c & 0x07u;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3Fu);
+		/* Refuse overlong forms and surrogates as early as they show. */
+		if (i == 1 && ((len == 3 && c == 0xE0 && s[1] < 0xA0) ||
+			       (len == 3 && c == 0xED && s[1] >= 0xA0) ||
+			       (len == 4 && c == 0xF0 && s[1] < 0x90) ||
+			       (len == 4 && c == 0xF4 && s[1] >= 0x90)))
+			return 0;
+	}
+	return cp > 0x10FFFF ? 0 : len;
+}
+
+/* Line of raw[at], counting the line ends before it in this chunk. */
+static unsigned long raw_line(const struct reader *r, size_t at)
+{
+	unsigned long line = r->line;
+	size_t i;
+
+	for (i = 0; i < at; i++)
+		line += r->raw[i] == '\n';
+	return line;
+}
+
+/* Decodes one byte of Windows-1252 at raw[i] into buf. */
+static int decode_cp1252(struct reader *r, size_t i, struct diag *err)
+{
+	size_t len = 0, bad = 0;
+
+	if (norm_cp1252_to_utf8(r->raw + i, 1, (char *)r->buf + r->end,
+				READER_BUF - r->end, &len, &bad) != NORM_OK)
+		return diag_set(err, AAP_EDATA, r->name, raw_line(r, i),
+				"byte 0x%02X is not a Windows-1252 character",
+				r->raw[i]);
+	r->end += len;
+	return 0;
+}
+
+/* Reports an invalid byte in a file read as UTF-8. */
+static int bad_utf8(struct reader *r, size_t i, struct diag *err)
+{
+	diag_set(err, AAP_EDATA, r->name, raw_line(r, i),
+		 "byte 0x%02X is not valid UTF-8", r->raw[i]);
+	if (r->o.encoding == READER_AUTO)
+		diag_detail(err, "the file mixes valid UTF-8 with other bytes; "
+				 "it is not taken as Windows-1252");
+	return -1;
+}
+
+/* Decodes raw[from, n) into buf, deciding the encoding on the first
+ * non-ASCII byte when it is not known. */
+static int decode(struct reader *r, size_t from, size_t n, struct diag *err)
+{
+	size_t i = from, run;
+	int len;
+
+	while (i < n) {
+		for (run = i; run < n && r->raw[run] < 0x80; run++)
+			;
+		memcpy(r->buf + r->end, r->raw + i, run - i);
+		r->end += run - i;
+		if ((i = run) == n)
+			break;
+		len = r->enc == READER_CP1252 && r->o.encoding == READER_CP1252 ?
+			0 : utf8_seq(r->raw + i, n - i);
+		if (r->enc == READER_AUTO)
+			r->enc = len > 0 ? READER_UTF8 : READER_CP1252;
+		if (r->enc == READER_UTF8) {
+			if (len <= 0)
+				return bad_utf8(r, i, err);
+			memcpy(r->buf + r->end, r->raw + i, (size_t)len);
+			r->end += (size_t)len;
+			i += (size_t)len;
+			continue;
+		}
+		if (len > 0) {
+			diag_set(err, AAP_EDATA, r->name, raw_line(r, i),
+				 "valid UTF-8 in a file taken as Windows-1252");
+			diag_detail(err, "an earlier byte was not valid UTF-8; "
+					 "the file mixes encodings");
+			diag_hint(err, "give --encoding if you know which it is");
+			return -1;
+		}
+		if (decode_cp1252(r, i, err) < 0)
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+/* Bytes at the end of raw[0, n) that begin a UTF-8 sequence not complete
+ * yet: they wait for the next read. */
+static size_t incomplete_tail(const struct reader *r, size_t n)
+{
+	size_t k;
+
+	for (k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = r->raw[n - k];
+
+		if (c < 0x80)
+			return 0;
+		if (c >= 0xC0)
+			return utf8_seq(r->raw + n - k, k) < 0 ? k : 0;
+	}
+	return 0;
+}
+
+/* Reads and decodes the next chunk of a source into buf. */
+static int refill_decoded(struct reader *r, struct diag *err)
+{
+	ssize_t got;
+	size_t n, keep = 0, skip = 0;
+
+	got = read_some(r, r->raw + r->carry, READER_RAW - r->carry, err);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		r->eof = 1;
+	n = r->carry + (size_t)got;
+	if (!r->started) {
+		r->started = 1;
+		if (r->o.skip_bom && n >= 3 && memcmp(r->raw, "\xEF\xBB\xBF", 3) == 0) {
+			skip = 3;
+			r->offset += 3;
+			if (r->enc == READER_AUTO)
+				r->enc = READER_UTF8;
+		}
+	}
+	if (!r->eof && r->o.encoding != READER_CP1252)
+		keep = incomplete_tail(r, n);
+	if (r->tap != NULL && got > 0 &&
+	    r->tap(r->tap_ctx, r->raw + r->carry, (size_t)got) < 0)
+		return diag_set(err, AAP_ESYS, r->name, 0,
+				"could not hash the input");
+	if (decode(r, skip, n - keep, err) < 0)
+		return -1;
+	memmove(r->raw, r->raw + n - keep, keep);
+	r->carry = keep;
+	return 0;
+}
+
+/* How a candidate delimiter is named in messages. */
+static const char *delim_name(unsigned char c)
+{
+	return c == ',' ? "commas" : c == ';' ? "semicolons" : "tabs";
+}
+
+/* Looks at the first line in buf for the delimiter: the most frequent of
+ * ',', ';' and tab outside quotes; a tie is ambiguous. */
+static int detect_delim(struct reader *r, struct diag *err)
+{
+	static const unsigned char cand[] = { ',', ';', '\t' };
+	size_t count[3] = { 0, 0, 0 }, i, best = 0;
+	int quoted = 0, ended = 0, k;
+
+	for (i = r->pos; i < r->end && !ended; i++) {
+		unsigned char c = r->buf[i];
+
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && (c == '\n' || c == '\r'))
+			ended = 1;
+		for (k = 0; k < 3 && !quoted; k++)
+			count[k] += c == cand[k];
+	}
+	if (!ended && !r->eof)
+		return diag_set(err, AAP_EDATA, r->name, 1,
+				"cannot tell the delimiter: the first line is "
+				"longer than %d bytes", READER_BUF / 2);
+	for (k = 1; k < 3; k++)
+		if (count[k] > count[best])
+			best = (size_t)k;
+	for (k = 0; k < 3; k++)
+		if ((size_t)k != best && count[k] == count[best] && count[k] > 0) {
+			diag_set(err, AAP_EDATA, r->name, 1,
+				 "cannot tell the delimiter: the header has as "
+				 "many %s as %s", delim_name(cand[best]),
+				 delim_name(cand[k]));
+			diag_hint(err, "give --delimiter");
+			return -1;
+		}
+	r->o.delim = cand[best];
+	r->delim_known = 1;
+	csv_set_delim(&r->p, r->o.delim);
 	return 0;
 }
 
@@ -227,27 +482,32 @@ static int refill(struct reader *r, struct diag *err)
 	if (tap_flush(r, err) < 0)
 		return -1;
 	r->pos = r->end = r->tap_from = 0;
-	for (;;) {
-		n = read(r->fd, r->buf + r->end, READER_BUF - r->end);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return diag_set(err, AAP_ESYS, r->name, 0,
-					"could not read: %s", strerror(errno));
-		if (n == 0)
-			r->eof = 1;
-		r->end += (size_t)n;
-		/* At the start, read enough to see a whole byte order mark. */
-		if (r->started || r->eof || r->end >= 3)
-			break;
-	}
-	if (!r->started) {
-		r->started = 1;
-		if (r->o.skip_bom && r->end >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
-			r->pos = 3;
-			r->offset += 3;
+	if (r->o.encoding != READER_BYTES) {
+		if (refill_decoded(r, err) < 0)
+			return -1;
+	} else {
+		for (;;) {
+			n = read_some(r, r->buf + r->end, READER_BUF - r->end, err);
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				r->eof = 1;
+			r->end += (size_t)n;
+			/* At the start, read enough to see a byte order mark. */
+			if (r->started || r->eof || r->end >= 3)
+				break;
+		}
+		if (!r->started) {
+			r->started = 1;
+			if (r->o.skip_bom && r->end >= 3 &&
+			    memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+				r->pos = 3;
+				r->offset += 3;
+			}
 		}
 	}
+	if (!r->delim_known && (r->end > r->pos || r->eof))
+		return detect_delim(r, err);
 	return 0;
 }
 
@@ -345,6 +605,7 @@ static enum read_result read_hash_line(struct reader *r, struct diag *err)
 static void record_begin(struct reader *r)
 {
 	r->rec.n = 0;
+	r->rec.broken = 0;
 	sbuf_reset(&r->rec.data);
 	r->rec.line = r->line;
 	r->item_line = r->line;
@@ -353,14 +614,48 @@ static void record_begin(struct reader *r)
 	r->at_start = 0;
 }
 
-/* Turns a libcsv parse error at buf[at] into a message. */
+/* After bad quoting in a source: skips the rest of the physical line and
+ * starts libcsv afresh, so the lines after it are read as they are. */
+static int skip_line(struct reader *r, struct diag *err)
+{
+	int ended = 0;
+	size_t n;
+
+	csv_free(&r->p);
+	if (parser_setup(r) != 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	while (!ended) {
+		if (r->pos == r->end) {
+			if (r->eof)
+				break;
+			if (refill(r, err) < 0)
+				return -1;
+			continue;
+		}
+		n = next_piece(r, &ended);
+		consume(r, n);
+	}
+	r->at_start = 1;
+	return 0;
+}
+
+/* Turns a libcsv parse error at buf[at] into a message, or, for a source
+ * read with recovery, into a record cut short. */
 static enum read_result parse_error(struct reader *r, size_t at,
 				    struct diag *err)
 {
+	int stray;
+
 	if (csv_error(&r->p) != CSV_EPARSE)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory"),
 		       READ_ERROR;
-	if (r->buf[at] == '"' && !r->p.quoted)
+	stray = r->buf[at] == '"' && !r->p.quoted;
+	if (r->o.recover) {
+		r->rec.broken = stray ? READER_STRAY_QUOTE : READER_AFTER_QUOTE;
+		consume(r, at - r->pos);
+		return skip_line(r, err) < 0 ? READ_ERROR : READ_RECORD;
+	}
+	if (stray)
 		diag_set(err, AAP_EDATA, r->name, r->rec.line,
 			 "stray quote in an unquoted field");
 	else

@@ -14,9 +14,20 @@ struct diag;
 #define READER_FIELD_MAX ((size_t)1 << 20)  /* 1 MiB per field */
 #define READER_RECORD_MAX ((size_t)4 << 20) /* 4 MiB per record */
 
+/* How the bytes of the input are to be taken. */
+enum reader_encoding {
+	READER_BYTES,   /* as they are, unchecked (the stream, call tables) */
+	READER_AUTO,    /* UTF-8, or Windows-1252 when no valid multi-byte
+			   UTF-8 sequence comes before an invalid byte */
+	READER_UTF8,    /* UTF-8; an invalid byte is an error */
+	READER_CP1252   /* Windows-1252, decoded to UTF-8 */
+};
+
 /* How to read. */
 struct reader_opts {
-	unsigned char delim;  /* field delimiter */
+	unsigned char delim;  /* field delimiter; 0: detect it from the first
+				 line among ',', ';' and tab */
+	enum reader_encoding encoding; /* how to take the bytes */
 	int hash_lines;       /* 1: a line that starts with '#' where a record
 				 would start is returned as READ_HASH */
 	int cr_ends_line;     /* 1: CR, LF and CRLF end a record (sources);
@@ -24,6 +35,9 @@ struct reader_opts {
 	int skip_bom;         /* 1: drop a UTF-8 byte order mark at the start */
 	size_t field_max;     /* longest field accepted, in bytes */
 	size_t record_max;    /* longest record accepted, in bytes */
+	int recover;          /* 1: a record with bad quoting is returned cut
+				 short with `broken` set, and reading goes on
+				 at the next line (sources) */
 };
 
 /* What reader_next found. */
@@ -42,7 +56,14 @@ struct record {
 	size_t *off;          /* offset of field i in data */
 	size_t *len;          /* length of field i */
 	size_t cap;           /* slots in off and len */
+	int broken;           /* 0, or READER_STRAY_QUOTE / READER_AFTER_QUOTE:
+				 the record was cut at field n+1 by bad quoting
+				 (sources only); the rest of its line was
+				 skipped */
 };
+
+#define READER_STRAY_QUOTE 1
+#define READER_AFTER_QUOTE 2
 
 /* Returns field i of r (NUL-terminated; may hold NULs of its own). */
 const char *record_field(const struct record *r, size_t i);
@@ -85,6 +106,14 @@ const struct record *reader_record(const struct reader *r);
 
 /* The line READ_HASH found, without its line end; *len set if not NULL. */
 const char *reader_hash_line(const struct reader *r, size_t *len);
+
+/* The delimiter in use (detected or given). */
+unsigned char reader_delim(const struct reader *r);
+
+/* The encoding in use: READER_UTF8 or READER_CP1252 for a source, or what
+ * was given.  READER_AUTO while no non-ASCII byte was met (the input is
+ * then ASCII, valid as both). */
+enum reader_encoding reader_encoding(const struct reader *r);
 
 /* The line number where the last item returned starts. */
 unsigned long reader_line(const struct reader *r);

@@ -64,11 +64,11 @@ mini_csv >in.csv
 t_run aap-ingest --call "$MINI" in.csv
 t_status 0
 head -n 1 out >line1
-t_stdout_has "#stage name=aap-ingest version=0.1.0 call=mini file=call:call.csv:$(sha256sum <"$MINI/call.csv" | cut -c1-64) file=call:fields.csv:$(sha256sum <"$MINI/fields.csv" | cut -c1-64) source=in.csv encoding=UTF-8 delimiter=, unmapped=Email"
+t_stdout_has "#stage name=aap-ingest version=0.1.0 call=mini file=call:call.csv:$(sha256sum <"$MINI/call.csv" | cut -c1-64) file=call:fields.csv:$(sha256sum <"$MINI/fields.csv" | cut -c1-64) source=in.csv delimiter=, unmapped=Email"
 [ "$(cat line1)" = "#aap-stream format=1" ] || t_fail "first line: $(cat line1)"
 last=$(tail -n 1 out)
 body=$(head -n -1 out | sha256sum | cut -c1-64)
-[ "$last" = "#trailer records=2 input=in.csv:$(sha256sum <in.csv | cut -c1-64) sha256=$body" ] ||
+[ "$last" = "#trailer records=2 input=in.csv:$(sha256sum <in.csv | cut -c1-64) encoding=UTF-8 sha256=$body" ] ||
 	t_fail "trailer: $last"
 t_end
 
@@ -159,7 +159,7 @@ t_begin header_matching_forgives_case_spaces_composition_and_apostrophes
 printf '  NUMe\xcc\x81RO  DE\xc2\xa0DOSSIER ,titre du projet,MONTANT DE L\xe2\x80\x99AIDE DEMANDÉE\nA-1,x,1\n' >in.csv
 t_run aap-ingest --call "$MINI" --plain in.csv
 t_status 0
-t_stdout_has "A-1,x,1,,in.csv,2,"
+t_stdout_has "A-1,x,1.00,,in.csv,2,"
 t_end
 
 t_begin short_and_long_records_are_carried_with_a_finding
@@ -167,16 +167,40 @@ t_begin short_and_long_records_are_carried_with_a_finding
 t_run aap-ingest --call "$MINI" --plain in.csv
 t_status 0
 t_stdout_has "A-3,Court,,,in.csv,4,error:field_count"
-t_stdout_has "A-4,Long,4,,in.csv,5,error:field_count"
+t_stdout_has "A-4,Long,4.00,,in.csv,5,error:field_count"
 t_stderr_has "aap-ingest:in.csv:4: warning: the record has 2 fields, the header 4: carried with a finding"
 t_stderr_has "aap-ingest:in.csv:5: warning: the record has 5 fields, the header 4"
 t_end
 
-t_begin bad_quote_stops_with_no_trailer
+t_begin stray_quote_is_carried_and_the_next_line_read
 { mini_csv; printf 'A-3,Mal "cité",c,3\nA-4,x,d,4\n'; } >in.csv
+t_run aap-ingest --call "$MINI" --plain in.csv
+t_status 0
+t_stderr_is <<'EOF2'
+aap-ingest:in.csv:4: warning: stray quote in field 2 of the record; the rest of its line was skipped: carried with a finding
+EOF2
+t_stdout_has "A-3,,,,in.csv,4,error:bad_quote:title"
+t_stdout_has "A-4,x,4.00,,in.csv,5,"
+t_end
+
+t_begin text_after_closing_quote_does_not_swallow_the_lines_after_it
+{ mini_csv; printf 'A-3,"Titre" suite,c,3\nA-4,"x",d,4\nA-5,y,e,5\n'; } >in.csv
+t_run aap-ingest --call "$MINI" --plain in.csv
+t_status 0
+t_stderr_has "aap-ingest:in.csv:4: warning: text after the closing quote of field 2"
+t_stdout_has "A-3,,,,in.csv,4,error:bad_quote:title"
+t_stdout_has "A-4,x,4.00,,in.csv,5,"
+t_stdout_has "A-5,y,5.00,,in.csv,6,"
+t_end
+
+t_begin unterminated_quote_stops_with_no_trailer
+{ mini_csv; printf 'A-3,"Ouvert,c,3\nA-4,x,d,4\n'; } >in.csv
 t_run aap-ingest --call "$MINI" in.csv
 t_status 1
-t_stderr_has 'aap-ingest:in.csv:4: error: stray quote in an unquoted field'
+t_stderr_is <<'EOF2'
+aap-ingest:in.csv:4: error: unterminated quoted field
+aap-ingest: detail: the input ends inside field 2 of the record
+EOF2
 t_no_trailer
 t_end
 

@@ -56,10 +56,12 @@ t_no_trailer
 t_end
 
 t_begin failing_stage_fails_the_stages_after_it
-{ mini_csv; printf 'A-4,Mal "cité",4\n'; } >in.csv
+# Enough records before the bad byte for some to be written already.
+{ mini_csv; for i in $(seq 4 3000); do printf 'A-%d,Titre,%d\n' "$i" "$i"; done
+  printf 'A-9999,Caf\xc3\xa9 \xff,4\n'; } >in.csv
 t_sh "aap-ingest --call '$MINI' in.csv | aap-validate --call '$MINI'"
 t_status 1
-t_stderr_has 'aap-ingest:in.csv:6: error: stray quote in an unquoted field'
+t_stderr_has 'aap-ingest:in.csv:3003: error: byte 0xFF is not valid UTF-8'
 t_stderr_has 'aap-validate:-:'
 t_stderr_has 'it was cut off'
 t_no_trailer
