@@ -30,8 +30,22 @@ struct source {
 	struct digest *digest;   /* every byte read */
 	long *map;               /* map[f]: source column of field f, or -1 */
 	size_t ncols;            /* columns in its header */
+	struct sbuf labels;      /* the header's labels, NUL-separated */
 	struct sbuf prov;        /* its provenance tokens */
 };
+
+/* Label of column j of s's header, for messages ("" past the header). */
+static const char *column_label(const struct source *s, size_t j)
+{
+	const char *p = s->labels.data;
+	size_t i;
+
+	if (j >= s->ncols || p == NULL)
+		return "";
+	for (i = 0; i < j; i++)
+		p += strlen(p) + 1;
+	return p;
+}
 
 /* The matching keys of every field: its name and its header labels. */
 struct keys {
@@ -109,6 +123,7 @@ static void source_close(struct source *s)
 		close(s->fd);
 	mem_free(s->map);
 	mem_free(s->name);
+	sbuf_fini(&s->labels);
 	sbuf_fini(&s->prov);
 }
 
@@ -123,6 +138,7 @@ static int source_open(struct source *s, const char *path,
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	sbuf_init(&s->prov);
+	sbuf_init(&s->labels);
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDIN_FILENO;
 	} else {
@@ -254,6 +270,8 @@ static int read_header(struct source *s, const struct call *c,
 				"the file is empty: not even a header");
 	h = reader_record(s->rd);
 	s->ncols = h->n;
+	if (sbuf_add(&s->labels, h->data.data, h->data.len) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	delim[0] = (char)reader_delim(s->rd);
 	if (stream_token(&s->prov, "source", s->name) < 0 ||
 	    stream_token(&s->prov, "delimiter", delim) < 0)
@@ -421,13 +439,14 @@ static int shape_findings(const struct call *c, const struct source *s,
 	if (rec->broken) {
 		f = field_of(c, s, rec->n);
 		if (rec->broken == READER_STRAY_QUOTE)
-			carried(sink, s, rec->line, "stray quote in field %zu "
-				"of the record; the rest of its line was skipped",
-				rec->n + 1);
+			carried(sink, s, rec->line, "stray quote in field \"%s\" "
+				"(column %zu); the rest of its line was skipped",
+				column_label(s, rec->n), rec->n + 1);
 		else
 			carried(sink, s, rec->line, "text after the closing "
-				"quote of field %zu; the rest of its line was "
-				"skipped", rec->n + 1);
+				"quote of field \"%s\" (column %zu); the rest of "
+				"its line was skipped", column_label(s, rec->n),
+				rec->n + 1);
 		return add_finding(&sc->findings, "bad_quote",
 				   f != NULL ? f->name : NULL);
 	}
@@ -448,8 +467,8 @@ static int check_nul(const struct source *s, const struct record *rec,
 	for (i = 0; i < rec->n; i++)
 		if (memchr(record_field(rec, i), '\0', record_len(rec, i)) != NULL) {
 			diag_set(err, AAP_EDATA, reader_name(s->rd), rec->line,
-				 "NUL byte in field %zu: this is not a text "
-				 "export", i + 1);
+				 "NUL byte in field \"%s\" (column %zu): this is "
+				 "not a text export", column_label(s, i), i + 1);
 			diag_hint(err, "a UTF-16 file? Save it as \"CSV UTF-8\"");
 			return -1;
 		}

@@ -116,7 +116,7 @@ t_begin nul_byte_is_an_error
 printf 'ID,Titre du projet,amount\nA-1,a\0b,1\n' >in.csv
 t_run aap-ingest --call "$MINI" in.csv
 t_status 1
-t_stderr_has "aap-ingest:in.csv:2: error: NUL byte in field 2: this is not a text export"
+t_stderr_has "aap-ingest:in.csv:2: error: NUL byte in field \"Titre du projet\" (column 2): this is not a text export"
 t_end
 
 t_begin field_over_the_cap_is_an_error

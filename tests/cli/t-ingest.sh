@@ -177,7 +177,7 @@ t_begin stray_quote_is_carried_and_the_next_line_read
 t_run aap-ingest --call "$MINI" --plain in.csv
 t_status 0
 t_stderr_is <<'EOF2'
-aap-ingest:in.csv:4: warning: stray quote in field 2 of the record; the rest of its line was skipped: carried with a finding
+aap-ingest:in.csv:4: warning: stray quote in field "Titre du projet" (column 2); the rest of its line was skipped: carried with a finding
 EOF2
 t_stdout_has "A-3,,,,in.csv,4,error:bad_quote:title"
 t_stdout_has "A-4,x,4.00,,in.csv,5,"
@@ -187,7 +187,7 @@ t_begin text_after_closing_quote_does_not_swallow_the_lines_after_it
 { mini_csv; printf 'A-3,"Titre" suite,c,3\nA-4,"x",d,4\nA-5,y,e,5\n'; } >in.csv
 t_run aap-ingest --call "$MINI" --plain in.csv
 t_status 0
-t_stderr_has "aap-ingest:in.csv:4: warning: text after the closing quote of field 2"
+t_stderr_has "aap-ingest:in.csv:4: warning: text after the closing quote of field \"Titre du projet\" (column 2)"
 t_stdout_has "A-3,,,,in.csv,4,error:bad_quote:title"
 t_stdout_has "A-4,x,4.00,,in.csv,5,"
 t_stdout_has "A-5,y,5.00,,in.csv,6,"
