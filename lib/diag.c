@@ -84,7 +84,9 @@ size_t diag_format(const struct diag *d, const char *prog, char *buf,
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
-	if (d->file[0] != '\0' && d->line > 0)
+	if (d->status == 0 && !d->warning)
+		put(buf, cap, &len, "%s: %s\n", prog, d->msg);
+	else if (d->file[0] != '\0' && d->line > 0)
 		put(buf, cap, &len, "%s:%s:%lu: %s: %s\n", prog, d->file,
 		    d->line, kind, d->msg);
 	else if (d->file[0] != '\0')

@@ -48,7 +48,8 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 void diag_report(const struct diag_sink *sink, const struct diag *d);
 
 /* Formats d in GNU form for program prog into buf (cap bytes, always
- * NUL-terminated): "prog:file:line: error: msg", then "prog: detail: ..."
+ * NUL-terminated): "prog:file:line: error: msg" (or "warning"; a note, with
+ * status 0 and no warning flag, is just "prog: msg"), then "prog: detail: ..."
  * and "prog: hint: ..." lines, each ending with a newline.  Returns the
  * length written. */
 size_t diag_format(const struct diag *d, const char *prog, char *buf,

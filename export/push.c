@@ -1,0 +1,931 @@
+/* push.c - a stream into PostgreSQL as one batch.  Records are copied into
+ * a temporary staging table while the stream is read; only once its
+ * trailer holds is the batch row inserted and the staged rows moved into
+ * the batch's tables, all in one transaction. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "call.h"
+#include "diag.h"
+#include "digest.h"
+#include "mem.h"
+#include "pg.h"
+#include "push.h"
+#include "reader.h"
+#include "sbuf.h"
+#include "stage.h"
+
+#define COPY_CHUNK 65536
+#define FILE_MAX ((size_t)64 << 20) /* a call or side file held in memory */
+
+static const char *const side_role[PUSH_NSIDE] = {
+	"reviews", "consensus", "conflicts"
+};
+
+/* A file the provenance names, with its bytes once read. */
+struct pfile {
+	char *role;                      /* call, reviews, consensus, conflicts */
+	char *name;                      /* base name */
+	char sha256[DIGEST_HEX_LEN + 1]; /* the digest the provenance names */
+	const char *path;                /* side file path given, or NULL */
+	struct sbuf content;             /* its bytes */
+};
+
+/* Where each column of the stream is (-1: absent). */
+struct cols {
+	long source_file, source_line, findings, admissible;
+	long total, rank, rank_reason, decision, award;
+	long *field;      /* per call field but application_id */
+	size_t nfield;    /* how many */
+	long *score;      /* score_<criterion> columns */
+	long *spread;     /* the matching spread_<criterion>, or -1 */
+	size_t nscore;    /* how many criteria */
+};
+
+struct push {
+	const struct push_opts *o;
+	struct stage st;          /* the stream in and out */
+	PGconn *db;               /* the connection */
+	struct pfile *files;      /* files the provenance names */
+	size_t nfiles;
+	struct cols c;            /* column positions */
+	struct sbuf copy;         /* COPY data waiting to be sent */
+	struct sbuf json;         /* scratch for one JSON object */
+	unsigned long long seq;   /* records sent */
+	int in_tx;                /* a transaction is open */
+};
+
+/* Appends s (n bytes) escaped for COPY's text format. */
+static int copy_text(struct sbuf *b, const char *s, size_t n)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *esc;
+
+		switch (s[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default: continue;
+		}
+		if (sbuf_add(b, s + from, i - from) < 0 || sbuf_adds(b, esc) < 0)
+			return -1;
+		from = i + 1;
+	}
+	return sbuf_add(b, s + from, n - from);
+}
+
+/* Appends s (n bytes) as a JSON string. */
+static int json_string(struct sbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (sbuf_addc(b, '"') < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int rc;
+
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			rc = sbuf_add(b, e, 2);
+		} else if (c < 0x20) {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			rc = sbuf_add(b, e, 6);
+		} else {
+			rc = sbuf_addc(b, (char)c);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return sbuf_addc(b, '"');
+}
+
+/* Appends a COPY field: the value, or \N when it is empty and null_empty. */
+static int copy_field(struct sbuf *b, const struct record *r, long col,
+		      int null_empty, int last)
+{
+	int rc;
+
+	if (col < 0 || (null_empty && record_len(r, (size_t)col) == 0))
+		rc = sbuf_adds(b, "\\N");
+	else
+		rc = copy_text(b, record_field(r, (size_t)col),
+			       record_len(r, (size_t)col));
+	return rc < 0 ? -1 : sbuf_addc(b, last ? '\n' : '\t');
+}
+
+static void pfiles_free(struct push *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++) {
+		mem_free(p->files[i].role);
+		mem_free(p->files[i].name);
+		sbuf_fini(&p->files[i].content);
+	}
+	mem_free(p->files);
+}
+
+/* Reads the whole file at path into b, at most FILE_MAX bytes. */
+static int slurp(const char *path, struct sbuf *b, struct diag *err)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
+				path, strerror(errno));
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b->len + (size_t)n > FILE_MAX || sbuf_add(b, buf, (size_t)n) < 0) {
+			close(fd);
+			return diag_set(err, AAP_ESYS, NULL, 0, "could not read \"%s\": %s",
+					path, n < 0 ? strerror(errno) : "too large");
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* Adds the file token value v (ROLE:NAME:SHA256, decoded) unless it is
+ * there already. */
+static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
+{
+	const char *colon = memchr(v, ':', n);
+	struct pfile *f;
+	size_t i, rl, nl;
+
+	if (colon == NULL || n < (size_t)(colon - v) + 2 + DIGEST_HEX_LEN ||
+	    v[n - DIGEST_HEX_LEN - 1] != ':')
+		return diag_set(err, AAP_EDATA, p->st.input_name, 0,
+				"malformed file token in the provenance");
+	rl = (size_t)(colon - v);
+	nl = n - rl - 2 - DIGEST_HEX_LEN;
+	for (i = 0; i < p->nfiles; i++)
+		if (strlen(p->files[i].role) == rl && memcmp(p->files[i].role, v, rl) == 0 &&
+		    strlen(p->files[i].name) == nl && memcmp(p->files[i].name, colon + 1, nl) == 0 &&
+		    memcmp(p->files[i].sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN) == 0)
+			return 0;
+	f = mem_realloc(p->files, (p->nfiles + 1) * sizeof(*f));
+	if (f == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	p->files = f;
+	f += p->nfiles++;
+	memset(f, 0, sizeof(*f));
+	sbuf_init(&f->content);
+	f->role = mem_strndup(v, rl);
+	f->name = mem_strndup(colon + 1, nl);
+	memcpy(f->sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
+	if (f->role == NULL || f->name == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	return 0;
+}
+
+/* Collects the file tokens of every '#stage' line, and refuses a stream a
+ * stage read unchecked. */
+static int collect_files(struct push *p, struct diag *err)
+{
+	struct sbuf v;
+	size_t i;
+	int rc = 0;
+
+	sbuf_init(&v);
+	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
+		const char *line = stream_in_prov(p->st.in, i), *t = line, *e;
+
+		if (strncmp(line, "#stage ", 7) != 0)
+			continue;
+		if (strstr(line, " truncation-check=off") != NULL)
+			return diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
+					"a stage read its input with "
+					"--no-truncation-check: nothing proves "
+					"this stream whole, it cannot be stored");
+		while (rc == 0 && (t = strstr(t, " file=")) != NULL) {
+			t += 6;
+			e = strchr(t, ' ');
+			sbuf_reset(&v);
+			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), &v) < 0)
+				rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
+					      "malformed file token in the provenance");
+			else
+				rc = add_file(p, v.data, v.len, err);
+		}
+	}
+	sbuf_fini(&v);
+	return rc;
+}
+
+/* Reads every file the provenance names and checks its digest; checks that
+ * each side file given is named. */
+static int read_files(struct push *p, struct diag *err)
+{
+	char hex[DIGEST_HEX_LEN + 1];
+	struct sbuf path;
+	size_t i, k, used[PUSH_NSIDE] = { 0 };
+
+	sbuf_init(&path);
+	for (i = 0; i < p->nfiles; i++) {
+		struct pfile *f = &p->files[i];
+
+		sbuf_reset(&path);
+		if (strcmp(f->role, "call") == 0) {
+			sbuf_adds(&path, p->o->call->dir);
+			sbuf_addc(&path, '/');
+			sbuf_adds(&path, f->name);
+		} else {
+			for (k = 0; k < PUSH_NSIDE && strcmp(f->role, side_role[k]) != 0; k++)
+				;
+			if (k == PUSH_NSIDE || p->o->side[k] == NULL) {
+				sbuf_fini(&path);
+				diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was made "
+					 "with the %s file \"%s\", which was not given",
+					 f->role, f->name);
+				diag_hint(err, "give it with --%s", k < PUSH_NSIDE ?
+					  side_role[k] : f->role);
+				return -1;
+			}
+			used[k]++;
+			sbuf_adds(&path, p->o->side[k]);
+		}
+		if (slurp(path.data, &f->content, err) < 0 ||
+		    digest_bytes(f->content.data ? f->content.data : "", f->content.len, hex) < 0) {
+			sbuf_fini(&path);
+			return -1;
+		}
+		if (strcmp(hex, f->sha256) != 0) {
+			diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" is not the %s "
+				 "file the stream was made with", path.data, f->role);
+			diag_detail(err, "its sha256 is %s, the provenance names %s",
+				    hex, f->sha256);
+			sbuf_fini(&path);
+			return -1;
+		}
+	}
+	sbuf_fini(&path);
+	for (k = 0; k < PUSH_NSIDE; k++)
+		if (p->o->side[k] != NULL && used[k] == 0)
+			return diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was "
+					"not made with a %s file, yet --%s was given",
+					side_role[k], side_role[k]);
+	return 0;
+}
+
+/* Finds the columns of the stream. */
+static int find_columns(struct push *p, struct diag *err)
+{
+	const struct stream_in *in = p->st.in;
+	const struct record *h = stream_in_header(in);
+	const struct call *call = p->o->call;
+	struct cols *c = &p->c;
+	size_t i, f;
+
+	c->source_file = stream_in_column(in, "source_file");
+	c->source_line = stream_in_column(in, "source_line");
+	c->findings = stream_in_column(in, "findings");
+	c->admissible = stream_in_column(in, "admissible");
+	c->total = stream_in_column(in, "total");
+	c->rank = stream_in_column(in, "rank");
+	c->rank_reason = stream_in_column(in, "rank_reason");
+	c->decision = stream_in_column(in, "decision");
+	c->award = stream_in_column(in, "award");
+	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
+	    c->admissible < 0) {
+		diag_set(err, AAP_EDATA, p->st.input_name, 1,
+			 "the stream was not validated: it has no column "
+			 "\"admissible\"");
+		diag_hint(err, "push the output of aap-validate or aap-score");
+		return -1;
+	}
+	c->field = mem_calloc(call->nfields, sizeof(*c->field));
+	c->score = mem_calloc(h->n, sizeof(*c->score));
+	c->spread = mem_calloc(h->n, sizeof(*c->spread));
+	if (c->field == NULL || c->score == NULL || c->spread == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	for (f = 1; f < call->nfields; f++)
+		c->field[c->nfield++] = stream_in_column(in, call->fields[f].name);
+	for (i = 0; i < h->n; i++) {
+		struct sbuf name;
+
+		if (strncmp(record_field(h, i), "score_", 6) != 0)
+			continue;
+		sbuf_init(&name);
+		if (sbuf_adds(&name, "spread_") < 0 ||
+		    sbuf_adds(&name, record_field(h, i) + 6) < 0) {
+			sbuf_fini(&name);
+			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		}
+		c->score[c->nscore] = (long)i;
+		c->spread[c->nscore++] = stream_in_column(in, name.data);
+		sbuf_fini(&name);
+	}
+	return 0;
+}
+
+/* Appends the JSON object of the record's canonical fields. */
+static int fields_json(struct push *p, const struct record *r)
+{
+	const struct call *call = p->o->call;
+	struct sbuf *j = &p->json;
+	size_t k;
+
+	sbuf_reset(j);
+	if (sbuf_addc(j, '{') < 0)
+		return -1;
+	for (k = 0; k < p->c.nfield; k++) {
+		long col = p->c.field[k];
+		const char *name = call->fields[k + 1].name;
+
+		if ((k > 0 && sbuf_addc(j, ',') < 0) ||
+		    json_string(j, name, strlen(name)) < 0 || sbuf_addc(j, ':') < 0 ||
+		    json_string(j, record_field(r, (size_t)col), record_len(r, (size_t)col)) < 0)
+			return -1;
+	}
+	return sbuf_addc(j, '}');
+}
+
+/* Appends the JSON object of the record's criterion scores:
+ * {"criterion": {"score": "4.5" or null, "spread": ...}}. */
+static int scores_json(struct push *p, const struct record *r)
+{
+	const struct record *h = stream_in_header(p->st.in);
+	struct sbuf *j = &p->json;
+	size_t k;
+
+	sbuf_reset(j);
+	if (sbuf_addc(j, '{') < 0)
+		return -1;
+	for (k = 0; k < p->c.nscore; k++) {
+		const char *crit = record_field(h, (size_t)p->c.score[k]) + 6;
+		long cols[2] = { p->c.score[k], p->c.spread[k] };
+		int m;
+
+		if ((k > 0 && sbuf_addc(j, ',') < 0) ||
+		    json_string(j, crit, strlen(crit)) < 0 || sbuf_adds(j, ":{") < 0)
+			return -1;
+		for (m = 0; m < 2; m++) {
+			if (sbuf_adds(j, m ? ",\"spread\":" : "\"score\":") < 0)
+				return -1;
+			if (cols[m] < 0 || record_len(r, (size_t)cols[m]) == 0) {
+				if (sbuf_adds(j, "null") < 0)
+					return -1;
+			} else if (json_string(j, record_field(r, (size_t)cols[m]),
+					       record_len(r, (size_t)cols[m])) < 0) {
+				return -1;
+			}
+		}
+		if (sbuf_addc(j, '}') < 0)
+			return -1;
+	}
+	return sbuf_addc(j, '}');
+}
+
+/* Adds one staging row for the record just read. */
+static int stage_row(struct push *p, const struct record *r)
+{
+	struct sbuf *b = &p->copy;
+	const struct cols *c = &p->c;
+	const char *adm = record_field(r, (size_t)c->admissible);
+
+	if (sbuf_addu(b, ++p->seq) < 0 || sbuf_addc(b, '\t') < 0 ||
+	    copy_field(b, r, 0, 0, 0) < 0 || fields_json(p, r) < 0 ||
+	    copy_text(b, p->json.data, p->json.len) < 0 || sbuf_addc(b, '\t') < 0 ||
+	    copy_field(b, r, c->source_file, 0, 0) < 0 ||
+	    copy_field(b, r, c->source_line, 1, 0) < 0 ||
+	    copy_field(b, r, c->findings, 0, 0) < 0 ||
+	    sbuf_adds(b, strcmp(adm, "yes") == 0 ? "t\t" :
+			 strcmp(adm, "no") == 0 ? "f\t" : "\\N\t") < 0 ||
+	    copy_field(b, r, c->total, 1, 0) < 0 ||
+	    copy_field(b, r, c->rank, 1, 0) < 0 ||
+	    copy_field(b, r, c->rank_reason, c->rank_reason < 0, 0) < 0 ||
+	    copy_field(b, r, c->decision, 1, 0) < 0 ||
+	    copy_field(b, r, c->award, 1, 0) < 0 || scores_json(p, r) < 0 ||
+	    copy_text(b, p->json.data, p->json.len) < 0 || sbuf_addc(b, '\n') < 0)
+		return -1;
+	return 0;
+}
+
+/* Passes the record through to the output. */
+static int pass_through(struct push *p, const struct record *r,
+			struct diag *err)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		stream_out_field(p->st.out, record_field(r, i), record_len(r, i));
+	stream_out_end_record(p->st.out);
+	return stream_out_failed(p->st.out, err);
+}
+
+static const char staging_sql[] =
+	"CREATE TEMPORARY TABLE aap_push_stage ("
+	" seq integer, application_id text, fields jsonb, source_file text,"
+	" source_line integer, findings text, admissible boolean, total numeric,"
+	" rank integer, rank_reason text, decision text, award numeric,"
+	" scores jsonb) ON COMMIT DROP";
+
+/* Reads the records into the staging table and through to the output. */
+static int stage_records(struct push *p, struct diag *err)
+{
+	enum read_result rr;
+	long long rows;
+
+	if (pg_run(p->db, staging_sql, NULL, err) < 0 ||
+	    pg_copy_begin(p->db, "COPY aap_push_stage FROM STDIN", err) < 0)
+		return -1;
+	while ((rr = stream_in_next(p->st.in, err)) == READ_RECORD) {
+		const struct record *r = stream_in_record(p->st.in);
+
+		if (stage_row(p, r) < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			break;
+		}
+		if (pass_through(p, r, err) < 0)
+			break;
+		if (p->copy.len >= COPY_CHUNK) {
+			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
+				return -1;
+			sbuf_reset(&p->copy);
+		}
+	}
+	if (rr != READ_END) {
+		/* A cut-off stream or a failed write: the COPY is abandoned
+		 * and the transaction rolled back by the caller. */
+		pg_copy_end(p->db, "the stream is not whole", NULL, err);
+		return -1;
+	}
+	if (pg_copy_send(p->db, p->copy.data ? p->copy.data : "", p->copy.len, err) < 0)
+		return -1;
+	rows = pg_copy_end(p->db, NULL, NULL, err);
+	if (rows < 0)
+		return -1;
+	if ((unsigned long long)rows != p->seq)
+		return diag_set(err, AAP_EDB, NULL, 0, "the server counted %lld "
+				"rows, %llu were sent", rows, p->seq);
+	return 0;
+}
+
+/* The value of token key in line (a '#' line), decoded into out; 0 when
+ * found, 1 when absent, -1 on memory. */
+static int token_value(const char *line, const char *key, struct sbuf *out)
+{
+	size_t klen = strlen(key);
+	const char *t = line, *e;
+
+	sbuf_reset(out);
+	while ((t = strchr(t, ' ')) != NULL) {
+		t++;
+		if (strncmp(t, key, klen) == 0 && t[klen] == '=') {
+			t += klen + 1;
+			e = strchr(t, ' ');
+			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), out) < 0)
+				return -1;
+			return sbuf_add(out, "", 0);
+		}
+	}
+	return 1;
+}
+
+/* The outcome of looking for the batch id and the stream digest. */
+enum found { FOUND_NONE, FOUND_SAME, FOUND_CONFLICT };
+
+/* Looks for a batch with this id or this stream. */
+static int look_up(struct push *p, enum found *found, struct diag *err)
+{
+	const char *params[2] = { p->o->batch_id, stream_in_digest(p->st.in) };
+	PGresult *r = pg_exec(p->db, "SELECT batch_id, stream_sha256 FROM aap.batch "
+			      "WHERE batch_id = $1 OR stream_sha256 = $2", 2,
+			      params, NULL, err);
+	int i;
+
+	if (r == NULL)
+		return -1;
+	*found = FOUND_NONE;
+	for (i = 0; i < PQntuples(r); i++) {
+		int same_id = strcmp(PQgetvalue(r, i, 0), params[0]) == 0;
+		int same_stream = strcmp(PQgetvalue(r, i, 1), params[1]) == 0;
+
+		if (same_id && same_stream) {
+			*found = FOUND_SAME;
+		} else if (same_id) {
+			diag_set(err, AAP_EDATA, NULL, 0, "batch \"%s\" is already "
+				 "stored with another stream", params[0]);
+			diag_hint(err, "a correction is a new batch: give it a new "
+				       "id and --supersedes %s", params[0]);
+			*found = FOUND_CONFLICT;
+		} else {
+			diag_set(err, AAP_EDATA, NULL, 0, "this stream is already "
+				 "stored as batch \"%s\"", PQgetvalue(r, i, 0));
+			*found = FOUND_CONFLICT;
+		}
+		if (*found == FOUND_CONFLICT)
+			break;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Builds the tool versions object from the '#stage' lines. */
+static int tool_versions(struct push *p, struct sbuf *j)
+{
+	struct sbuf name, version;
+	size_t i;
+	int rc = sbuf_addc(j, '{'), n = 0;
+
+	sbuf_init(&name);
+	sbuf_init(&version);
+	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
+		const char *line = stream_in_prov(p->st.in, i);
+
+		if (strncmp(line, "#stage ", 7) != 0 ||
+		    token_value(line, "name", &name) != 0 ||
+		    token_value(line, "version", &version) != 0)
+			continue;
+		rc = (n++ > 0 && sbuf_addc(j, ',') < 0) ||
+		     json_string(j, name.data, name.len - 0) < 0 ||
+		     sbuf_addc(j, ':') < 0 ||
+		     json_string(j, version.data, version.len) < 0 ? -1 : 0;
+	}
+	if (rc == 0)
+		rc = sbuf_addc(j, '}');
+	sbuf_fini(&name);
+	sbuf_fini(&version);
+	return rc;
+}
+
+/* Inserts the batch row.  *state gets the SQLSTATE of a failure. */
+static int insert_batch(struct push *p, char *state, struct diag *err)
+{
+	const struct record *h = stream_in_header(p->st.in);
+	struct sbuf header, prov, tools, count, money[3];
+	static const char *const money_key[3] = { "envelope", "granted", "left" };
+	const char *params[12];
+	size_t i;
+	PGresult *r;
+	int rc = 0;
+
+	sbuf_init(&header);
+	sbuf_init(&prov);
+	sbuf_init(&tools);
+	sbuf_init(&count);
+	for (i = 0; i < h->n; i++)
+		rc |= (i > 0 ? sbuf_addc(&header, ',') : 0) |
+		      sbuf_add(&header, record_field(h, i), record_len(h, i));
+	for (i = 0; i < stream_in_nprov(p->st.in); i++)
+		rc |= (i > 0 ? sbuf_addc(&prov, '\n') : 0) |
+		      sbuf_adds(&prov, stream_in_prov(p->st.in, i));
+	rc |= tool_versions(p, &tools) | sbuf_addu(&count, stream_in_count(p->st.in));
+	for (i = 0; i < 3; i++) {
+		sbuf_init(&money[i]);
+		rc |= token_value(stream_in_trailer(p->st.in), money_key[i], &money[i]) < 0;
+	}
+	params[0] = p->o->batch_id;
+	params[1] = p->o->call->id;
+	params[2] = p->o->supersedes;
+	params[3] = sbuf_str(&tools);
+	params[4] = sbuf_str(&header);
+	params[5] = sbuf_str(&prov);
+	params[6] = stream_in_trailer(p->st.in);
+	params[7] = stream_in_digest(p->st.in);
+	params[8] = sbuf_str(&count);
+	for (i = 0; i < 3; i++)
+		params[9 + i] = money[i].len > 0 ? money[i].data : NULL;
+	if (rc != 0) {
+		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	} else {
+		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
+			    "supersedes, tool_versions, header, provenance, trailer, "
+			    "stream_sha256, record_count, envelope, granted, remaining) "
+			    "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, "
+			    "$11, $12)", 12, params, state, err);
+		rc = r == NULL ? -1 : 0;
+		PQclear(r);
+	}
+	sbuf_fini(&header);
+	sbuf_fini(&prov);
+	sbuf_fini(&tools);
+	sbuf_fini(&count);
+	for (i = 0; i < 3; i++)
+		sbuf_fini(&money[i]);
+	return rc;
+}
+
+/* Stores the files the provenance names. */
+static int insert_files(struct push *p, struct diag *err)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++) {
+		const char *params[5] = { p->o->batch_id, p->files[i].role,
+					  p->files[i].name, p->files[i].sha256,
+					  sbuf_str(&p->files[i].content) };
+		PGresult *r = pg_exec(p->db, "INSERT INTO aap.config_file (batch_id, "
+				      "role, name, sha256, content) VALUES ($1, $2, "
+				      "$3, $4, $5)", 5, params, NULL, err);
+
+		if (r == NULL)
+			return -1;
+		PQclear(r);
+	}
+	return 0;
+}
+
+/* Moves the staged rows into the batch's tables. */
+static int insert_rows(struct push *p, struct diag *err)
+{
+	const char *params[1] = { p->o->batch_id };
+	PGresult *r;
+
+	r = pg_exec(p->db, "INSERT INTO aap.application (batch_id, seq, "
+		    "application_id, fields, source_file, source_line, findings, "
+		    "admissible, total, rank, rank_reason, decision, award) "
+		    "SELECT $1, seq, application_id, fields, source_file, "
+		    "source_line, findings, admissible, total, rank, rank_reason, "
+		    "decision, award FROM aap_push_stage ORDER BY seq", 1, params,
+		    NULL, err);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	r = pg_exec(p->db, "INSERT INTO aap.criterion_score (batch_id, seq, "
+		    "criterion, score, spread) SELECT $1, s.seq, k.key, "
+		    "(k.value->>'score')::numeric, (k.value->>'spread')::numeric "
+		    "FROM aap_push_stage AS s, jsonb_each(s.scores) AS k "
+		    "ORDER BY s.seq, k.key", 1, params, NULL, err);
+	if (r == NULL)
+		return -1;
+	PQclear(r);
+	return 0;
+}
+
+/* How a side file's rows are stored. */
+struct side_spec {
+	const char *copy_sql;      /* COPY ... FROM STDIN */
+	const char *cols[5];       /* its columns, in the table's order */
+	size_t ncols;              /* how many */
+};
+
+static const struct side_spec side_specs[PUSH_NSIDE] = {
+	{ "COPY aap.review (batch_id, seq, application_id, reviewer, criterion, "
+	  "mark, comment) FROM STDIN",
+	  { "application_id", "reviewer", "criterion", "mark", "comment" }, 5 },
+	{ "COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
+	  "author, justification) FROM STDIN",
+	  { "application_id", "criterion", "score", "author", "justification" }, 5 },
+	{ "COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
+	  { "reviewer", "application_id" }, 2 },
+};
+
+/* Maps the side file's header to the spec's columns. */
+static int side_header(const struct record *h, const struct side_spec *s,
+		       long *map, const char *path, struct diag *err)
+{
+	size_t i, k;
+
+	for (k = 0; k < s->ncols; k++) {
+		map[k] = -1;
+		for (i = 0; i < h->n; i++)
+			if (strcmp(record_field(h, i), s->cols[k]) == 0)
+				map[k] = (long)i;
+		if (map[k] < 0)
+			return diag_set(err, AAP_EDATA, path, h->line,
+					"no column \"%s\"", s->cols[k]);
+	}
+	return 0;
+}
+
+/* Copies the rows of one side file, read again from path. */
+static int copy_side(struct push *p, size_t k, struct diag *err)
+{
+	const struct side_spec *s = &side_specs[k];
+	const char *path = p->o->side[k];
+	struct reader_opts o;
+	struct reader *rd = NULL;
+	enum read_result rr;
+	unsigned long long seq = 0;
+	long map[5];
+	size_t i;
+	int fd, rc = -1, header = 1;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
+				path, strerror(errno));
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	rd = reader_new(fd, path, &o, err);
+	if (rd == NULL || pg_copy_begin(p->db, s->copy_sql, err) < 0)
+		goto done;
+	sbuf_reset(&p->copy);
+	while ((rr = reader_next(rd, err)) == READ_RECORD) {
+		const struct record *r = reader_record(rd);
+
+		if (r->n == 0)
+			continue;
+		if (header) {
+			header = 0;
+			if (side_header(r, s, map, path, err) < 0)
+				goto abort;
+			continue;
+		}
+		if (copy_text(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
+		    sbuf_addc(&p->copy, '\t') < 0 || sbuf_addu(&p->copy, ++seq) < 0)
+			goto nomem;
+		for (i = 0; i < s->ncols; i++) {
+			if (sbuf_addc(&p->copy, '\t') < 0)
+				goto nomem;
+			if ((size_t)map[i] < r->n &&
+			    copy_text(&p->copy, record_field(r, (size_t)map[i]),
+				      record_len(r, (size_t)map[i])) < 0)
+				goto nomem;
+		}
+		if (sbuf_addc(&p->copy, '\n') < 0)
+			goto nomem;
+		if (p->copy.len >= COPY_CHUNK) {
+			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
+				goto done;
+			sbuf_reset(&p->copy);
+		}
+	}
+	if (rr == READ_ERROR)
+		goto abort;
+	if (pg_copy_send(p->db, sbuf_str(&p->copy), p->copy.len, err) < 0 ||
+	    pg_copy_end(p->db, NULL, NULL, err) < 0)
+		goto done;
+	rc = 0;
+	goto done;
+nomem:
+	diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+abort:
+	pg_copy_end(p->db, "the side file could not be read", NULL, err);
+done:
+	reader_free(rd);
+	close(fd);
+	return rc;
+}
+
+/* Stores the batch once the stream has been staged whole: returns 0, 1 when
+ * the same stream is already stored under this id, -1 on failure. */
+static int store(struct push *p, struct diag *err)
+{
+	enum found found;
+	char state[6];
+	size_t k;
+
+	if (look_up(p, &found, err) < 0)
+		return -1;
+	if (found == FOUND_CONFLICT)
+		return -1;
+	if (found == FOUND_SAME)
+		return 1;
+	if (insert_batch(p, state, err) < 0) {
+		if (strcmp(state, "23505") != 0)
+			return -1;
+		/* Another push of this batch won the race: see what it stored. */
+		pg_run(p->db, "ROLLBACK", NULL, err);
+		p->in_tx = 0;
+		if (look_up(p, &found, err) < 0 || found == FOUND_CONFLICT)
+			return -1;
+		return found == FOUND_SAME ? 1 : -1;
+	}
+	if (insert_files(p, err) < 0 || insert_rows(p, err) < 0)
+		return -1;
+	for (k = 0; k < PUSH_NSIDE; k++)
+		if (p->o->side[k] != NULL && copy_side(p, k, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Commits; a connection lost once COMMIT was sent leaves the outcome
+ * unknown, and says so. */
+static int commit(struct push *p, struct diag *err)
+{
+	PGresult *r = PQexec(p->db, "COMMIT");
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+	p->in_tx = 0;
+	if (st == PGRES_COMMAND_OK) {
+		PQclear(r);
+		return 0;
+	}
+	if (PQstatus(p->db) == CONNECTION_BAD) {
+		PQclear(r);
+		diag_set(err, AAP_EDB, NULL, 0, "the connection was lost after "
+			 "COMMIT was sent: whether batch \"%s\" was stored is "
+			 "unknown", p->o->batch_id);
+		diag_hint(err, "push the same stream again: it will find the batch "
+			       "if it was stored, and store it otherwise");
+		return -1;
+	}
+	pg_error(p->db, r, NULL, err);
+	PQclear(r);
+	return -1;
+}
+
+/* Checks the database is reachable and migrated. */
+static int check_schema(struct push *p, struct diag *err)
+{
+	char state[6];
+	PGresult *r = pg_exec(p->db, "SELECT max(version) FROM aap.migrations",
+			      0, NULL, state, err);
+
+	if (r == NULL) {
+		if (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0 ||
+		    strcmp(state, "42501") == 0) {
+			diag_set(err, AAP_EDB, NULL, 0, "the database has no aap "
+				 "schema that this user can use");
+			diag_hint(err, "run aap-migrate as the database's "
+				       "administrator, and push as a member of "
+				       "aap_loader");
+		}
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+static void push_fini(struct push *p)
+{
+	if (p->db != NULL) {
+		if (p->in_tx)
+			PQclear(PQexec(p->db, "ROLLBACK"));
+		PQfinish(p->db);
+	}
+	stage_close(&p->st);
+	pfiles_free(p);
+	mem_free(p->c.field);
+	mem_free(p->c.score);
+	mem_free(p->c.spread);
+	sbuf_fini(&p->copy);
+	sbuf_fini(&p->json);
+}
+
+/* Says what happened. */
+static void note(const struct push *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(const struct push *p, const char *fmt, ...)
+{
+	struct diag d;
+	va_list ap;
+
+	diag_clear(&d);
+	va_start(ap, fmt);
+	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	va_end(ap);
+	if (p->o->sink != NULL && p->o->sink->fn != NULL)
+		p->o->sink->fn(p->o->sink->ctx, &d);
+}
+
+int push_run(const struct push_opts *o, struct diag *err)
+{
+	struct push p;
+	struct sbuf extra;
+	int rc = -1, stored;
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	sbuf_init(&p.copy);
+	sbuf_init(&p.json);
+	sbuf_init(&extra);
+	if (stage_open(&p.st, "aap-push", o->call, o->input, 1, o->plain, err) < 0 ||
+	    collect_files(&p, err) < 0 || read_files(&p, err) < 0 ||
+	    find_columns(&p, err) < 0)
+		goto done;
+	if (stream_token(&extra, "batch", o->batch_id) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		goto done;
+	}
+	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
+	    check_schema(&p, err) < 0 ||
+	    stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
+	    pg_run(p.db, "BEGIN", NULL, err) < 0)
+		goto done;
+	p.in_tx = 1;
+	if (stage_records(&p, err) < 0 || (stored = store(&p, err)) < 0)
+		goto done;
+	if (stored == 0 && commit(&p, err) < 0)
+		goto done;
+	if (stage_finish(&p.st, NULL, err) < 0)
+		goto done;
+	if (stored == 0)
+		note(&p, "stored batch \"%s\": %llu applications", o->batch_id,
+		     stream_in_count(p.st.in));
+	else
+		note(&p, "batch \"%s\" is already stored with this stream: "
+		     "nothing changed", o->batch_id);
+	rc = 0;
+done:
+	sbuf_fini(&extra);
+	push_fini(&p);
+	return rc;
+}

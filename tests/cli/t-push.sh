@@ -1,0 +1,203 @@
+# t-push.sh - aap-push against a private PostgreSQL server started here:
+# whole or nothing, once only, stages killed mid-stream, the server going
+# away, values stored exactly, and the messages of what can go wrong.
+# shellcheck shell=bash
+
+PG_DIR=$(mktemp -d)
+if ! pg_env=$("$T_TOP/scripts/pg-sandbox" start "$PG_DIR" 2>"$T_TMP/pg.err"); then
+	t_begin a_private_server_starts
+	t_fail "$(cat "$T_TMP/pg.err")"
+	t_end
+	return 0
+fi
+T_CLEANUP+=("'$T_TOP/scripts/pg-sandbox' stop '$PG_DIR' >/dev/null 2>&1")
+eval "$pg_env"
+"$T_TOP/scripts/migrate" >/dev/null
+export PGUSER=aap_loader
+
+admin() {
+	PGUSER=aap_admin psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"
+}
+
+batches() {
+	admin -c "SELECT count(*) FROM aap.batch WHERE batch_id = '$1'"
+}
+
+push_csv() {
+	printf 'ID,Titre du projet,Montant de l%saide demandée,Remarque\n' "'"
+	for i in $(seq 1 "${1:-3}"); do
+		printf 'A-%d,"Projet %d, ""IA""",%d000,%s\n' "$i" "$i" "$i" "$t_name"
+	done
+}
+
+# A validated stream of N applications in file s.
+make_stream() {
+	push_csv "${1:-3}" >in.csv
+	aap-ingest --call "$MINI" in.csv | aap-validate --call "$MINI" >s
+}
+
+t_begin push_stores_the_stream_and_passes_it_through
+make_stream 3
+t_run aap-push --call "$MINI" --batch b-full s
+t_status 0
+t_stderr_is <<'EOF2'
+aap-push: stored batch "b-full": 3 applications
+EOF2
+head -n -1 s >s.body
+head -n -1 out | grep -v '^#stage name=aap-push' >out.body
+cmp -s s.body out.body || t_fail "the records passed through differ: $(diff s.body out.body)"
+tail -n 1 out | grep -q '^#trailer records=3 input=s:' || t_fail "no trailer after the commit"
+grep -q '^#stage name=aap-push .* batch=b-full' out || t_fail "no #stage line"
+got=$(admin -c "SELECT string_agg(application_id || '|' || (fields->>'title') || '|' || (fields->>'amount') || '|' || source_line || '|' || admissible, ';' ORDER BY seq) FROM aap.application WHERE batch_id = 'b-full'")
+[ "$got" = 'A-1|Projet 1, "IA"|1000.00|2|true;A-2|Projet 2, "IA"|2000.00|3|true;A-3|Projet 3, "IA"|3000.00|4|true' ] || t_fail "stored: $got"
+got=$(admin -c "SELECT stream_sha256 || ' ' || record_count || ' ' || pushed_by FROM aap.batch WHERE batch_id = 'b-full'")
+[ "$got" = "$(sha256sum <s | cut -c1-64) 3 aap_loader" ] || t_fail "batch row: $got"
+got=$(admin -c "SELECT string_agg(role || ':' || name || ':' || sha256, ' ' ORDER BY name) FROM aap.config_file WHERE batch_id = 'b-full'")
+[ "$got" = "call:call.csv:$(sha256sum <"$MINI/call.csv" | cut -c1-64) call:fields.csv:$(sha256sum <"$MINI/fields.csv" | cut -c1-64)" ] || t_fail "files: $got"
+t_end
+
+t_begin pushing_again_changes_nothing_and_says_so
+make_stream 3
+aap-push --call "$MINI" --batch b-again s >/dev/null 2>&1
+t_run aap-push --call "$MINI" --batch b-again s
+t_status 0
+t_stderr_is <<'EOF2'
+aap-push: batch "b-again" is already stored with this stream: nothing changed
+EOF2
+[ "$(batches b-again)" = 1 ] || t_fail "batch rows: $(batches b-again)"
+t_end
+
+t_begin same_id_with_another_stream_is_refused
+make_stream 3
+aap-push --call "$MINI" --batch b-id s >/dev/null 2>&1
+make_stream 4
+t_run aap-push --call "$MINI" --batch b-id s
+t_status 1
+t_stderr_has 'aap-push: error: batch "b-id" is already stored with another stream'
+t_no_trailer
+t_end
+
+t_begin same_stream_under_another_id_is_refused
+make_stream 5
+aap-push --call "$MINI" --batch b-first s >/dev/null 2>&1
+t_run aap-push --call "$MINI" --batch b-second s
+t_status 1
+t_stderr_has 'aap-push: error: this stream is already stored as batch "b-first"'
+[ "$(batches b-second)" = 0 ] || t_fail "b-second was stored"
+t_end
+
+t_begin two_pushes_at_once_never_both_write
+make_stream 6
+slow() { head -n 4 s; sleep 1; tail -n +5 s; }
+slow | aap-push --call "$MINI" --batch b-race >/dev/null 2>e1 &
+p1=$!
+slow | aap-push --call "$MINI" --batch b-race >/dev/null 2>e2 &
+p2=$!
+wait "$p1"; s1=$?
+wait "$p2"; s2=$?
+[ "$s1" = 0 ] && [ "$s2" = 0 ] || t_fail "statuses $s1 and $s2: $(cat e1 e2)"
+[ "$(batches b-race)" = 1 ] || t_fail "batch rows: $(batches b-race)"
+grep -q 'stored batch "b-race"' e1 e2 || t_fail "neither stored it"
+grep -q 'already stored with this stream' e1 e2 || t_fail "neither found it stored: $(cat e1 e2)"
+t_end
+
+t_begin a_killed_ingest_leaves_no_batch
+push_csv 5000 >in.csv
+head -n 2500 in.csv >part1
+tail -n +2501 in.csv >part2
+t_sh "{ cat part1; sleep 3; cat part2; } | timeout -s KILL 1 aap-ingest --call '$MINI' | aap-validate --call '$MINI' | aap-push --call '$MINI' --batch b-kill-ingest"
+t_status 1
+t_stderr_has "aap-push:-:"
+t_stderr_has "it was cut off"
+[ "$(batches b-kill-ingest)" = 0 ] || t_fail "a part of the batch is stored"
+t_end
+
+t_begin a_killed_validate_leaves_no_batch
+push_csv 5000 >in.csv
+t_sh "aap-ingest --call '$MINI' in.csv | { head -c 200000; sleep 3; cat; } | timeout -s KILL 1 aap-validate --call '$MINI' | aap-push --call '$MINI' --batch b-kill-validate"
+t_status 1
+t_stderr_has "it was cut off"
+[ "$(batches b-kill-validate)" = 0 ] || t_fail "a part of the batch is stored"
+t_end
+
+t_begin a_killed_push_leaves_no_batch
+make_stream 200
+t_sh "{ head -c 3000 s; sleep 3; tail -c +3001 s; } | timeout -s KILL 1 aap-push --call '$MINI' --batch b-kill-push"
+t_status 137
+sleep 0.5
+[ "$(batches b-kill-push)" = 0 ] || t_fail "a part of the batch is stored"
+t_end
+
+t_begin server_stopped_during_a_push_leaves_no_batch
+make_stream 200
+{ head -c 3000 s; sleep 2; tail -c +3001 s; } | aap-push --call "$MINI" --batch b-crash >out 2>err &
+pid=$!
+sleep 1
+"$T_TOP/scripts/pg-sandbox" crash "$PG_DIR" || t_fail "could not stop the server"
+wait "$pid"
+t_status=$?
+t_status 4
+t_stderr_has "aap-push: error: database:"
+t_no_trailer
+"$T_TOP/scripts/pg-sandbox" restart "$PG_DIR" || t_fail "could not restart the server"
+[ "$(batches b-crash)" = 0 ] || t_fail "a part of the batch is stored"
+t_run aap-push --call "$MINI" --batch b-crash s
+t_status 0
+t_end
+
+t_begin backslash_dot_and_backslash_n_are_stored_exactly
+printf 'ID,Titre du projet,Montant de l%saide demandée,Remarque\nA-1,\\.,1,\\N\nA-2,"a\\\\b\tc\n\\.\nd",2,\n' "'" >in.csv
+aap-ingest --call "$MINI" in.csv | aap-validate --call "$MINI" >s
+t_run aap-push --call "$MINI" --batch b-escape s
+t_status 0
+admin -c "SELECT (fields->>'title') || '|' || (fields->>'note') FROM aap.application WHERE batch_id = 'b-escape' ORDER BY seq" >got
+printf '%s|%s\n%s\t%s\n%s\n%s|\n' '\.' '\N' 'a\\b' 'c' '\.' 'd' >want
+cmp -s got want || t_fail "stored: $(od -c got | head -5)"
+t_end
+
+t_begin files_must_be_those_the_stream_was_made_with
+make_stream 3
+mkdir call && cp "$MINI"/*.csv call/ && printf '# changed\n' >>call/fields.csv
+t_run aap-push --call call --batch b-files s
+t_status 2
+t_stderr_has 'aap-push: error: "call/fields.csv" is not the call file the stream was made with'
+printf 'application_id,reviewer,criterion,mark,comment\n' >reviews.csv
+t_run aap-push --call "$MINI" --batch b-files --reviews reviews.csv s
+t_status 2
+t_stderr_has "the stream was not made with a reviews file, yet --reviews was given"
+[ "$(batches b-files)" = 0 ] || t_fail "stored"
+t_end
+
+t_begin unchecked_streams_are_refused
+make_stream 3
+t_run aap-push --call "$MINI" --batch b-unchecked --no-truncation-check s
+t_status 2
+t_stderr_has "aap-push refuses --no-truncation-check"
+aap-ingest --call "$MINI" --plain in.csv | aap-validate --call "$MINI" --no-truncation-check >s2
+t_run aap-push --call "$MINI" --batch b-unchecked s2
+t_status 1
+t_stderr_has "nothing proves this stream whole"
+t_run aap-push --call "$MINI" --batch b-unchecked --plain <(aap-ingest --call "$MINI" --plain in.csv)
+t_status 1
+t_stderr_has "bare CSV"
+t_end
+
+t_begin database_failures_say_what_to_do_and_never_a_password
+make_stream 3
+t_run aap-push --call "$MINI" --batch b-db --db "host=$T_TMP/nowhere password=s3cr3t-pw" s
+t_status 4
+t_stderr_has "aap-push: error: could not connect to the database:"
+t_stderr_has "aap-push: hint: the connection comes from --db or the PG* environment"
+grep -q 's3cr3t-pw' err && t_fail "the password was printed"
+t_run env PGUSER=nobody_here aap-push --call "$MINI" --batch b-db s
+t_status 4
+t_stderr_has 'role "nobody_here" does not exist'
+admin -c "CREATE DATABASE empty_db" >/dev/null
+t_run env PGDATABASE=empty_db aap-push --call "$MINI" --batch b-db s
+t_status 4
+t_stderr_has "aap-push: hint: run aap-migrate"
+t_run aap-push --call "$MINI" --batch b-db --supersedes no-such-batch s
+t_status 4
+t_stderr_has "aap-push: error: database:"
+[ "$(batches b-db)" = 0 ] || t_fail "stored"
+t_end
