@@ -2,6 +2,7 @@
  * call's rules and adds the `admissible` column (docs/stream.md). */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "aap.h"
 #include "call.h"
@@ -9,30 +10,34 @@
 #include "validate.h"
 
 static const char usage_text[] =
-	"Usage: aap-validate --call DIR [--plain] [--no-truncation-check] [STREAM]\n"
-	"Check every application of the stream and add the column admissible.\n"
+	"Usage: aap-validate --call DIR [--rejects FILE] [--plain]\n"
+	"                    [--no-truncation-check] [STREAM]\n"
+	"Check every application of the stream against the rules of the call,\n"
+	"add what is found to findings and add the column admissible.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
 	"  -c, --call DIR            the call folder\n"
+	"  -r, --rejects FILE        write every finding to FILE, a CSV report\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
 	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
 	"  -h, --help                show this help and exit\n"
 	"  -V, --version             show the version and exit\n"
 	"\n"
-	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
-	"3 system failure.\n";
+	"Exit status: 0 done, 1 unusable input, 2 usage, call folder or rules\n"
+	"(a pattern that does not compile or proves unsafe), 3 system failure.\n";
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "call", required_argument, NULL, 'c' },
+		{ "rejects", required_argument, NULL, 'r' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct validate_opts o = { NULL, NULL, 1, 0, &cli_sink };
+	struct validate_opts o = { NULL, NULL, NULL, 1, 0, &cli_sink };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct diag err;
@@ -40,10 +45,13 @@ int main(int argc, char **argv)
 
 	cli_start("aap-validate");
 	diag_clear(&err);
-	while ((c = getopt_long(argc, argv, "c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			dir = optarg;
+			break;
+		case 'r':
+			o.rejects = optarg;
 			break;
 		case 'p':
 			o.plain = 1;
@@ -64,6 +72,9 @@ int main(int argc, char **argv)
 	if (argc - optind > 1)
 		return cli_usage_error("one stream at most");
 	o.input = optind < argc ? argv[optind] : NULL;
+	if (o.rejects != NULL && (strcmp(o.rejects, "-") == 0 || *o.rejects == '\0'))
+		return cli_usage_error("--rejects needs a file: standard output "
+				       "carries the stream");
 	if (call_load(dir, &call, &err) < 0) {
 		cli_print(&err);
 		return err.status;
