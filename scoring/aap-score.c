@@ -1,0 +1,109 @@
+/* aap-score - scores the validated applications from the reviewers' marks
+ * and the call's criteria, ranks them and walks the budget envelope
+ * (docs/aap-score.md, docs/scoring.md). */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "aap.h"
+#include "call.h"
+#include "cli.h"
+#include "score.h"
+
+static const char usage_text[] =
+	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
+	"                 [--conflicts FILE] [--plain] [--no-truncation-check]\n"
+	"                 [STREAM]\n"
+	"Score, rank and fund the applications of a validated stream.\n"
+	"With no STREAM, or when STREAM is -, read standard input.\n"
+	"\n"
+	"  -c, --call DIR            the call folder\n"
+	"  -r, --reviews FILE        the reviewers' marks (CSV)\n"
+	"      --consensus FILE      consensus scores (CSV)\n"
+	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
+	"      --plain               write bare CSV, without provenance and trailer\n"
+	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
+	"  -h, --help                show this help and exit\n"
+	"  -V, --version             show the version and exit\n"
+	"\n"
+	"Exit status: 0 done, 1 unusable stream or side file, 2 usage or call\n"
+	"folder, 3 system failure.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "call", required_argument, NULL, 'c' },
+		{ "reviews", required_argument, NULL, 'r' },
+		{ "consensus", required_argument, NULL, 'k' },
+		{ "conflicts", required_argument, NULL, 'f' },
+		{ "plain", no_argument, NULL, 'p' },
+		{ "no-truncation-check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
+				&cli_sink };
+	const char *dir = NULL;
+	struct call *call = NULL;
+	struct criteria *k = NULL;
+	struct diag err;
+	size_t i;
+	int c, status = AAP_OK;
+
+	cli_start("aap-score");
+	diag_clear(&err);
+	while ((c = getopt_long(argc, argv, "c:r:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			dir = optarg;
+			break;
+		case 'r':
+			o.reviews = optarg;
+			break;
+		case 'k':
+			o.consensus = optarg;
+			break;
+		case 'f':
+			o.conflicts = optarg;
+			break;
+		case 'p':
+			o.plain = 1;
+			break;
+		case 'n':
+			o.check = 0;
+			break;
+		case 'h':
+			return cli_print_text(usage_text);
+		case 'V':
+			return cli_print_text("aap-score " AAP_VERSION "\n");
+		default:
+			return cli_usage_error("bad option");
+		}
+	}
+	if (dir == NULL)
+		return cli_usage_error("--call DIR is required");
+	if (argc - optind > 1)
+		return cli_usage_error("one stream at most");
+	o.input = optind < argc ? argv[optind] : NULL;
+	if (call_load(dir, &call, &err) < 0 || criteria_load(call, &k, &err) < 0) {
+		cli_print(&err);
+		call_free(call);
+		return err.status;
+	}
+	for (i = 0; i < k->nitems && o.reviews == NULL; i++)
+		if (k->items[i].source == CRITERIA_REVIEWS) {
+			criteria_free(k);
+			call_free(call);
+			return cli_usage_error("--reviews FILE is required: the "
+					       "call has reviewed criteria");
+		}
+	o.call = call;
+	o.k = k;
+	if (score_run(&o, &err) < 0) {
+		cli_print(&err);
+		status = err.status;
+	}
+	criteria_free(k);
+	call_free(call);
+	return cli_finish(status);
+}

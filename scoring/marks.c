@@ -1,0 +1,703 @@
+/* marks.c - the reviewers' side files (reviews, consensus, conflicts),
+ * each checked whole, and the exact arithmetic of scores: combination of
+ * marks, the one rounding rule, normalisation of harsh and lenient
+ * reviewers (docs/scoring.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "digest.h"
+#include "mem.h"
+#include "norm.h"
+#include "reader.h"
+#include "score.h"
+
+int64_t score_div_round(score_wide num, score_wide den)
+{
+	score_wide q = num / den, r = num % den;
+
+	if (r < 0)
+		r = -r;
+	if (2 * r >= den)
+		q += num < 0 ? -1 : 1;
+	return (int64_t)q;
+}
+
+int score_format(struct sbuf *b, int64_t v, unsigned scale)
+{
+	char buf[48];
+
+	if (norm_format_fixed(v, scale, buf, sizeof(buf)) != NORM_OK)
+		return -1;
+	return sbuf_adds(b, buf);
+}
+
+int64_t marks_combine(enum criteria_combine how, const int64_t *x, size_t n)
+{
+	score_wide sum = 0;
+	size_t i, lo = 0, hi = n;
+
+	if (how == CRITERIA_MEDIAN) {
+		if (n % 2 == 1)
+			return x[n / 2];
+		return score_div_round((score_wide)x[n / 2 - 1] + x[n / 2], 2);
+	}
+	if (how == CRITERIA_TRIMMED && n >= 3) {
+		lo = 1;
+		hi = n - 1;
+	}
+	for (i = lo; i < hi; i++)
+		sum += x[i];
+	return score_div_round(sum, (score_wide)(hi - lo));
+}
+
+score_wide marks_isqrt(score_wide v)
+{
+	__extension__ typedef unsigned __int128 uwide;
+	uwide u = (uwide)v, x, y;
+
+	if (v < 2)
+		return v < 0 ? 0 : v;
+	x = u;
+	y = x / 2 + 1;
+	while (y < x) {
+		x = y;
+		y = (x + u / x) / 2;
+	}
+	return (score_wide)x;
+}
+
+int64_t marks_to_step(const struct criteria_item *it, score_wide num,
+		      score_wide den)
+{
+	int64_t k = score_div_round(num - (score_wide)it->min * den,
+				    (score_wide)it->step * den);
+	int64_t top = (it->max - it->min) / it->step;
+
+	if (k < 0)
+		k = 0;
+	if (k > top)
+		k = top;
+	return it->min + k * it->step;
+}
+
+void marks_init(struct marks *mk)
+{
+	memset(mk, 0, sizeof(*mk));
+	sbuf_init(&mk->text);
+}
+
+void marks_fini(struct marks *mk)
+{
+	mem_free(mk->m);
+	mem_free(mk->c);
+	sbuf_fini(&mk->text);
+	memset(mk, 0, sizeof(*mk));
+}
+
+/* A map from byte keys to numbers, for the duplicate and conflict checks
+ * (open addressing; keys kept in an arena). */
+struct hmap {
+	size_t *slot;       /* entry index + 1, 0 when free */
+	size_t cap;         /* slots, a power of two */
+	size_t *off, *len;  /* each entry's key in keys */
+	size_t *val;        /* each entry's value */
+	size_t n, ecap;     /* entries, allocated */
+	struct sbuf keys;   /* the keys' bytes */
+};
+
+static uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ *s++) * 1099511628211ULL;
+	return h;
+}
+
+static void hmap_fini(struct hmap *h)
+{
+	mem_free(h->slot);
+	mem_free(h->off);
+	mem_free(h->len);
+	mem_free(h->val);
+	sbuf_fini(&h->keys);
+	memset(h, 0, sizeof(*h));
+}
+
+static size_t *hmap_find(const struct hmap *h, const void *key, size_t n)
+{
+	size_t i = (size_t)hash_bytes(key, n) & (h->cap - 1), e;
+
+	for (;; i = (i + 1) & (h->cap - 1)) {
+		e = h->slot[i];
+		if (e == 0)
+			return &h->slot[i];
+		e--;
+		if (h->len[e] == n && memcmp(h->keys.data + h->off[e], key, n) == 0)
+			return &h->slot[i];
+	}
+}
+
+static int hmap_grow(struct hmap *h)
+{
+	size_t cap = h->cap ? h->cap * 2 : 64, i, *old = h->slot, oldcap = h->cap;
+
+	h->slot = mem_calloc(cap, sizeof(*h->slot));
+	if (h->slot == NULL) {
+		h->slot = old;
+		return -1;
+	}
+	h->cap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != 0)
+			*hmap_find(h, h->keys.data + h->off[old[i] - 1],
+				   h->len[old[i] - 1]) = old[i];
+	mem_free(old);
+	return 0;
+}
+
+/* Looks key up: returns 1 with *val set when it is there; otherwise adds
+ * it with value v and returns 0; -1 when memory ran out. */
+static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
+		    size_t *val)
+{
+	size_t *s;
+
+	if ((h->n + 1) * 2 > h->cap && hmap_grow(h) < 0)
+		return -1;
+	s = hmap_find(h, key, n);
+	if (*s != 0) {
+		*val = h->val[*s - 1];
+		return 1;
+	}
+	if (h->n == h->ecap) {
+		size_t c = h->ecap ? h->ecap * 2 : 64;
+		size_t *o = mem_realloc(h->off, c * sizeof(*o));
+
+		if (o == NULL)
+			return -1;
+		h->off = o;
+		if ((o = mem_realloc(h->len, c * sizeof(*o))) == NULL)
+			return -1;
+		h->len = o;
+		if ((o = mem_realloc(h->val, c * sizeof(*o))) == NULL)
+			return -1;
+		h->val = o;
+		h->ecap = c;
+	}
+	h->off[h->n] = h->keys.len;
+	h->len[h->n] = n;
+	h->val[h->n] = v;
+	if (sbuf_add(&h->keys, key, n) < 0)
+		return -1;
+	h->n++;
+	*s = h->n;
+	return 0;
+}
+
+/* The key of a (application, criterion or none, name) triple. */
+static int make_key(struct sbuf *k, size_t app, size_t crit, const char *s,
+		    size_t n)
+{
+	sbuf_reset(k);
+	if (sbuf_add(k, &app, sizeof(app)) < 0 ||
+	    sbuf_add(k, &crit, sizeof(crit)) < 0)
+		return -1;
+	return sbuf_add(k, s, n);
+}
+
+/* State shared by the row readers. */
+struct state {
+	struct hmap conflicts;  /* (app, 0, reviewer) */
+	struct hmap seen;       /* (app, crit, reviewer) -> line */
+	struct hmap cseen;      /* (app, crit, "") -> line */
+	struct sbuf key;        /* scratch */
+};
+
+/* One side file being read. */
+struct side {
+	struct state *st;            /* shared state */
+	size_t width;                /* fields in its header */
+	const char *path;            /* as given, for messages */
+	const char *const *cols;     /* its columns */
+	const int *need;             /* which are required */
+	size_t ncols;                /* how many */
+	long col[5];                 /* their places in the file, or -1 */
+	const struct record *rec;    /* the current row */
+};
+
+/* Reports a bad line of a side file. */
+__attribute__((format(printf, 5, 6)))
+static void bad(struct marks *mk, const struct marks_ctx *x,
+		const struct side *sd, unsigned long line, const char *fmt, ...)
+{
+	struct diag d;
+	va_list ap;
+
+	diag_clear(&d);
+	diag_set(&d, AAP_EDATA, sd->path, line, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	va_end(ap);
+	mk->nbad++;
+	if (x->sink != NULL && x->sink->fn != NULL)
+		x->sink->fn(x->sink->ctx, &d);
+}
+
+/* Field c of the current row, trimmed (the comments are kept whole). */
+static const char *fld(const struct side *sd, size_t c, size_t *n, int trim)
+{
+	const char *s;
+
+	if (sd->col[c] < 0) {
+		*n = 0;
+		return "";
+	}
+	s = record_field(sd->rec, (size_t)sd->col[c]);
+	*n = record_len(sd->rec, (size_t)sd->col[c]);
+	return trim ? norm_trim(s, *n, n) : s;
+}
+
+static int tap(void *ctx, const void *p, size_t n)
+{
+	return digest_update(ctx, p, n);
+}
+
+typedef int (*row_fn)(struct marks *mk, const struct marks_ctx *x,
+		      struct side *sd, struct diag *err);
+
+/* Reads the side file sd->path, calling fn for each row. */
+static int read_side(struct marks *mk, const struct marks_ctx *x,
+		     struct side *sd, row_fn fn, char sha[65],
+		     struct diag *err)
+{
+	struct reader_opts o;
+	struct reader *rd = NULL;
+	struct digest *d = digest_new();
+	enum read_result rr;
+	int fd, rc = -1, header = 1;
+	size_t i, j;
+
+	if (d == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	fd = open(sd->path, O_RDONLY);
+	if (fd < 0) {
+		digest_free(d);
+		return diag_set(err, AAP_ESYS, NULL, 0,
+				"could not open \"%s\": %s", sd->path,
+				strerror(errno));
+	}
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	if ((rd = reader_new(fd, sd->path, &o, err)) == NULL)
+		goto done;
+	reader_set_tap(rd, tap, d);
+	while ((rr = reader_next(rd, err)) == READ_RECORD) {
+		sd->rec = reader_record(rd);
+		if (sd->rec->n == 0 || (sd->rec->n == 1 && record_len(sd->rec, 0) == 0))
+			continue; /* a blank line */
+		if (!header) {
+			if (fn(mk, x, sd, err) < 0)
+				goto done;
+			continue;
+		}
+		header = 0;
+		for (j = 0; j < sd->ncols; j++)
+			sd->col[j] = -1;
+		for (i = 0; i < sd->rec->n; i++) {
+			size_t n;
+			const char *h = norm_trim(record_field(sd->rec, i),
+						  record_len(sd->rec, i), &n);
+
+			for (j = 0; j < sd->ncols; j++)
+				if (strlen(sd->cols[j]) == n &&
+				    memcmp(sd->cols[j], h, n) == 0)
+					break;
+			if (j == sd->ncols || sd->col[j] >= 0) {
+				diag_set(err, AAP_EDATA, sd->path, sd->rec->line,
+					 j == sd->ncols ? "unknown column \"%.*s\""
+					 : "column \"%.*s\" appears twice",
+					 (int)n, h);
+				diag_detail(err, "the columns are documented in "
+					    "docs/scoring.md");
+				goto done;
+			}
+			sd->col[j] = (long)i;
+		}
+		for (j = 0; j < sd->ncols; j++)
+			if (sd->need[j] && sd->col[j] < 0) {
+				diag_set(err, AAP_EDATA, sd->path, sd->rec->line,
+					 "missing column \"%s\"", sd->cols[j]);
+				goto done;
+			}
+		sd->width = sd->rec->n;
+	}
+	if (rr == READ_ERROR)
+		goto done;
+	if (header) {
+		diag_set(err, AAP_EDATA, sd->path, 0, "the file has no header");
+		goto done;
+	}
+	if (digest_peek(d, sha) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not hash \"%s\"", sd->path);
+		goto done;
+	}
+	rc = 0;
+done:
+	reader_free(rd);
+	digest_free(d);
+	close(fd);
+	return rc;
+}
+
+/* The application of the current row, or -1 after reporting it. */
+static long app_of(struct marks *mk, const struct marks_ctx *x,
+		   struct side *sd, size_t c)
+{
+	size_t n;
+	const char *id = fld(sd, c, &n, 1);
+	long a = n > 0 ? x->lookup(x->lookup_ctx, id, n) : -1;
+
+	if (n == 0)
+		bad(mk, x, sd, sd->rec->line, "no application_id");
+	else if (a < 0)
+		bad(mk, x, sd, sd->rec->line,
+		    "unknown application \"%.*s\": it is not in the stream",
+		    (int)n, id);
+	return a;
+}
+
+/* The reviewed criterion of the current row, or -1 after reporting it. */
+static long crit_of(struct marks *mk, const struct marks_ctx *x,
+		    struct side *sd, size_t c)
+{
+	size_t n;
+	const char *id = fld(sd, c, &n, 1);
+	long ci = criteria_find(x->k, id, n);
+
+	if (ci < 0)
+		bad(mk, x, sd, sd->rec->line, "unknown criterion \"%.*s\"",
+		    (int)n, id);
+	else if (x->k->items[ci].source != CRITERIA_REVIEWS)
+		bad(mk, x, sd, sd->rec->line,
+		    "criterion \"%.*s\" is computed from the application, "
+		    "not reviewed", (int)n, id);
+	else
+		return ci;
+	return -1;
+}
+
+/* Reads a mark or score on criterion ci into *v, or reports it. */
+static int value_of(struct marks *mk, const struct marks_ctx *x,
+		    struct side *sd, size_t c, const char *what, long ci,
+		    int64_t *v)
+{
+	const struct criteria_item *it = &x->k->items[ci];
+	size_t n;
+	const char *s = fld(sd, c, &n, 1);
+	char lo[48], hi[48], st[48];
+
+	if (norm_parse_fixed(s, n, SCORE_SCALE, v) != NORM_OK) {
+		bad(mk, x, sd, sd->rec->line,
+		    "%s \"%.*s\" is not a number such as 3.5", what, (int)n, s);
+		return -1;
+	}
+	norm_format_fixed(it->min, SCORE_SCALE, lo, sizeof(lo));
+	norm_format_fixed(it->max, SCORE_SCALE, hi, sizeof(hi));
+	norm_format_fixed(it->step, SCORE_SCALE, st, sizeof(st));
+	if (*v < it->min || *v > it->max) {
+		bad(mk, x, sd, sd->rec->line,
+		    "%s %.*s is off the scale of criterion \"%s\" (%s to %s)",
+		    what, (int)n, s, it->id, lo, hi);
+		return -1;
+	}
+	if (!criteria_on_scale(it, *v)) {
+		bad(mk, x, sd, sd->rec->line,
+		    "%s %.*s is off the step of criterion \"%s\" (%s from %s)",
+		    what, (int)n, s, it->id, st, lo);
+		return -1;
+	}
+	return 0;
+}
+
+static int oom(struct diag *err)
+{
+	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+}
+
+static int fields_ok(struct marks *mk, const struct marks_ctx *x,
+		     struct side *sd)
+{
+	if (sd->rec->n == sd->width)
+		return 1;
+	bad(mk, x, sd, sd->rec->line, "the line has %zu fields, the header %zu",
+	    sd->rec->n, sd->width);
+	return 0;
+}
+
+static int conflict_row(struct marks *mk, const struct marks_ctx *x,
+			struct side *sd, struct diag *err)
+{
+	size_t n, dummy;
+	const char *who;
+	long a;
+
+	if (!fields_ok(mk, x, sd))
+		return 0;
+	who = fld(sd, 0, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "no reviewer");
+		return 0;
+	}
+	if ((a = app_of(mk, x, sd, 1)) < 0)
+		return 0;
+	if (make_key(&sd->st->key, (size_t)a, 0, who, n) < 0 ||
+	    hmap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
+		return oom(err);
+	return 0;
+}
+
+static int review_row(struct marks *mk, const struct marks_ctx *x,
+		      struct side *sd, struct diag *err)
+{
+	size_t n, first;
+	const char *who;
+	long a, ci;
+	int64_t v;
+	struct marks_mark *m;
+	int r;
+
+	if (!fields_ok(mk, x, sd))
+		return 0;
+	if ((a = app_of(mk, x, sd, 0)) < 0)
+		return 0;
+	who = fld(sd, 1, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "no reviewer");
+		return 0;
+	}
+	if ((ci = crit_of(mk, x, sd, 2)) < 0 ||
+	    value_of(mk, x, sd, 3, "mark", ci, &v) < 0)
+		return 0;
+	if (make_key(&sd->st->key, (size_t)a, 0, who, n) < 0)
+		return oom(err);
+	if (sd->st->conflicts.cap > 0 &&
+	    *hmap_find(&sd->st->conflicts, sd->st->key.data, sd->st->key.len) != 0) {
+		bad(mk, x, sd, sd->rec->line,
+		    "reviewer \"%.*s\" is in conflict with application "
+		    "\"%s\"", (int)n, who, record_field(sd->rec, (size_t)sd->col[0]));
+		return 0;
+	}
+	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, who, n) < 0)
+		return oom(err);
+	r = hmap_put(&sd->st->seen, sd->st->key.data, sd->st->key.len, sd->rec->line,
+		     &first);
+	if (r < 0)
+		return oom(err);
+	if (r == 1) {
+		bad(mk, x, sd, sd->rec->line,
+		    "duplicate mark: reviewer \"%.*s\" already marked "
+		    "criterion \"%s\" of this application at line %zu",
+		    (int)n, who, x->k->items[ci].id, first);
+		return 0;
+	}
+	if (mk->n == mk->cap) {
+		size_t c = mk->cap ? mk->cap * 2 : 256;
+
+		if ((m = mem_realloc(mk->m, c * sizeof(*m))) == NULL)
+			return oom(err);
+		mk->m = m;
+		mk->cap = c;
+	}
+	m = &mk->m[mk->n++];
+	m->app = (size_t)a;
+	m->crit = (size_t)ci;
+	m->roff = mk->text.len;
+	m->rlen = n;
+	m->raw = m->value = v;
+	m->line = sd->rec->line;
+	if (sbuf_add(&mk->text, who, n) < 0)
+		return oom(err);
+	return 0;
+}
+
+static int consensus_row(struct marks *mk, const struct marks_ctx *x,
+			 struct side *sd, struct diag *err)
+{
+	size_t n, first;
+	long a, ci;
+	int64_t v;
+	struct marks_consensus *c;
+	int r;
+
+	if (!fields_ok(mk, x, sd))
+		return 0;
+	if ((a = app_of(mk, x, sd, 0)) < 0 || (ci = crit_of(mk, x, sd, 1)) < 0 ||
+	    value_of(mk, x, sd, 2, "score", ci, &v) < 0)
+		return 0;
+	fld(sd, 3, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "a consensus without an author");
+		return 0;
+	}
+	fld(sd, 4, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line,
+		    "a consensus without a justification");
+		return 0;
+	}
+	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, "", 0) < 0)
+		return oom(err);
+	r = hmap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
+		     &first);
+	if (r < 0)
+		return oom(err);
+	if (r == 1) {
+		bad(mk, x, sd, sd->rec->line,
+		    "duplicate consensus on criterion \"%s\" of this "
+		    "application, first at line %zu", x->k->items[ci].id, first);
+		return 0;
+	}
+	if (mk->nc == mk->capc) {
+		size_t cp = mk->capc ? mk->capc * 2 : 64;
+
+		if ((c = mem_realloc(mk->c, cp * sizeof(*c))) == NULL)
+			return oom(err);
+		mk->c = c;
+		mk->capc = cp;
+	}
+	c = &mk->c[mk->nc++];
+	c->app = (size_t)a;
+	c->crit = (size_t)ci;
+	c->score = v;
+	c->line = sd->rec->line;
+	return 0;
+}
+
+int marks_read(struct marks *mk, const struct marks_ctx *x,
+	       const char *reviews, const char *consensus,
+	       const char *conflicts, char rev_sha[65], char con_sha[65],
+	       char cfl_sha[65], struct diag *err)
+{
+	static const char *const ccols[] = { "reviewer", "application_id" };
+	static const int cneed[] = { 1, 1 };
+	static const char *const rcols[] = { "application_id", "reviewer",
+		"criterion", "mark", "comment" };
+	static const int rneed[] = { 1, 1, 1, 1, 0 };
+	static const char *const kcols[] = { "application_id", "criterion",
+		"score", "author", "justification" };
+	static const int kneed[] = { 1, 1, 1, 1, 1 };
+	struct state st;
+	struct side sd;
+	int rc = 0;
+
+	memset(&st, 0, sizeof(st));
+	sbuf_init(&st.key);
+	if (conflicts != NULL) {
+		memset(&sd, 0, sizeof(sd));
+		sd.st = &st;
+		sd.path = conflicts;
+		sd.cols = ccols;
+		sd.need = cneed;
+		sd.ncols = 2;
+		rc = read_side(mk, x, &sd, conflict_row, cfl_sha, err);
+	}
+	if (rc == 0 && reviews != NULL) {
+		memset(&sd, 0, sizeof(sd));
+		sd.st = &st;
+		sd.path = reviews;
+		sd.cols = rcols;
+		sd.need = rneed;
+		sd.ncols = 5;
+		rc = read_side(mk, x, &sd, review_row, rev_sha, err);
+	}
+	if (rc == 0 && consensus != NULL) {
+		memset(&sd, 0, sizeof(sd));
+		sd.st = &st;
+		sd.path = consensus;
+		sd.cols = kcols;
+		sd.need = kneed;
+		sd.ncols = 5;
+		rc = read_side(mk, x, &sd, consensus_row, con_sha, err);
+	}
+	hmap_fini(&st.conflicts);
+	hmap_fini(&st.seen);
+	hmap_fini(&st.cseen);
+	sbuf_fini(&st.key);
+	return rc;
+}
+
+/* For sorting the marks of one criterion by reviewer. */
+static const struct marks *sort_mk;
+
+static int by_reviewer(const void *pa, const void *pb)
+{
+	const struct marks_mark *a = &sort_mk->m[*(const size_t *)pa];
+	const struct marks_mark *b = &sort_mk->m[*(const size_t *)pb];
+	size_t n = a->rlen < b->rlen ? a->rlen : b->rlen;
+	int c = memcmp(sort_mk->text.data + a->roff,
+		       sort_mk->text.data + b->roff, n);
+
+	if (c != 0)
+		return c;
+	if (a->rlen != b->rlen)
+		return a->rlen < b->rlen ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+int marks_normalise(struct marks *mk, const struct criteria_item *it,
+		    size_t crit, const unsigned char *use)
+{
+	size_t *ix, n = 0, i, j, g;
+	score_wide N, S = 0, Q = 0, s;
+
+	ix = mem_calloc(mk->n + 1, sizeof(*ix));
+	if (ix == NULL)
+		return -1;
+	for (i = 0; i < mk->n; i++)
+		if (mk->m[i].crit == crit && use[mk->m[i].app]) {
+			ix[n++] = i;
+			S += mk->m[i].raw;
+			Q += (score_wide)mk->m[i].raw * mk->m[i].raw;
+		}
+	if (n == 0) {
+		mem_free(ix);
+		return 0;
+	}
+	N = (score_wide)n;
+	s = marks_isqrt(N * Q - S * S) / N;
+	sort_mk = mk;
+	qsort(ix, n, sizeof(*ix), by_reviewer);
+	for (i = 0; i < n; i = j) {
+		const struct marks_mark *a = &mk->m[ix[i]];
+		score_wide nr, Sr = 0, Qr = 0, sr;
+
+		for (j = i; j < n && mk->m[ix[j]].rlen == a->rlen &&
+		     memcmp(mk->text.data + mk->m[ix[j]].roff,
+			    mk->text.data + a->roff, a->rlen) == 0; j++) {
+			Sr += mk->m[ix[j]].raw;
+			Qr += (score_wide)mk->m[ix[j]].raw * mk->m[ix[j]].raw;
+		}
+		nr = (score_wide)(j - i);
+		sr = marks_isqrt(nr * Qr - Sr * Sr) / nr;
+		if (nr < 3 || sr == 0)
+			continue;
+		for (g = i; g < j; g++) {
+			struct marks_mark *m = &mk->m[ix[g]];
+			score_wide num = S * nr * sr + N * s * (nr * m->raw - Sr);
+
+			m->value = marks_to_step(it, num, N * nr * sr);
+		}
+	}
+	mem_free(ix);
+	return 0;
+}

@@ -1,0 +1,812 @@
+/* score.c - the aap-score stage: holds the batch in memory, checks the
+ * side files against it, scores, ranks, walks the envelope and writes
+ * the records in rank order (docs/scoring.md). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "mem.h"
+#include "norm.h"
+#include "score.h"
+#include "stage.h"
+
+/* One application of the batch. */
+struct app {
+	char *blk;               /* offsets (uint32_t, nf + 1), then fields */
+	char *extra;             /* findings this stage adds, or NULL */
+	int made_inadmissible;   /* 1: this stage found an error */
+	enum score_decision dec; /* its decision */
+	int has_total;           /* 1: total is set */
+	int64_t total;           /* weighted total */
+	long rank;               /* 1-based, 0 when unranked */
+	long reason;             /* tie-break step, -1 for none */
+	int64_t award;           /* cents */
+	int64_t cap;             /* capped request, cents */
+};
+
+/* The run. */
+struct run {
+	const struct score_opts *o;
+	const struct criteria *k;
+	struct stage st;
+	size_t nf;               /* columns of the input */
+	long c_findings, c_admissible, c_amount, c_cost, c_rate;
+	long c_file, c_line;     /* source_file, source_line (or -1) */
+	long *c_band;            /* per criterion: its field's column */
+	long *c_tb;              /* per tie-break step: two columns */
+	long *c_unique;          /* per unique field: its column */
+	struct app *a;           /* the batch */
+	size_t n, cap;           /* used, allocated */
+	size_t *byid;            /* indices sorted by application_id */
+	int64_t *score;          /* n * nitems */
+	unsigned char *has;      /* n * nitems: score set */
+	int64_t *spread;         /* n * nitems */
+	unsigned char *has_spread; /* n * nitems */
+	struct marks mk;         /* the side files */
+	int64_t granted, left;   /* the envelope's outcome */
+};
+
+static int oom(struct diag *err)
+{
+	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+}
+
+static const char *field(const struct run *r, size_t i, size_t col,
+			 size_t *len)
+{
+	const uint32_t *off = (const uint32_t *)(void *)r->a[i].blk;
+	const char *base = r->a[i].blk + (r->nf + 1) * sizeof(uint32_t);
+
+	*len = off[col + 1] - off[col] - 1;
+	return base + off[col];
+}
+
+const char *score_decision_name(enum score_decision d)
+{
+	static const char *const names[] = { "", "inadmissible", "incomplete",
+		"below_threshold", "funded", "reserve", "not_funded" };
+
+	return (size_t)d < sizeof(names) / sizeof(names[0]) ? names[d] : "";
+}
+
+/* Stores the current record in one block. */
+static int keep_record(struct run *r, struct diag *err)
+{
+	const struct record *rec = stream_in_record(r->st.in);
+	size_t i, bytes = 0, head = (r->nf + 1) * sizeof(uint32_t);
+	uint32_t *off;
+	char *blk;
+
+	for (i = 0; i < rec->n; i++)
+		bytes += record_len(rec, i) + 1;
+	if (r->n == r->cap) {
+		size_t c = r->cap ? r->cap * 2 : 64;
+		struct app *na = mem_realloc(r->a, c * sizeof(*na));
+
+		if (na == NULL)
+			return oom(err);
+		r->a = na;
+		r->cap = c;
+	}
+	if ((blk = mem_alloc(head + bytes)) == NULL)
+		return oom(err);
+	off = (uint32_t *)(void *)blk;
+	bytes = 0;
+	for (i = 0; i < rec->n; i++) {
+		off[i] = (uint32_t)bytes;
+		memcpy(blk + head + bytes, record_field(rec, i), record_len(rec, i));
+		bytes += record_len(rec, i);
+		blk[head + bytes++] = '\0';
+	}
+	off[rec->n] = (uint32_t)bytes;
+	memset(&r->a[r->n], 0, sizeof(r->a[r->n]));
+	r->a[r->n].blk = blk;
+	r->a[r->n].reason = -1;
+	r->n++;
+	return 0;
+}
+
+static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
+{
+	int c = memcmp(a, b, la < lb ? la : lb);
+
+	if (c != 0)
+		return c;
+	return la < lb ? -1 : la > lb;
+}
+
+static const struct run *sort_r;
+static size_t sort_col;
+
+static int by_col(const void *pa, const void *pb)
+{
+	size_t i = *(const size_t *)pa, j = *(const size_t *)pb, li, lj;
+	const char *x = field(sort_r, i, sort_col, &li);
+	const char *y = field(sort_r, j, sort_col, &lj);
+	int c = bytes_cmp(x, li, y, lj);
+
+	return c != 0 ? c : (i > j) - (i < j);
+}
+
+static long lookup(void *ctx, const char *id, size_t n)
+{
+	const struct run *r = ctx;
+	size_t lo = 0, hi = r->n, len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = field(r, r->byid[mid], 0, &len);
+		int c = bytes_cmp(s, len, id, n);
+
+		if (c == 0)
+			return (long)r->byid[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Adds the finding error:CODE:FIELD to application i unless its findings
+ * already hold it (with or without a detail), and makes it inadmissible. */
+static int add_finding(struct run *r, size_t i, const char *code,
+		       const char *name, struct diag *err)
+{
+	struct sbuf f;
+	size_t n, len;
+	const char *have = field(r, i, (size_t)r->c_findings, &len), *p;
+
+	r->a[i].made_inadmissible = 1;
+	sbuf_init(&f);
+	if (sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
+	    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
+		return oom(err);
+	n = f.len;
+	for (p = have; p != NULL && p < have + len;) {
+		const char *e = memchr(p, ';', (size_t)(have + len - p));
+		size_t l = e ? (size_t)(e - p) : (size_t)(have + len - p);
+
+		/* The same finding with a detail counts as the same. */
+		if (l >= n && memcmp(p, f.data, n) == 0 && (l == n || p[n] == ':')) {
+			sbuf_fini(&f);
+			return 0;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	if (r->a[i].extra != NULL) {
+		sbuf_reset(&f);
+		if (sbuf_adds(&f, r->a[i].extra) < 0 || sbuf_addc(&f, ';') < 0 ||
+		    sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
+		    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
+			return oom(err);
+		mem_free(r->a[i].extra);
+	}
+	r->a[i].extra = f.data;
+	return 0;
+}
+
+/* Every copy of a duplicated non-empty key is inadmissible. */
+static int check_unique(struct run *r, struct diag *err)
+{
+	size_t *ix = mem_calloc(r->n + 1, sizeof(*ix)), u, i, j, li, lj;
+
+	if (ix == NULL)
+		return oom(err);
+	for (u = 0; u < r->k->nunique; u++) {
+		for (i = 0; i < r->n; i++)
+			ix[i] = i;
+		sort_r = r;
+		sort_col = (size_t)r->c_unique[u];
+		qsort(ix, r->n, sizeof(*ix), by_col);
+		for (i = 0; i < r->n; i = j) {
+			const char *v = field(r, ix[i], sort_col, &li);
+
+			for (j = i + 1; j < r->n; j++) {
+				const char *w = field(r, ix[j], sort_col, &lj);
+
+				if (bytes_cmp(v, li, w, lj) != 0)
+					break;
+			}
+			if (j - i < 2 || li == 0)
+				continue;
+			for (; i < j; i++)
+				if (add_finding(r, ix[i], "duplicate",
+						r->k->unique[u], err) < 0) {
+					mem_free(ix);
+					return -1;
+				}
+		}
+	}
+	mem_free(ix);
+	return 0;
+}
+
+/* Reads the money field col of application i into *v (cents). */
+static int money(const struct run *r, size_t i, long col, int64_t *v)
+{
+	size_t len;
+	const char *s = field(r, i, (size_t)col, &len);
+
+	return len > 0 && norm_parse_fixed(s, len, SCORE_MONEY_SCALE, v) ==
+	       NORM_OK && *v >= 0 ? 0 : -1;
+}
+
+/* Decides what validation and the values allow, and caps the awards. */
+static int admit(struct run *r, struct diag *err)
+{
+	const struct criteria *k = r->k;
+	size_t i, c, len;
+	int64_t req, cost = 0, pts, rate;
+
+	for (i = 0; i < r->n; i++) {
+		const char *adm = field(r, i, (size_t)r->c_admissible, &len);
+		int need_cost = k->max_rate < 1000000 || k->rate_field != NULL;
+
+		if (!(len == 3 && memcmp(adm, "yes", 3) == 0))
+			r->a[i].dec = SCORE_INADMISSIBLE;
+		for (c = 0; c < k->nitems; c++) {
+			const char *s;
+
+			if (k->items[c].source != CRITERIA_BAND)
+				continue;
+			s = field(r, i, (size_t)r->c_band[c], &len);
+			if (criteria_band_points(&k->items[c], s, len, &pts) < 0 &&
+			    add_finding(r, i, "unreadable", k->items[c].field,
+					err) < 0)
+				return -1;
+		}
+		if (money(r, i, r->c_amount, &req) < 0 &&
+		    add_finding(r, i, "unreadable", k->amount_field, err) < 0)
+			return -1;
+		if (need_cost && money(r, i, r->c_cost, &cost) < 0 &&
+		    add_finding(r, i, "unreadable", k->cost_field, err) < 0)
+			return -1;
+		if (r->a[i].made_inadmissible)
+			r->a[i].dec = SCORE_INADMISSIBLE;
+		if (r->a[i].dec == SCORE_INADMISSIBLE)
+			continue;
+		rate = k->max_rate;
+		if (r->c_rate >= 0) {
+			const char *v = field(r, i, (size_t)r->c_rate, &len);
+
+			for (c = 0; c < k->nrates; c++)
+				if (strlen(k->rates[c].value) == len &&
+				    memcmp(k->rates[c].value, v, len) == 0)
+					rate = k->rates[c].rate;
+		}
+		r->a[i].cap = envelope_cap(req, cost, k->has_max_award,
+					   k->max_award, rate);
+	}
+	return 0;
+}
+
+static const struct marks *sort_mk;
+
+static int by_app_crit(const void *pa, const void *pb)
+{
+	const struct marks_mark *a = &sort_mk->m[*(const size_t *)pa];
+	const struct marks_mark *b = &sort_mk->m[*(const size_t *)pb];
+
+	if (a->app != b->app)
+		return a->app < b->app ? -1 : 1;
+	if (a->crit != b->crit)
+		return a->crit < b->crit ? -1 : 1;
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+/* Scores, totals and threshold decisions. */
+static int score_all(struct run *r, struct diag *err)
+{
+	const struct criteria *k = r->k;
+	size_t nc = k->nitems, i, j, c, e, len;
+	size_t *ix = mem_calloc(r->mk.n + 1, sizeof(*ix));
+	int64_t *x = mem_calloc(r->mk.n + 1, sizeof(*x));
+	unsigned char *use = mem_calloc(r->n + 1, 1);
+	int rc = -1;
+
+	r->score = mem_calloc(r->n * nc + 1, sizeof(*r->score));
+	r->has = mem_calloc(r->n * nc + 1, 1);
+	r->spread = mem_calloc(r->n * nc + 1, sizeof(*r->spread));
+	r->has_spread = mem_calloc(r->n * nc + 1, 1);
+	if (ix == NULL || x == NULL || use == NULL || r->score == NULL ||
+	    r->has == NULL || r->spread == NULL || r->has_spread == NULL) {
+		oom(err);
+		goto done;
+	}
+	for (i = 0; i < r->n; i++)
+		use[i] = r->a[i].dec != SCORE_INADMISSIBLE;
+	for (c = 0; c < nc && k->normalise; c++)
+		if (k->items[c].source == CRITERIA_REVIEWS &&
+		    marks_normalise(&r->mk, &k->items[c], c, use) < 0) {
+			oom(err);
+			goto done;
+		}
+	for (i = 0; i < r->mk.n; i++)
+		ix[i] = i;
+	sort_mk = &r->mk;
+	qsort(ix, r->mk.n, sizeof(*ix), by_app_crit);
+	for (i = 0; i < r->mk.n; i = e) {
+		const struct marks_mark *m = &r->mk.m[ix[i]];
+		size_t at = m->app * nc + m->crit;
+		int64_t lo, hi;
+
+		lo = hi = m->raw;
+		for (e = i; e < r->mk.n && r->mk.m[ix[e]].app == m->app &&
+		     r->mk.m[ix[e]].crit == m->crit; e++) {
+			x[e - i] = r->mk.m[ix[e]].value;
+			if (r->mk.m[ix[e]].raw < lo)
+				lo = r->mk.m[ix[e]].raw;
+			if (r->mk.m[ix[e]].raw > hi)
+				hi = r->mk.m[ix[e]].raw;
+		}
+		if (!use[m->app])
+			continue;
+		r->spread[at] = hi - lo;
+		r->has_spread[at] = 1;
+		if (e - i >= k->min_marks) {
+			r->score[at] = marks_combine(k->combine, x, e - i);
+			r->has[at] = 1;
+		}
+	}
+	for (j = 0; j < r->mk.nc; j++) {
+		const struct marks_consensus *q = &r->mk.c[j];
+
+		r->score[q->app * nc + q->crit] = q->score;
+		r->has[q->app * nc + q->crit] = 1;
+	}
+	for (i = 0; i < r->n; i++) {
+		score_wide wsum = 0;
+		int64_t plain = 0, pts;
+		int below = 0, missing = 0;
+
+		if (!use[i]) {
+			memset(r->has + i * nc, 0, nc);
+			memset(r->has_spread + i * nc, 0, nc);
+			continue;
+		}
+		for (c = 0; c < nc; c++) {
+			const struct criteria_item *it = &k->items[c];
+
+			if (it->source == CRITERIA_BAND) {
+				const char *s = field(r, i, (size_t)r->c_band[c], &len);
+
+				criteria_band_points(it, s, len, &pts);
+				r->score[i * nc + c] = pts;
+				r->has[i * nc + c] = 1;
+			}
+			if (!r->has[i * nc + c]) {
+				missing = 1;
+				continue;
+			}
+			wsum += (score_wide)r->score[i * nc + c] * it->weight;
+			plain += r->score[i * nc + c];
+			if (it->has_threshold && r->score[i * nc + c] < it->threshold)
+				below = 1;
+		}
+		if (missing) {
+			r->a[i].dec = SCORE_INCOMPLETE;
+			continue;
+		}
+		r->a[i].total = score_div_round(wsum, 10000);
+		r->a[i].has_total = 1;
+		if (k->has_total_threshold &&
+		    (k->threshold_weighted ? r->a[i].total : plain) <
+		    k->total_threshold)
+			below = 1;
+		r->a[i].dec = below ? SCORE_BELOW : SCORE_PENDING;
+	}
+	rc = 0;
+done:
+	mem_free(ix);
+	mem_free(x);
+	mem_free(use);
+	return rc;
+}
+
+/* Ranks what passed the thresholds and walks the envelope. */
+static int rank_and_fund(struct run *r, size_t *out, size_t *nout,
+			 struct diag *err)
+{
+	const struct criteria *k = r->k;
+	size_t i, m = 0, s, *order = NULL, *who = NULL;
+	struct rank_app *ra = NULL;
+	const char **v = NULL;
+	size_t *vl = NULL;
+	long *reason = NULL;
+	int64_t *award = NULL, *granted = NULL;
+	enum score_decision *dec = NULL;
+	int rc = -1;
+
+	for (i = 0; i < r->n; i++)
+		m += r->a[i].dec == SCORE_PENDING;
+	ra = mem_calloc(m + 1, sizeof(*ra));
+	who = mem_calloc(m + 1, sizeof(*who));
+	order = mem_calloc(m + 1, sizeof(*order));
+	reason = mem_calloc(m + 1, sizeof(*reason));
+	award = mem_calloc(m + 1, sizeof(*award));
+	granted = mem_calloc(m + 1, sizeof(*granted));
+	dec = mem_calloc(m + 1, sizeof(*dec));
+	v = mem_calloc(m * 2 * k->ntb + 1, sizeof(*v));
+	vl = mem_calloc(m * 2 * k->ntb + 1, sizeof(*vl));
+	if (ra == NULL || who == NULL || order == NULL || reason == NULL ||
+	    award == NULL || granted == NULL || dec == NULL || v == NULL ||
+	    vl == NULL) {
+		oom(err);
+		goto done;
+	}
+	m = 0;
+	for (i = 0; i < r->n; i++) {
+		if (r->a[i].dec != SCORE_PENDING)
+			continue;
+		who[m] = i;
+		ra[m].id = field(r, i, 0, &ra[m].idlen);
+		ra[m].total = r->a[i].total;
+		ra[m].score = r->score + i * k->nitems;
+		ra[m].v = v + m * 2 * k->ntb;
+		ra[m].vlen = vl + m * 2 * k->ntb;
+		for (s = 0; s < 2 * k->ntb; s++)
+			if (r->c_tb[s] >= 0)
+				v[m * 2 * k->ntb + s] =
+					field(r, i, (size_t)r->c_tb[s],
+					      &vl[m * 2 * k->ntb + s]);
+			else
+				v[m * 2 * k->ntb + s] = "";
+		m++;
+	}
+	if (rank_order(k, ra, m, order, reason) < 0) {
+		oom(err);
+		goto done;
+	}
+	for (i = 0; i < m; i++)
+		award[i] = r->a[who[order[i]]].cap;
+	envelope_walk(k, award, m, dec, granted, &r->left);
+	r->granted = 0;
+	for (i = 0; i < m; i++) {
+		struct app *p = &r->a[who[order[i]]];
+
+		p->rank = (long)i + 1;
+		p->reason = reason[i];
+		p->dec = dec[i];
+		p->award = granted[i];
+		r->granted += granted[i];
+		out[i] = who[order[i]];
+	}
+	*nout = m;
+	rc = 0;
+done:
+	mem_free(ra);
+	mem_free(who);
+	mem_free(order);
+	mem_free(reason);
+	mem_free(award);
+	mem_free(granted);
+	mem_free(dec);
+	mem_free(v);
+	mem_free(vl);
+	return rc;
+}
+
+/* The unranked, by application_id, then their other columns, so that the
+ * order of the input never shows. */
+static int by_record(const void *pa, const void *pb)
+{
+	size_t i = *(const size_t *)pa, j = *(const size_t *)pb, c, li, lj;
+	int d;
+
+	for (c = 0; c < sort_r->nf; c++) {
+		const char *x, *y;
+
+		if ((long)c == sort_r->c_file || (long)c == sort_r->c_line)
+			continue;
+		x = field(sort_r, i, c, &li);
+		y = field(sort_r, j, c, &lj);
+		if ((d = bytes_cmp(x, li, y, lj)) != 0)
+			return d;
+	}
+	for (c = 0; c < 2; c++) {
+		long col = c == 0 ? sort_r->c_file : sort_r->c_line;
+		const char *x, *y;
+
+		if (col < 0)
+			continue;
+		x = field(sort_r, i, (size_t)col, &li);
+		y = field(sort_r, j, (size_t)col, &lj);
+		if (c == 1 && li != lj)
+			return li < lj ? -1 : 1;
+		if ((d = bytes_cmp(x, li, y, lj)) != 0)
+			return d;
+	}
+	return (i > j) - (i < j);
+}
+
+static void put(struct run *r, const char *s, size_t n)
+{
+	stream_out_field(r->st.out, s, n);
+}
+
+static void put_num(struct run *r, struct sbuf *b, int has, int64_t v,
+		    unsigned scale)
+{
+	sbuf_reset(b);
+	if (has)
+		score_format(b, v, scale);
+	put(r, sbuf_str(b), b->len);
+}
+
+static int write_record(struct run *r, size_t i, struct sbuf *b,
+			struct diag *err)
+{
+	const struct criteria *k = r->k;
+	const struct app *p = &r->a[i];
+	size_t c, len, nc = k->nitems;
+	const char *s;
+
+	for (c = 0; c < r->nf; c++) {
+		s = field(r, i, c, &len);
+		if ((long)c == r->c_findings && p->extra != NULL) {
+			sbuf_reset(b);
+			if ((len > 0 && (sbuf_add(b, s, len) < 0 ||
+					 sbuf_addc(b, ';') < 0)) ||
+			    sbuf_adds(b, p->extra) < 0)
+				return oom(err);
+			put(r, b->data, b->len);
+		} else if ((long)c == r->c_admissible && p->made_inadmissible) {
+			put(r, "no", 2);
+		} else {
+			put(r, s, len);
+		}
+	}
+	for (c = 0; c < nc; c++) {
+		put_num(r, b, r->has[i * nc + c], r->score[i * nc + c],
+			SCORE_SCALE);
+		if (k->items[c].source == CRITERIA_REVIEWS)
+			put_num(r, b, r->has_spread[i * nc + c],
+				r->spread[i * nc + c], SCORE_SCALE);
+	}
+	put_num(r, b, p->has_total, p->total, SCORE_SCALE);
+	sbuf_reset(b);
+	if (p->rank > 0 && sbuf_addu(b, (unsigned long long)p->rank) < 0)
+		return oom(err);
+	put(r, sbuf_str(b), b->len);
+	s = p->reason >= 0 ? k->tb[p->reason].reason : "";
+	put(r, s, strlen(s));
+	s = score_decision_name(p->dec);
+	put(r, s, strlen(s));
+	put_num(r, b, 1, p->award, SCORE_MONEY_SCALE);
+	stream_out_end_record(r->st.out);
+	return stream_out_failed(r->st.out, err);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b != NULL && b[1] ? b + 1 : path;
+}
+
+/* The added columns' names, in one buffer; *names points into it. */
+static int added_columns(const struct criteria *k, struct sbuf *buf,
+			 const char ***names, size_t *n)
+{
+	static const char *const tail[] = { "total", "rank", "rank_reason",
+		"decision", "award" };
+	size_t c, i, cnt = 0;
+	const char **nm;
+	const char *p;
+
+	sbuf_reset(buf);
+	for (c = 0; c < k->nitems; c++) {
+		if (sbuf_adds(buf, "score_") < 0 ||
+		    sbuf_adds(buf, k->items[c].id) < 0 || sbuf_addc(buf, '\0') < 0)
+			return -1;
+		cnt++;
+		if (k->items[c].source == CRITERIA_REVIEWS) {
+			if (sbuf_adds(buf, "spread_") < 0 ||
+			    sbuf_adds(buf, k->items[c].id) < 0 ||
+			    sbuf_addc(buf, '\0') < 0)
+				return -1;
+			cnt++;
+		}
+	}
+	for (i = 0; i < 5; i++) {
+		if (sbuf_adds(buf, tail[i]) < 0 || sbuf_addc(buf, '\0') < 0)
+			return -1;
+		cnt++;
+	}
+	if ((nm = mem_calloc(cnt, sizeof(*nm))) == NULL)
+		return -1;
+	for (i = 0, p = buf->data; i < cnt; i++, p += strlen(p) + 1)
+		nm[i] = p;
+	*names = nm;
+	*n = cnt;
+	return 0;
+}
+
+/* Finds the columns the scoring needs. */
+static int columns(struct run *r, struct diag *err)
+{
+	const struct criteria *k = r->k;
+	size_t c;
+	long *tb;
+
+	r->nf = stream_in_header(r->st.in)->n;
+	r->c_findings = stream_in_column(r->st.in, "findings");
+	r->c_admissible = stream_in_column(r->st.in, "admissible");
+	r->c_file = stream_in_column(r->st.in, "source_file");
+	r->c_line = stream_in_column(r->st.in, "source_line");
+	if (r->c_findings < 0 || r->c_admissible < 0)
+		return diag_set(err, AAP_EDATA, r->st.input_name, 1,
+				"the stream has no column \"%s\": did "
+				"aap-validate run?", r->c_findings < 0 ?
+				"findings" : "admissible");
+	r->c_amount = stream_in_column(r->st.in, k->amount_field);
+	r->c_cost = stream_in_column(r->st.in, k->cost_field);
+	r->c_rate = k->rate_field ? stream_in_column(r->st.in, k->rate_field) : -1;
+	r->c_band = mem_calloc(k->nitems, sizeof(*r->c_band));
+	r->c_tb = tb = mem_calloc(2 * k->ntb + 1, sizeof(*r->c_tb));
+	r->c_unique = mem_calloc(k->nunique + 1, sizeof(*r->c_unique));
+	if (r->c_band == NULL || tb == NULL || r->c_unique == NULL)
+		return oom(err);
+	for (c = 0; c < k->nitems; c++)
+		r->c_band[c] = k->items[c].field ?
+			stream_in_column(r->st.in, k->items[c].field) : -1;
+	for (c = 0; c < k->ntb; c++) {
+		tb[2 * c] = k->tb[c].field ?
+			stream_in_column(r->st.in, k->tb[c].field) : -1;
+		tb[2 * c + 1] = k->tb[c].field2 ?
+			stream_in_column(r->st.in, k->tb[c].field2) : -1;
+	}
+	for (c = 0; c < k->nunique; c++)
+		r->c_unique[c] = stream_in_column(r->st.in, k->unique[c]);
+	/* stage_open checked that every field of the call is a column. */
+	return 0;
+}
+
+static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
+{
+	const struct score_opts *o = r->o;
+	struct marks_ctx x;
+	char rs[65] = "", cs[65] = "", fs[65] = "";
+	size_t i;
+
+	r->byid = mem_calloc(r->n + 1, sizeof(*r->byid));
+	if (r->byid == NULL)
+		return oom(err);
+	for (i = 0; i < r->n; i++)
+		r->byid[i] = i;
+	sort_r = r;
+	sort_col = 0;
+	qsort(r->byid, r->n, sizeof(*r->byid), by_col);
+	x.k = r->k;
+	x.lookup = lookup;
+	x.lookup_ctx = r;
+	x.sink = o->sink;
+	if (marks_read(&r->mk, &x, o->reviews, o->consensus, o->conflicts,
+		       rs, cs, fs, err) < 0)
+		return -1;
+	if (r->mk.nbad > 0) {
+		diag_set(err, AAP_EDATA, NULL, 0,
+			 "%lu bad line%s in the side files: nothing was scored",
+			 r->mk.nbad, r->mk.nbad > 1 ? "s" : "");
+		diag_hint(err, "a ranking built on a wrong mark is worse than "
+			  "none; correct the lines above");
+		return -1;
+	}
+	if ((o->reviews && stream_token_file(extra, "reviews",
+					     base_name(o->reviews), rs) < 0) ||
+	    (o->consensus && stream_token_file(extra, "consensus",
+					       base_name(o->consensus), cs) < 0) ||
+	    (o->conflicts && stream_token_file(extra, "conflicts",
+					       base_name(o->conflicts), fs) < 0))
+		return oom(err);
+	return 0;
+}
+
+static void run_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		mem_free(r->a[i].blk);
+		mem_free(r->a[i].extra);
+	}
+	mem_free(r->a);
+	mem_free(r->byid);
+	mem_free(r->c_band);
+	mem_free(r->c_tb);
+	mem_free(r->c_unique);
+	mem_free(r->score);
+	mem_free(r->has);
+	mem_free(r->spread);
+	mem_free(r->has_spread);
+	marks_fini(&r->mk);
+}
+
+int score_run(const struct score_opts *o, struct diag *err)
+{
+	struct run r;
+	struct sbuf extra, names, b;
+	const char **cols = NULL;
+	size_t ncols = 0, nranked = 0, i, *out = NULL, *rest = NULL, nrest = 0;
+	enum read_result rr;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.k = o->k;
+	marks_init(&r.mk);
+	sbuf_init(&extra);
+	sbuf_init(&names);
+	sbuf_init(&b);
+	if (stage_open(&r.st, "aap-score", o->call, o->input, o->check,
+		       o->plain, err) < 0 || columns(&r, err) < 0)
+		goto done;
+	if (added_columns(r.k, &names, &cols, &ncols) < 0) {
+		oom(err);
+		goto done;
+	}
+	for (i = 0; i < ncols; i++)
+		if (stream_in_column(r.st.in, cols[i]) >= 0) {
+			diag_set(err, AAP_EDATA, r.st.input_name, 1,
+				 "the stream already has a column \"%s\": did "
+				 "aap-score run twice?", cols[i]);
+			goto done;
+		}
+	while ((rr = stream_in_next(r.st.in, err)) == READ_RECORD)
+		if (keep_record(&r, err) < 0)
+			goto done;
+	if (rr == READ_ERROR || side_files(&r, &extra, err) < 0 ||
+	    check_unique(&r, err) < 0 || admit(&r, err) < 0 ||
+	    score_all(&r, err) < 0)
+		goto done;
+	out = mem_calloc(r.n + 1, sizeof(*out));
+	if (out == NULL) {
+		oom(err);
+		goto done;
+	}
+	if (rank_and_fund(&r, out, &nranked, err) < 0)
+		goto done;
+	rest = out + nranked;
+	for (i = 0; i < r.n; i++)
+		if (r.a[i].rank == 0)
+			rest[nrest++] = i;
+	sort_r = &r;
+	qsort(rest, nrest, sizeof(*rest), by_record);
+	if (nranked == 0)
+		r.left = r.k->envelope;
+	if (stage_begin(&r.st, &extra, cols, ncols, err) < 0)
+		goto done;
+	for (i = 0; i < r.n; i++)
+		if (write_record(&r, out[i], &b, err) < 0)
+			goto done;
+	sbuf_reset(&extra);
+	sbuf_reset(&b);
+	if (score_format(&b, r.k->envelope, 2) < 0 ||
+	    stream_token(&extra, "envelope", b.data) < 0)
+		goto oom;
+	sbuf_reset(&b);
+	if (score_format(&b, r.granted, 2) < 0 ||
+	    stream_token(&extra, "granted", b.data) < 0)
+		goto oom;
+	sbuf_reset(&b);
+	if (score_format(&b, r.left, 2) < 0 ||
+	    stream_token(&extra, "left", b.data) < 0)
+		goto oom;
+	rc = stage_finish(&r.st, &extra, err);
+	goto done;
+oom:
+	oom(err);
+done:
+	stage_close(&r.st);
+	run_free(&r);
+	mem_free(out);
+	mem_free(cols);
+	sbuf_fini(&extra);
+	sbuf_fini(&names);
+	sbuf_fini(&b);
+	return rc;
+}

@@ -1,0 +1,295 @@
+# t-score.sh - aap-score through the real binaries: the worked cases of
+# docs/scoring.md, each in a call folder of its own under tests/data/calls.
+# shellcheck shell=bash
+
+SC="$DATA/calls"
+
+# score DIR [OPTIONS...]: the folder's sample applications through
+# aap-validate and aap-score, bare CSV out.
+score() {
+	local d=$1
+	shift
+	t_sh "aap-validate --call '$d' --no-truncation-check '$d/sample/apps.csv' 2>/dev/null | aap-score --call '$d' --plain $*"
+}
+
+# ranking: id, total, rank, rank_reason, decision and award of ./out.
+ranking() {
+	python3 -c '
+import csv, sys
+for r in csv.DictReader(open("out")):
+    print(",".join([r["application_id"], r["total"], r["rank"], r["rank_reason"], r["decision"], r["award"]]))'
+}
+
+t_begin envelope_skip_funds_800_then_200_an_exact_fit
+score "$SC/envelope-skip"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+A-1,3.0000,1,,funded,800.00
+A-2,2.0000,2,,not_funded,0.00
+A-3,1.0000,3,,funded,200.00
+EOF2
+t_end
+
+t_begin envelope_stop_funds_800_only
+d="$SC/envelope-stop"
+t_sh "aap-validate --call '$d' --no-truncation-check '$d/sample/apps.csv' 2>/dev/null | aap-score --call '$d'"
+t_status 0
+t_stdout_has "#trailer records=3 input=-:"
+t_stdout_has " envelope=1000.00 granted=800.00 left=200.00 sha256="
+grep -v '^#' out >plain && mv plain out
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+A-1,3.0000,1,,funded,800.00
+A-2,2.0000,2,,reserve,0.00
+A-3,1.0000,3,,not_funded,0.00
+EOF2
+t_end
+
+t_begin partial_funding_gives_the_first_misfit_what_is_left
+cp -R "$SC/envelope-stop" call
+printf 'partial,yes\n' >>call/scoring.csv
+score call
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+A-1,3.0000,1,,funded,800.00
+A-2,2.0000,2,,funded,200.00
+A-3,1.0000,3,,reserve,0.00
+EOF2
+t_end
+
+t_begin tie_broken_by_a_criterion_score
+score "$SC/tiebreak-score"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+B-2,5.0000,1,score:quality,funded,100000.00
+B-1,5.0000,2,,funded,100000.00
+EOF2
+t_end
+
+t_begin tie_broken_by_submission_time_with_offsets
+score "$SC/tiebreak-field"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+C-2,3.0000,1,field:submitted_at,funded,100000.00
+C-1,3.0000,2,,funded,100000.00
+EOF2
+t_end
+
+t_begin tie_broken_by_gender_balance
+score "$SC/tiebreak-balance"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+D-2,3.0000,1,balance:women:men,funded,100000.00
+D-1,3.0000,2,,funded,100000.00
+EOF2
+t_end
+
+t_begin tie_broken_by_coverage_recomputed_after_each_placement
+# E-4 lists three countries but E-0, ranked above, covers two of them;
+# E-2 is new before E-1 is placed and adds nothing after.
+score "$SC/tiebreak-coverage"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+E-0,5.0000,1,,funded,100000.00
+E-1,4.0000,2,coverage:countries,funded,100000.00
+E-3,4.0000,3,coverage:countries,funded,100000.00
+E-4,4.0000,4,coverage:countries,funded,100000.00
+E-2,4.0000,5,,funded,100000.00
+EOF2
+t_end
+
+t_begin tie_broken_by_the_application_id_alone
+score "$SC/tiebreak-id"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+F-1,3.0000,1,application_id,funded,100000.00
+F-2,3.0000,2,,funded,100000.00
+EOF2
+t_end
+
+t_begin horizon_europe_research_and_innovation_action
+# H-09 meets every threshold at equality; H-10 has the highest total
+# after H-01 but fails implementation; H-11 totals 9.5; H-13 lacks a mark.
+score "$SC/horizon-ria" --reviews "$SC/horizon-ria/sample/reviews.csv"
+t_status 0
+ranking >got
+diff -u - got <<'EOF2' || t_fail "ranking differs"
+H-01,15.0000,1,,funded,100000.00
+H-08,12.0000,2,coverage:sections,funded,100000.00
+H-07,12.0000,3,score:excellence,funded,100000.00
+H-06,12.0000,4,score:impact,funded,100000.00
+H-05,12.0000,5,balance:women:men,funded,100000.00
+H-04,12.0000,6,coverage:countries,reserve,0.00
+H-02,12.0000,7,application_id,reserve,0.00
+H-03,12.0000,8,,not_funded,0.00
+H-09,10.0000,9,,not_funded,0.00
+H-10,12.5000,,,below_threshold,0.00
+H-11,9.5000,,,below_threshold,0.00
+H-12,,,,inadmissible,0.00
+H-13,,,,incomplete,0.00
+EOF2
+t_stdout_has "H-13,,100000.00,100000.00,,,,FR,S1,1,1,apps.csv,14,,yes,5.0000,0.0000,,0.0000,5.0000,0.0000,,,,incomplete,0.00"
+t_end
+
+t_begin consensus_sets_a_score_whatever_the_number_of_marks
+cat >cons.csv <<'EOF2'
+application_id,criterion,score,author,justification
+H-13,impact,4.5,Panel,"Two marks only, agreed in panel"
+EOF2
+score "$SC/horizon-ria" --reviews "$SC/horizon-ria/sample/reviews.csv" --consensus cons.csv
+t_status 0
+ranking >got
+grep -qx 'H-13,14.5000,2,,funded,100000.00' got || t_fail "H-13: $(grep H-13 got)"
+t_end
+
+t_begin weighted_against_unweighted_total_threshold
+cp -R "$SC/horizon-ria" call
+sed -i 's/^impact,Impact,1,/impact,Impact,1.5,/' call/criteria.csv
+score call --reviews call/sample/reviews.csv
+t_status 0
+ranking >got
+grep -qx 'H-11,11.0000,,,below_threshold,0.00' got || t_fail "unweighted: $(grep H-11 got)"
+grep -qx 'H-01,17.5000,1,,funded,100000.00' got || t_fail "weighted total: $(grep H-01 got)"
+sed -i 's/^total_threshold_on,unweighted/total_threshold_on,weighted/' call/scoring.csv
+score call --reviews call/sample/reviews.csv
+t_status 0
+ranking >got
+grep -q '^H-11,11.0000,[0-9]*,' got || t_fail "weighted: $(grep H-11 got)"
+t_end
+
+t_begin median_of_an_even_count_is_the_mean_of_the_middle_marks
+cp -R "$SC/normalise" call
+sed -i 's/^normalise,yes/normalise,no/' call/scoring.csv
+printf 'application_id,reviewer,criterion,mark,comment\n' >rev.csv
+printf 'N-1,%s,merit,%s,\n' a 3 b 4 c 2 d 4 >>rev.csv
+for how in median:3.5000 mean:3.2500 trimmed_mean:3.5000; do
+	sed -i "s/^combine,.*/combine,${how%%:*}/" call/scoring.csv
+	score call --reviews rev.csv
+	t_status 0
+	t_stdout_has "N-1,,100000.00,100000.00,,,,,,,,apps.csv,2,,yes,${how#*:},2.0000,${how#*:},1,"
+done
+t_end
+
+t_begin normalisation_of_a_harsh_and_a_lenient_reviewer
+score "$SC/normalise" --reviews "$SC/normalise/sample/reviews.csv"
+t_status 0
+python3 -c '
+import csv
+for r in csv.DictReader(open("out")):
+    print(r["application_id"], r["score_merit"], r["rank"])' >got
+diff -u - got <<'EOF2' || t_fail "normalised scores differ"
+N-3 4.5000 1
+N-6 4.5000 2
+N-2 3.0000 3
+N-5 3.0000 4
+N-1 1.5000 5
+N-4 1.5000 6
+EOF2
+t_end
+
+t_begin every_bad_side_file_line_is_listed
+d="$SC/horizon-ria"
+cat >rev.csv <<'EOF2'
+application_id,reviewer,criterion,mark,comment
+H-01,r4,excellence,4,fine
+X-99,r4,excellence,4,unknown application
+H-01,r4,originality,4,unknown criterion
+H-02,r4,excellence,5.5,off the scale
+H-02,r4,impact,3.25,off the step
+H-02,r4,implementation,"3,5",not a number
+H-01,r4,excellence,3,duplicate
+H-03,r5,excellence,4,in conflict
+H-03,r6,impact,4
+EOF2
+cat >cons.csv <<'EOF2'
+application_id,criterion,score,author,justification
+H-01,impact,4,Panel,
+H-99,impact,4,Panel,unknown
+EOF2
+cat >cfl.csv <<'EOF2'
+reviewer,application_id
+r5,H-03
+r5,H-77
+EOF2
+score "$d" --reviews rev.csv --consensus cons.csv --conflicts cfl.csv
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<'EOF2'
+aap-score:cfl.csv:3: error: unknown application "H-77": it is not in the stream
+aap-score:rev.csv:3: error: unknown application "X-99": it is not in the stream
+aap-score:rev.csv:4: error: unknown criterion "originality"
+aap-score:rev.csv:5: error: mark 5.5 is off the scale of criterion "excellence" (0.0000 to 5.0000)
+aap-score:rev.csv:6: error: mark 3.25 is off the step of criterion "impact" (0.5000 from 0.0000)
+aap-score:rev.csv:7: error: mark "3,5" is not a number such as 3.5
+aap-score:rev.csv:8: error: duplicate mark: reviewer "r4" already marked criterion "excellence" of this application at line 2
+aap-score:rev.csv:9: error: reviewer "r5" is in conflict with application "H-03"
+aap-score:rev.csv:10: error: the line has 4 fields, the header 5
+aap-score:cons.csv:2: error: a consensus without a justification
+aap-score:cons.csv:3: error: unknown application "H-99": it is not in the stream
+aap-score: error: 11 bad lines in the side files: nothing was scored
+aap-score: hint: a ranking built on a wrong mark is worse than none; correct the lines above
+EOF2
+t_end
+
+t_begin same_batch_shuffled_and_in_another_locale_gives_the_same_records
+d="$SC/horizon-ria"
+aap-validate --call "$d" --no-truncation-check "$d/sample/apps.csv" 2>/dev/null >s1
+{ head -n 1 "$d/sample/apps.csv"; tail -n +2 "$d/sample/apps.csv" | tac; } >shuffled.csv
+aap-validate --call "$d" --no-truncation-check shuffled.csv 2>/dev/null >s2
+{ head -n 1 "$d/sample/reviews.csv"; tail -n +2 "$d/sample/reviews.csv" | sort -r; } >rev2.csv
+aap-score --call "$d" --reviews "$d/sample/reviews.csv" s1 >o1
+LC_ALL=fr_FR.UTF-8 aap-score --call "$d" --reviews rev2.csv s1 >o2
+LC_ALL=fr_FR.UTF-8 aap-score --call "$d" --reviews rev2.csv s2 >o3
+grep -v '^#' o1 >r1
+grep -v '^#' o2 >r2
+cmp -s r1 r2 || t_fail "shuffled reviews changed the records"
+# The source columns (12 and 13) tell where each record came from.
+grep -v '^#' o3 | cut -d, -f1-11,14- >r3
+cut -d, -f1-11,14- r1 >r1c
+cmp -s r1c r3 || t_fail "shuffled applications changed the records: $(diff r1c r3 | head -5)"
+t_end
+
+t_begin sample_call_is_scored_with_its_side_files
+s="$CALL/sample"
+t_sh "aap-ingest --call '$CALL' '$s/dossiers.csv' | aap-validate --call '$CALL' 2>/dev/null | aap-score --call '$CALL' --reviews '$s/reviews.csv' --consensus '$s/consensus.csv' --conflicts '$s/conflicts.csv'"
+t_status 0
+t_stdout_has "file=call:criteria.csv:"
+t_stdout_has "file=call:tiebreaks.csv:"
+t_stdout_has " file=reviews:reviews.csv:$(sha256sum <"$s/reviews.csv" | cut -c1-64)"
+t_stdout_has " file=consensus:consensus.csv:"
+t_stdout_has " file=conflicts:conflicts.csv:"
+t_stdout_has ",total,rank,rank_reason,decision,award"
+t_stdout_has " envelope=600000.00 granted="
+t_end
+
+t_begin score_stage_statuses
+d="$SC/horizon-ria"
+t_run aap-score --call "$d"
+t_status 2
+t_stderr_has "--reviews FILE is required"
+cp -R "$d" call
+printf 'originality,Originality,1,0,5,0.5,6,reviews,\n' >>call/criteria.csv
+t_run aap-score --call call --reviews x.csv
+t_status 2
+t_stderr_is <<'EOF2'
+aap-score:call/criteria.csv:5: error: threshold "6" is off the scale
+EOF2
+aap-validate --call "$d" --no-truncation-check "$d/sample/apps.csv" 2>/dev/null >s1
+aap-score --call "$d" --reviews "$d/sample/reviews.csv" s1 >s2
+t_run aap-score --call "$d" --reviews "$d/sample/reviews.csv" s2
+t_status 1
+t_stderr_has 'did aap-score run twice?'
+t_run aap-score --call "$d" --reviews missing.csv s1
+t_status 3
+t_stderr_has 'could not open "missing.csv"'
+t_run aap-score --version
+t_status 0
+t_stdout_is <<<"aap-score 0.1.0"
+t_end
