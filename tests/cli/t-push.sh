@@ -201,3 +201,39 @@ t_status 4
 t_stderr_has "aap-push: error: database:"
 [ "$(batches b-db)" = 0 ] || t_fail "stored"
 t_end
+
+t_begin scored_stream_is_stored_with_its_side_files
+s_dir="$CALL/sample"
+side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
+aap-ingest --call "$CALL" "$s_dir/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" "${side[@]}" >scored
+t_run aap-push --call "$CALL" --batch b-scored "${side[@]}" scored
+t_status 0
+got=$(admin -c "SELECT envelope || ' ' || granted || ' ' || remaining FROM aap.batch WHERE batch_id = 'b-scored'")
+want=$(tail -n 1 scored | sed -E 's/.* envelope=([0-9.]+) granted=([0-9.]+) left=([0-9.]+).*/\1 \2 \3/')
+[ "$got" = "$want" ] || t_fail "budget: $got, trailer: $want"
+got=$(admin -c "SELECT count(*) FROM aap.review WHERE batch_id = 'b-scored'")
+[ "$got" = "$(($(grep -c . "$s_dir/reviews.csv") - 1))" ] || t_fail "reviews stored: $got"
+got=$(admin -c "SELECT string_agg(a.application_id || ':' || a.rank || ':' || a.decision || ':' || a.award, ' ' ORDER BY a.rank) FROM aap.application a WHERE batch_id = 'b-scored' AND rank IS NOT NULL")
+want=$(python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")) if r["rank"]]
+print(" ".join("%s:%s:%s:%s" % (r["application_id"], r["rank"], r["decision"], r["award"]) for r in sorted(rows, key=lambda r: int(r["rank"]))))' scored)
+[ "$got" = "$want" ] || t_fail "ranking: $got, stream: $want"
+got=$(admin -c "SELECT count(*) FROM aap.criterion_score WHERE batch_id = 'b-scored' AND score IS NOT NULL")
+[ "$got" -gt 0 ] || t_fail "no criterion score stored"
+got=$(admin -c "SELECT count(DISTINCT role) FROM aap.config_file WHERE batch_id = 'b-scored'")
+[ "$got" = 4 ] || t_fail "roles stored: $got"
+t_run aap-push --call "$CALL" --batch b-scored-2 --reviews "$s_dir/reviews.csv" scored
+t_status 2
+t_stderr_has 'the stream was made with the consensus file "consensus.csv", which was not given'
+t_end
+
+t_begin a_killed_score_leaves_no_batch
+s_dir="$CALL/sample"
+side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
+t_sh "aap-ingest --call '$CALL' '$s_dir/dossiers.csv' | aap-validate --call '$CALL' 2>/dev/null | { head -c 2000; sleep 3; cat; } | timeout -s KILL 1 aap-score --call '$CALL' ${side[*]} | aap-push --call '$CALL' --batch b-kill-score ${side[*]}"
+t_status 1
+t_stderr_has "aap-push:-:"
+[ "$(batches b-kill-score)" = 0 ] || t_fail "a part of the batch is stored"
+t_end
