@@ -789,12 +789,14 @@ static int add_unique(struct criteria *k, const char *name, struct diag *err)
 	return 0;
 }
 
-/* rules.csv belongs to aap-validate; only its "unique" rows matter here,
- * and its other columns and rules are left to it. */
+/* rules.csv belongs to aap-validate; only its "unique" rows of severity
+ * error matter here (a warning makes no copy inadmissible), and its other
+ * columns and rules are left to it.  A unique rule with a "when"
+ * condition is refused rather than applied to every application. */
 static int load_unique(struct call *c, struct criteria *k, struct diag *err)
 {
 	struct table *t = NULL;
-	long fc, rcol;
+	long fc, rcol, scol, wcol;
 	size_t r;
 	int rc = -1;
 
@@ -811,11 +813,20 @@ static int load_unique(struct call *c, struct criteria *k, struct diag *err)
 			 "missing column \"%s\"", fc < 0 ? "field" : "rule");
 		goto done;
 	}
+	scol = table_col(t, "severity");
+	wcol = table_col(t, "when");
 	for (r = 0; r < t->nrows; r++) {
 		const char *name = t->rows[r].cells[fc];
 
-		if (strcmp(t->rows[r].cells[rcol], "unique") != 0)
+		if (strcmp(t->rows[r].cells[rcol], "unique") != 0 ||
+		    (scol >= 0 && strcmp(t->rows[r].cells[scol], "warning") == 0))
 			continue;
+		if (wcol >= 0 && t->rows[r].cells[wcol][0] != '\0') {
+			diag_set(err, AAP_EUSAGE, t->path, t->rows[r].line,
+				 "aap-score cannot apply a unique rule with a "
+				 "condition (when)");
+			goto done;
+		}
 		if (need_field(c, t, t->rows[r].line, name, err) == NULL ||
 		    add_unique(k, name, err) < 0)
 			goto done;

@@ -293,3 +293,27 @@ t_run aap-score --version
 t_status 0
 t_stdout_is <<<"aap-score 0.1.0"
 t_end
+
+t_begin unique_rules_of_warning_severity_make_no_copy_inadmissible
+mkdir call && cp -R "$SC/envelope-skip/." call/
+printf 'field,rule,severity,when\ntitle,unique,warning,\n' >call/rules.csv
+python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+for r in rows[1:]:
+    r[rows[0].index("title")] = "same title"
+csv.writer(sys.stdout, lineterminator="\n").writerows(rows)' "$SC/envelope-skip/sample/apps.csv" >call/sample/apps.csv
+score call
+t_status 0
+ranking >got
+grep -q ',inadmissible,' got && t_fail "a warning made copies inadmissible: $(cat got)"
+printf 'field,rule,severity,when\ntitle,unique,error,\n' >call/rules.csv
+score call
+t_status 0
+ranking >got
+[ "$(grep -c ',inadmissible,' got)" = 3 ] || t_fail "every copy should be inadmissible: $(cat got)"
+printf 'field,rule,severity,when\ntitle,unique,error,amount_requested=800.00\n' >call/rules.csv
+score call
+t_status 2
+t_stderr_has "call/rules.csv:2: error: aap-score cannot apply a unique rule with a condition (when)"
+t_end
