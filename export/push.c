@@ -915,8 +915,12 @@ int push_run(const struct push_opts *o, struct diag *err)
 		goto done;
 	if (stored == 0 && commit(&p, err) < 0)
 		goto done;
-	if (stage_finish(&p.st, NULL, err) < 0)
+	if (stage_finish(&p.st, NULL, err) < 0) {
+		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
+			    "stream out failed", o->batch_id,
+			    stored == 0 ? " and committed" : " already");
 		goto done;
+	}
 	if (stored == 0)
 		note(&p, "stored batch \"%s\": %llu applications", o->batch_id,
 		     stream_in_count(p.st.in));

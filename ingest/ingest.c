@@ -528,7 +528,8 @@ static int copy_records(struct stream_out *out, const struct call *c,
 	while (rc == 0 && (rr = reader_next(s->rd, err)) != READ_END) {
 		if (rr == READ_ERROR) {
 			rc = -1;
-		} else if (reader_record(s->rd)->n == 0) {
+		} else if (reader_record(s->rd)->n == 0 &&
+			   !reader_record(s->rd)->broken) {
 			diag_set(&warn, AAP_EDATA, reader_name(s->rd),
 				 reader_line(s->rd), "blank line skipped");
 			diag_report(sink, &warn);

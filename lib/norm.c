@@ -302,6 +302,14 @@ enum norm_status norm_cp1252_to_utf8(const unsigned char *in, size_t n,
 	unsigned cp;
 	size_t i;
 
+	if (cap == 0) {
+		/* Not even room for the NUL. */
+		if (outlen != NULL)
+			*outlen = 0;
+		if (bad_offset != NULL)
+			*bad_offset = 0;
+		return NORM_TOO_LONG;
+	}
 	sink_init(&k, out, cap);
 	for (i = 0; i < n; i++) {
 		cp = cp1252_point(in[i]);

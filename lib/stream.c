@@ -169,8 +169,10 @@ static int keep_header(struct stream_in *s, const struct record *rec,
 	if (h->off == NULL || h->len == NULL ||
 	    sbuf_add(&h->data, rec->data.data, rec->data.len) < 0)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-	memcpy(h->off, rec->off, rec->n * sizeof(*h->off));
-	memcpy(h->len, rec->len, rec->n * sizeof(*h->len));
+	if (rec->n > 0) {
+		memcpy(h->off, rec->off, rec->n * sizeof(*h->off));
+		memcpy(h->len, rec->len, rec->n * sizeof(*h->len));
+	}
 	h->n = h->cap = rec->n;
 	h->line = rec->line;
 	if (h->n == 0 || strcmp(record_field(h, 0), "application_id") != 0)
