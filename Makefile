@@ -67,6 +67,45 @@ build/test/%: build/san/tests/unit/%.o $(MODULE_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# Fuzzing (tests/fuzz/): libFuzzer harnesses built with clang; `make fuzz`
+# runs each for FUZZ_SECONDS; `make check` replays the corpus with $(CC).
+FUZZ_CC = clang
+FUZZ_SAN = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES = $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/bin/%)
+FUZZ_REPLAY = $(FUZZ_NAMES:%=build/fuzz/replay/%)
+MODULE_FUZZ = $(MODULE_SRC:%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/bin/%: build/fuzz/obj/tests/fuzz/%.o $(MODULE_FUZZ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/fuzz/replay/%: build/san/tests/fuzz/%.o build/san/tests/fuzz/replay.o $(MODULE_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The programs built with ASan and UBSan, for tests/cli/t-faults.sh.
+ASAN_BINS = $(PROGRAMS:%=build/asan/bin/%)
+define asan_rule
+build/asan/bin/$(notdir $(1:.c=)): build/san/$(1:.c=.o) $$(MODULE_SAN)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(SANITIZE) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach p,$(PROGRAM_SRC),$(eval $(call asan_rule,$(p))))
+
+.PHONY: fuzz fuzz-build asan
+asan: $(ASAN_BINS)
+fuzz-build: $(FUZZ_BINS)
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run
+
 # `make check` and `make demo` first install what is missing (as root) or
 # say what to install, then run in a fresh make that sees it.
 deps:
@@ -75,13 +114,13 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-now
 
-check-now: all $(UNIT_BINS)
-	@scripts/run-tests $(UNIT_BINS)
+check-now: all $(UNIT_BINS) $(FUZZ_REPLAY) $(ASAN_BINS)
+	@scripts/run-tests $(UNIT_BINS) $(FUZZ_REPLAY)
 
 unit: $(UNIT_BINS)
 	@scripts/run-tests --unit-only $(UNIT_BINS)
 
-cli: all
+cli: all asan
 	@tests/cli/run
 
 db:
@@ -104,4 +143,6 @@ clean:
 	rm -rf build
 
 -include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(PROGRAM_SRC:%.c=build/obj/%.d) \
-	$(UNIT_SRC:%.c=build/san/%.d)
+	$(UNIT_SRC:%.c=build/san/%.d) $(MODULE_FUZZ:.o=.d) \
+	$(FUZZ_SRC:%.c=build/fuzz/obj/%.d) $(FUZZ_SRC:%.c=build/san/%.d) \
+	build/san/tests/fuzz/replay.d $(PROGRAM_SRC:%.c=build/san/%.d)

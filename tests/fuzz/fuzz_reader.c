@@ -1,0 +1,124 @@
+/* fuzz_reader.c - libFuzzer harness for the CSV reader in source mode:
+ * encoding detection, delimiter detection, recovery after bad quoting,
+ * line ends, caps.  The data is handed to reader_new on a memfd, read to
+ * the end twice: with the real caps, and with tiny ones. */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "diag.h"
+#include "reader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An fd positioned at the start of a copy of data, or -1. */
+static int data_fd(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("fuzz", 0);
+	size_t off = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		abort();
+	while (off < size) {
+		n = write(fd, data + off, size - off);
+		if (n <= 0)
+			abort();
+		off += (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	return fd;
+}
+
+static int count_tap(void *ctx, const void *p, size_t n)
+{
+	(void)p;
+	*(unsigned long long *)ctx += n;
+	return 0;
+}
+
+/* Reads everything, checking what the reader promises of each record. */
+static void read_all(const uint8_t *data, size_t size,
+		     const struct reader_opts *o)
+{
+	struct diag err;
+	struct reader *r;
+	enum read_result rr;
+	unsigned long long tapped = 0;
+	unsigned long last_line = 0;
+	int fd = data_fd(data, size);
+	size_t i, items = 0;
+
+	diag_clear(&err);
+	r = reader_new(fd, "fuzz.csv", o, &err);
+	if (r == NULL)
+		abort(); /* no injected failure here: this is a bug */
+	reader_set_tap(r, count_tap, &tapped);
+	while ((rr = reader_next(r, &err)) == READ_RECORD || rr == READ_HASH) {
+		const struct record *rec = reader_record(r);
+
+		/* Every item consumes input, so the loop ends. */
+		if (++items > size + 2)
+			abort();
+		if (reader_line(r) < last_line)
+			abort(); /* line numbers never go back */
+		last_line = reader_line(r);
+		if (rr == READ_HASH) {
+			size_t len;
+			const char *h = reader_hash_line(r, &len);
+
+			if (h[0] != '#' || h[len] != '\0')
+				abort();
+			continue;
+		}
+		for (i = 0; i < rec->n; i++) {
+			if (record_len(rec, i) > o->field_max)
+				abort();
+			if (record_field(rec, i)[record_len(rec, i)] != '\0')
+				abort();
+		}
+	}
+	if (rr == READ_ERROR) {
+		/* An error always says what and has a class. */
+		if (err.status != AAP_EDATA && err.status != AAP_ESYS)
+			abort();
+		if (err.msg[0] == '\0')
+			abort();
+	} else if (tapped != size) {
+		/* Read to the end, the tap (the input's digest) saw every
+		 * byte, a byte order mark included. */
+		abort();
+	}
+	reader_free(r);
+	close(fd);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reader_opts o;
+
+	/* aap-ingest's settings for a source. */
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	o.recover = 1;
+	o.encoding = READER_AUTO;
+	o.delim = 0;
+	read_all(data, size, &o);
+
+	/* The same with caps small enough for the fuzzer to reach. */
+	o.field_max = 16;
+	o.record_max = 64;
+	read_all(data, size, &o);
+
+	/* The stream's settings: bytes, LF only, '#' lines, no recovery. */
+	reader_opts_default(&o);
+	o.hash_lines = 1;
+	read_all(data, size, &o);
+	return 0;
+}
