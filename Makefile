@@ -102,7 +102,8 @@ $(foreach p,$(PROGRAM_SRC),$(eval $(call asan_rule,$(p))))
 .PHONY: fuzz fuzz-build asan
 asan: $(ASAN_BINS)
 fuzz-build: $(FUZZ_BINS)
-fuzz: deps
+fuzz:
+	@scripts/install-deps --fuzz
 	@$(MAKE) --no-print-directory fuzz-build
 	@tests/fuzz/run
 
