@@ -21,7 +21,6 @@
 #include "stage.h"
 
 #define COPY_CHUNK 65536
-#define FILE_MAX ((size_t)64 << 20) /* a call or side file held in memory */
 
 static const char *const side_role[PUSH_NSIDE] = {
 	"reviews", "consensus", "conflicts"
@@ -32,8 +31,7 @@ struct pfile {
 	char *role;                      /* call, reviews, consensus, conflicts */
 	char *name;                      /* base name */
 	char sha256[DIGEST_HEX_LEN + 1]; /* the digest the provenance names */
-	const char *path;                /* side file path given, or NULL */
-	struct sbuf content;             /* its bytes */
+	struct sbuf path;                /* where it is read from */
 };
 
 /* Where each column of the stream is (-1: absent). */
@@ -130,32 +128,9 @@ static void pfiles_free(struct push *p)
 	for (i = 0; i < p->nfiles; i++) {
 		mem_free(p->files[i].role);
 		mem_free(p->files[i].name);
-		sbuf_fini(&p->files[i].content);
+		sbuf_fini(&p->files[i].path);
 	}
 	mem_free(p->files);
-}
-
-/* Reads the whole file at path into b, at most FILE_MAX bytes. */
-static int slurp(const char *path, struct sbuf *b, struct diag *err)
-{
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
-				path, strerror(errno));
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || b->len + (size_t)n > FILE_MAX || sbuf_add(b, buf, (size_t)n) < 0) {
-			close(fd);
-			return diag_set(err, AAP_ESYS, NULL, 0, "could not read \"%s\": %s",
-					path, n < 0 ? strerror(errno) : "too large");
-		}
-	}
-	close(fd);
-	return 0;
 }
 
 /* Adds the file token value v (ROLE:NAME:SHA256, decoded) unless it is
@@ -183,7 +158,7 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
 	p->files = f;
 	f += p->nfiles++;
 	memset(f, 0, sizeof(*f));
-	sbuf_init(&f->content);
+	sbuf_init(&f->path);
 	f->role = mem_strndup(v, rl);
 	f->name = mem_strndup(colon + 1, nl);
 	memcpy(f->sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
@@ -226,28 +201,26 @@ static int collect_files(struct push *p, struct diag *err)
 	return rc;
 }
 
-/* Reads every file the provenance names and checks its digest; checks that
- * each side file given is named. */
-static int read_files(struct push *p, struct diag *err)
+/* Finds every file the provenance names, checks its digest, and checks
+ * that each side file given is named.  The files are read again, and
+ * their digests checked again, when they are stored. */
+static int check_files(struct push *p, struct diag *err)
 {
 	char hex[DIGEST_HEX_LEN + 1];
-	struct sbuf path;
 	size_t i, k, used[PUSH_NSIDE] = { 0 };
+	int rc = 0;
 
-	sbuf_init(&path);
-	for (i = 0; i < p->nfiles; i++) {
+	for (i = 0; i < p->nfiles && rc == 0; i++) {
 		struct pfile *f = &p->files[i];
 
-		sbuf_reset(&path);
 		if (strcmp(f->role, "call") == 0) {
-			sbuf_adds(&path, p->o->call->dir);
-			sbuf_addc(&path, '/');
-			sbuf_adds(&path, f->name);
+			rc = sbuf_adds(&f->path, p->o->call->dir) < 0 ||
+			     sbuf_addc(&f->path, '/') < 0 ||
+			     sbuf_adds(&f->path, f->name) < 0 ? -1 : 0;
 		} else {
 			for (k = 0; k < PUSH_NSIDE && strcmp(f->role, side_role[k]) != 0; k++)
 				;
 			if (k == PUSH_NSIDE || p->o->side[k] == NULL) {
-				sbuf_fini(&path);
 				diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was made "
 					 "with the %s file \"%s\", which was not given",
 					 f->role, f->name);
@@ -256,23 +229,20 @@ static int read_files(struct push *p, struct diag *err)
 				return -1;
 			}
 			used[k]++;
-			sbuf_adds(&path, p->o->side[k]);
+			rc = sbuf_adds(&f->path, p->o->side[k]);
 		}
-		if (slurp(path.data, &f->content, err) < 0 ||
-		    digest_bytes(f->content.data ? f->content.data : "", f->content.len, hex) < 0) {
-			sbuf_fini(&path);
+		if (rc < 0)
+			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		if (digest_file(f->path.data, hex, err) < 0)
 			return -1;
-		}
 		if (strcmp(hex, f->sha256) != 0) {
 			diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" is not the %s "
-				 "file the stream was made with", path.data, f->role);
+				 "file the stream was made with", f->path.data, f->role);
 			diag_detail(err, "its sha256 is %s, the provenance names %s",
 				    hex, f->sha256);
-			sbuf_fini(&path);
 			return -1;
 		}
 	}
-	sbuf_fini(&path);
 	for (k = 0; k < PUSH_NSIDE; k++)
 		if (p->o->side[k] != NULL && used[k] == 0)
 			return diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was "
@@ -620,23 +590,83 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	return rc;
 }
 
+/* Streams one file into aap.config_file as one COPY row, hashing it on
+ * the way: a file that changed since it was checked is refused. */
+static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
+{
+	char buf[65536], hex[DIGEST_HEX_LEN + 1];
+	struct digest *d = digest_new();
+	ssize_t n;
+	int fd, rc = -1;
+
+	if (d == NULL)
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	fd = open(f->path.data, O_RDONLY);
+	if (fd < 0) {
+		digest_free(d);
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
+				f->path.data, strerror(errno));
+	}
+	sbuf_reset(&p->copy);
+	if (pg_copy_begin(p->db, "COPY aap.config_file (batch_id, role, name, "
+			  "sha256, content) FROM STDIN", err) < 0)
+		goto done;
+	if (copy_text(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
+	    sbuf_addc(&p->copy, '\t') < 0 || copy_text(&p->copy, f->role, strlen(f->role)) < 0 ||
+	    sbuf_addc(&p->copy, '\t') < 0 || copy_text(&p->copy, f->name, strlen(f->name)) < 0 ||
+	    sbuf_addc(&p->copy, '\t') < 0 || sbuf_adds(&p->copy, f->sha256) < 0 ||
+	    sbuf_addc(&p->copy, '\t') < 0)
+		goto nomem;
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "could not read \"%s\": %s",
+				 f->path.data, strerror(errno));
+			goto abort;
+		}
+		if (digest_update(d, buf, (size_t)n) < 0 ||
+		    copy_text(&p->copy, buf, (size_t)n) < 0)
+			goto nomem;
+		if (p->copy.len >= COPY_CHUNK) {
+			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
+				goto done;
+			sbuf_reset(&p->copy);
+		}
+	}
+	if (digest_peek(d, hex) < 0)
+		goto nomem;
+	if (strcmp(hex, f->sha256) != 0) {
+		diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" changed while it was "
+			 "being stored", f->path.data);
+		goto abort;
+	}
+	if (sbuf_addc(&p->copy, '\n') < 0)
+		goto nomem;
+	if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0 ||
+	    pg_copy_end(p->db, NULL, NULL, err) < 0)
+		goto done;
+	rc = 0;
+	goto done;
+nomem:
+	diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+abort:
+	pg_copy_end(p->db, "the file could not be stored", NULL, err);
+done:
+	sbuf_reset(&p->copy);
+	digest_free(d);
+	close(fd);
+	return rc;
+}
+
 /* Stores the files the provenance names. */
 static int insert_files(struct push *p, struct diag *err)
 {
 	size_t i;
 
-	for (i = 0; i < p->nfiles; i++) {
-		const char *params[5] = { p->o->batch_id, p->files[i].role,
-					  p->files[i].name, p->files[i].sha256,
-					  sbuf_str(&p->files[i].content) };
-		PGresult *r = pg_exec(p->db, "INSERT INTO aap.config_file (batch_id, "
-				      "role, name, sha256, content) VALUES ($1, $2, "
-				      "$3, $4, $5)", 5, params, NULL, err);
-
-		if (r == NULL)
+	for (i = 0; i < p->nfiles; i++)
+		if (copy_file(p, &p->files[i], err) < 0)
 			return -1;
-		PQclear(r);
-	}
 	return 0;
 }
 
@@ -898,7 +928,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	sbuf_init(&p.json);
 	sbuf_init(&extra);
 	if (stage_open(&p.st, "aap-push", o->call, o->input, 1, o->plain, err) < 0 ||
-	    collect_files(&p, err) < 0 || read_files(&p, err) < 0 ||
+	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
 	    find_columns(&p, err) < 0)
 		goto done;
 	if (stream_token(&extra, "batch", o->batch_id) < 0) {
