@@ -99,7 +99,25 @@ build/asan/bin/$(notdir $(1:.c=)): build/san/$(1:.c=.o) $$(MODULE_SAN)
 endef
 $(foreach p,$(PROGRAM_SRC),$(eval $(call asan_rule,$(p))))
 
-.PHONY: fuzz fuzz-build asan
+# The benchmark (tests/bench/, docs/performance.md): a report, never a test.
+BENCH_TOOLS = build/bench/gen build/bench/csvcount
+
+build/bench/gen: tests/bench/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $<
+
+build/bench/csvcount: tests/bench/csvcount.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lcsv
+
+bench:
+	@scripts/install-deps --bench
+	@$(MAKE) --no-print-directory bench-now
+
+bench-now: all $(BENCH_TOOLS)
+	@tests/bench/run
+
+.PHONY: fuzz fuzz-build asan bench bench-now
 asan: $(ASAN_BINS)
 fuzz-build: $(FUZZ_BINS)
 fuzz:
