@@ -1,6 +1,7 @@
 /* reader.c - CSV records over libcsv, fed one line at a time so that record
  * starts, line numbers and '#' lines are known exactly. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -343,7 +344,17 @@ static int decode(struct reader *r, size_t from, size_t n, struct diag *err)
 	int len;
 
 	while (i < n) {
-		for (run = i; run < n && r->raw[run] < 0x80; run++)
+		run = i;
+		/* Eight bytes at a time while none has its high bit set. */
+		while (run + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, r->raw + run, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			run += 8;
+		}
+		for (; run < n && r->raw[run] < 0x80; run++)
 			;
 		memcpy(r->buf + r->end, r->raw + i, run - i);
 		r->end += run - i;
@@ -511,22 +522,25 @@ static int refill(struct reader *r, struct diag *err)
 	return 0;
 }
 
-/* Advances over n consumed bytes, counting line ends. */
+/* Advances over n consumed bytes, counting line ends.  Whatever is
+ * consumed is a piece that ends at its first line end, or holds none, so
+ * only its last byte can end a line. */
 static void consume(struct reader *r, size_t n)
 {
-	const unsigned char *s = r->buf + r->pos, *e = s + n;
+	unsigned char last;
 
-	for (; s < e; s++) {
-		if (*s == '\n') {
-			if (!r->last_cr)
-				r->line++;
-			r->last_cr = 0;
-		} else if (*s == '\r' && r->o.cr_ends_line) {
+	if (n == 0)
+		return;
+	last = r->buf[r->pos + n - 1];
+	if (last == '\n') {
+		if (!(r->last_cr && n == 1))
 			r->line++;
-			r->last_cr = 1;
-		} else {
-			r->last_cr = 0;
-		}
+		r->last_cr = 0;
+	} else if (last == '\r' && r->o.cr_ends_line) {
+		r->line++;
+		r->last_cr = 1;
+	} else {
+		r->last_cr = 0;
 	}
 	r->pos += n;
 	r->offset += n;
@@ -539,13 +553,13 @@ static size_t next_piece(const struct reader *r, int *ended)
 	const unsigned char *s = r->buf + r->pos, *e = r->buf + r->end;
 	const unsigned char *q;
 
-	if (!r->o.cr_ends_line) {
-		q = memchr(s, '\n', (size_t)(e - s));
-	} else {
-		for (q = s; q < e && *q != '\n' && *q != '\r'; q++)
-			;
-		if (q == e)
-			q = NULL;
+	q = memchr(s, '\n', (size_t)(e - s));
+	if (r->o.cr_ends_line) {
+		/* A CR before the LF (or anywhere, without one) ends it first. */
+		const unsigned char *cr = memchr(s, '\r', (size_t)((q ? q : e) - s));
+
+		if (cr != NULL)
+			q = cr;
 	}
 	*ended = q != NULL;
 	return q != NULL ? (size_t)(q - s) + 1 : (size_t)(e - s);
