@@ -183,13 +183,17 @@ static void hash_lines_only_at_record_starts(void **state)
 	assert_int_equal(reader_next(r, &fx.err), READ_END);
 }
 
-static void stream_mode_takes_cr_as_data(void **state)
+static void stream_mode_refuses_a_cr_outside_quotes(void **state)
 {
-	static const char s[] = "a\rb,c\n";
+	static const char s[] = "\"a\rb\",c\nd\re,f\n";
 	struct reader *r = open_str(s, sizeof(s) - 1, 0, 1);
 
 	(void)state;
 	expect(r, "a\rb|c", 1);
+	assert_int_equal(reader_next(r, &fx.err), READ_ERROR);
+	assert_int_equal(fx.err.status, AAP_EDATA);
+	assert_int_equal(fx.err.line, 2);
+	assert_non_null(strstr(fx.err.msg, "carriage return outside a quoted field"));
 }
 
 static void stream_mode_refuses_a_last_line_without_end(void **state)
@@ -266,7 +270,7 @@ int main(void)
 		cmocka_unit_test_teardown(rejects_text_after_closing_quote, teardown),
 		cmocka_unit_test_teardown(rejects_unterminated_quote, teardown),
 		cmocka_unit_test_teardown(hash_lines_only_at_record_starts, teardown),
-		cmocka_unit_test_teardown(stream_mode_takes_cr_as_data, teardown),
+		cmocka_unit_test_teardown(stream_mode_refuses_a_cr_outside_quotes, teardown),
 		cmocka_unit_test_teardown(stream_mode_refuses_a_last_line_without_end, teardown),
 		cmocka_unit_test_teardown(field_over_the_cap_is_refused, teardown),
 		cmocka_unit_test_teardown(record_over_the_cap_is_refused, teardown),
