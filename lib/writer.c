@@ -1,5 +1,6 @@
 /* writer.c - buffered CSV output with a running SHA-256. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -83,6 +84,15 @@ int writer_bytes(struct writer *w, const void *p, size_t n)
 {
 	const char *s = p;
 
+	if (n <= WRITER_BUF - w->len) {
+		/* The usual case: it fits. */
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		if (w->len == WRITER_BUF && drain(w) < 0)
+			return -1;
+		return w->error ? -1 : 0;
+	}
+
 	while (n > 0) {
 		size_t room = WRITER_BUF - w->len, k = n < room ? n : room;
 
@@ -101,17 +111,46 @@ static const unsigned char special[256] = {
 	['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
 };
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Nonzero when one of the eight bytes of w equals c * ONES's byte. */
+static uint64_t has_byte(uint64_t w, uint64_t c)
+{
+	uint64_t x = w ^ c;
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* 1 when the n bytes at s hold a byte that forces quoting; eight bytes at
+ * a time, then one by one. */
+static int needs_quotes(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, ',' * ONES) | has_byte(w, '"' * ONES) |
+		    has_byte(w, '\n' * ONES) | has_byte(w, '\r' * ONES))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (special[s[i]])
+			return 1;
+	return 0;
+}
+
 int writer_field(struct writer *w, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i, from;
 	int quote = n > 0 && s[0] == '#';
 
 	if (w->in_record && writer_bytes(w, ",", 1) < 0)
 		return -1;
 	w->in_record = 1;
-	for (i = 0; i < n && !quote; i++)
-		quote = special[u[i]];
+	if (!quote)
+		quote = needs_quotes((const unsigned char *)s, n);
 	if (!quote)
 		return writer_bytes(w, s, n);
 	if (writer_bytes(w, "\"", 1) < 0)
