@@ -13,6 +13,7 @@
 #include "aap.h"
 #include "diag.h"
 #include "digest.h"
+#include "hash.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -114,25 +115,6 @@ struct hmap {
 	struct sbuf keys;   /* the keys' bytes */
 };
 
-/* A 64-bit hash of n bytes, eight at a time, then mixed. */
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
-
-	for (; n >= 8; n -= 8, s += 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
-		h ^= h >> 31;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0x94D049BB133111EBULL;
-	h ^= h >> 29;
-	h *= 0xBF58476D1CE4E5B9ULL;
-	return h ^ (h >> 32);
-}
-
 static void hmap_fini(struct hmap *h)
 {
 	mem_free(h->slot);
@@ -167,7 +149,7 @@ static uint64_t *hmap_slot(const struct hmap *h, const void *key, size_t n,
 static size_t hmap_find(const struct hmap *h, const void *key, size_t n)
 {
 	return h->cap == 0 ? 0 :
-	       (size_t)(*hmap_slot(h, key, n, hash_bytes(key, n)) & 0xFFFFFFFFu);
+	       (size_t)(*hmap_slot(h, key, n, hash64(key, n)) & 0xFFFFFFFFu);
 }
 
 static int hmap_grow(struct hmap *h)
@@ -188,7 +170,7 @@ static int hmap_grow(struct hmap *h)
 			continue;
 		e = (size_t)(old[i] & 0xFFFFFFFFu) - 1;
 		*hmap_slot(h, h->keys.data + h->off[e], h->len[e],
-			   hash_bytes(h->keys.data + h->off[e], h->len[e])) = old[i];
+			   hash64(h->keys.data + h->off[e], h->len[e])) = old[i];
 	}
 	mem_free(old);
 	return 0;
@@ -199,7 +181,7 @@ static int hmap_grow(struct hmap *h)
 static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
 		    size_t *val)
 {
-	uint64_t hv = hash_bytes(key, n), *s;
+	uint64_t hv = hash64(key, n), *s;
 
 	if (h->n >= 0xFFFFFFFEu)
 		return -1;

@@ -6,6 +6,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "hash.h"
 #include "mem.h"
 #include "norm.h"
 #include "score.h"
@@ -38,7 +39,9 @@ struct run {
 	long *c_unique;          /* per unique field: its column */
 	struct app *a;           /* the batch */
 	size_t n, cap;           /* used, allocated */
-	size_t *byid;            /* indices sorted by application_id */
+	size_t *byid;            /* hash index of application_id: record + 1,
+				    0 for a free slot; the first copy wins */
+	size_t idcap;            /* its slots, a power of two */
 	int64_t *score;          /* n * nitems */
 	unsigned char *has;      /* n * nitems: score set */
 	int64_t *spread;         /* n * nitems */
@@ -129,24 +132,50 @@ static int by_col(const void *pa, const void *pb)
 	return c != 0 ? c : (i > j) - (i < j);
 }
 
+/* The slot of id in the index: its record's, or the free one where it
+ * would go. */
+static size_t *id_slot(const struct run *r, const char *id, size_t n)
+{
+	size_t i = (size_t)hash64(id, n) & (r->idcap - 1), len;
+
+	for (;; i = (i + 1) & (r->idcap - 1)) {
+		const char *s;
+
+		if (r->byid[i] == 0)
+			return &r->byid[i];
+		s = field(r, r->byid[i] - 1, 0, &len);
+		if (len == n && memcmp(s, id, n) == 0)
+			return &r->byid[i];
+	}
+}
+
 static long lookup(void *ctx, const char *id, size_t n)
 {
 	const struct run *r = ctx;
-	size_t lo = 0, hi = r->n, len;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *s = field(r, r->byid[mid], 0, &len);
-		int c = bytes_cmp(s, len, id, n);
+	return (long)*id_slot(r, id, n) - 1;
+}
 
-		if (c == 0)
-			return (long)r->byid[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* Indexes the batch by application_id, the first copy of a duplicated id
+ * winning (every copy is inadmissible anyway). */
+static int index_ids(struct run *r, struct diag *err)
+{
+	size_t i, len, *slot;
+	const char *id;
+
+	r->idcap = 64;
+	while (r->idcap < 2 * r->n + 1)
+		r->idcap *= 2;
+	r->byid = mem_calloc(r->idcap, sizeof(*r->byid));
+	if (r->byid == NULL)
+		return oom(err);
+	for (i = 0; i < r->n; i++) {
+		id = field(r, i, 0, &len);
+		slot = id_slot(r, id, len);
+		if (*slot == 0)
+			*slot = i + 1;
 	}
-	return -1;
+	return 0;
 }
 
 /* Adds the finding error:CODE:FIELD to application i unless its findings
@@ -671,16 +700,9 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	const struct score_opts *o = r->o;
 	struct marks_ctx x;
 	char rs[65] = "", cs[65] = "", fs[65] = "";
-	size_t i;
 
-	r->byid = mem_calloc(r->n + 1, sizeof(*r->byid));
-	if (r->byid == NULL)
-		return oom(err);
-	for (i = 0; i < r->n; i++)
-		r->byid[i] = i;
-	sort_r = r;
-	sort_col = 0;
-	qsort(r->byid, r->n, sizeof(*r->byid), by_col);
+	if (index_ids(r, err) < 0)
+		return -1;
 	x.k = r->k;
 	x.lookup = lookup;
 	x.lookup_ctx = r;
