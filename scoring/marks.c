@@ -218,23 +218,42 @@ static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
 }
 
 /* The key of a (application, criterion or none, name) triple. */
-static int make_key(struct sbuf *k, size_t app, size_t crit, const char *s,
-		    size_t n)
+static int make_key(struct sbuf *k, size_t app, size_t crit, size_t who)
 {
+	uint32_t v[3] = { (uint32_t)app, (uint32_t)crit, (uint32_t)who };
+
 	sbuf_reset(k);
-	if (sbuf_add(k, &app, sizeof(app)) < 0 ||
-	    sbuf_add(k, &crit, sizeof(crit)) < 0)
+	if (app > UINT32_MAX || crit > UINT32_MAX || who > UINT32_MAX)
 		return -1;
-	return sbuf_add(k, s, n);
+	return sbuf_add(k, v, sizeof(v));
 }
 
 /* State shared by the row readers. */
 struct state {
+	struct hmap reviewers;  /* name -> its offset in the marks' text */
 	struct hmap conflicts;  /* (app, 0, reviewer) */
 	struct hmap seen;       /* (app, crit, reviewer) -> line */
-	struct hmap cseen;      /* (app, crit, "") -> line */
+	struct hmap cseen;      /* (app, crit, 0) -> line */
 	struct sbuf key;        /* scratch */
 };
+
+/* The offset of reviewer who (n bytes) in mk's text, where each name is
+ * kept once: marks and keys then carry a number, not a copy of the name.
+ * Returns 0 with *off set, or -1 when memory ran out. */
+static int intern(struct marks *mk, struct state *st, const char *who,
+		  size_t n, size_t *off)
+{
+	int r = hmap_put(&st->reviewers, who, n, mk->text.len, off);
+
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		*off = mk->text.len;
+		if (sbuf_add(&mk->text, who, n) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* One side file being read. */
 struct side {
@@ -461,7 +480,7 @@ static int fields_ok(struct marks *mk, const struct marks_ctx *x,
 static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 			struct side *sd, struct diag *err)
 {
-	size_t n, dummy;
+	size_t n, dummy, off;
 	const char *who;
 	long a;
 
@@ -474,7 +493,8 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 	}
 	if ((a = app_of(mk, x, sd, 1)) < 0)
 		return 0;
-	if (make_key(&sd->st->key, (size_t)a, 0, who, n) < 0 ||
+	if (intern(mk, sd->st, who, n, &off) < 0 ||
+	    make_key(&sd->st->key, (size_t)a, 0, off) < 0 ||
 	    hmap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
 		return oom(err);
 	return 0;
@@ -483,7 +503,7 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 static int review_row(struct marks *mk, const struct marks_ctx *x,
 		      struct side *sd, struct diag *err)
 {
-	size_t n, first;
+	size_t n, first, off;
 	const char *who;
 	long a, ci;
 	int64_t v;
@@ -502,7 +522,8 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 	if ((ci = crit_of(mk, x, sd, 2)) < 0 ||
 	    value_of(mk, x, sd, 3, "mark", ci, &v) < 0)
 		return 0;
-	if (make_key(&sd->st->key, (size_t)a, 0, who, n) < 0)
+	if (intern(mk, sd->st, who, n, &off) < 0 ||
+	    make_key(&sd->st->key, (size_t)a, 0, off) < 0)
 		return oom(err);
 	if (sd->st->conflicts.cap > 0 &&
 	    hmap_find(&sd->st->conflicts, sd->st->key.data, sd->st->key.len) != 0) {
@@ -511,7 +532,7 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 		    "\"%s\"", (int)n, who, record_field(sd->rec, (size_t)sd->col[0]));
 		return 0;
 	}
-	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, who, n) < 0)
+	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, off) < 0)
 		return oom(err);
 	r = hmap_put(&sd->st->seen, sd->st->key.data, sd->st->key.len, sd->rec->line,
 		     &first);
@@ -533,14 +554,16 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 		mk->cap = c;
 	}
 	m = &mk->m[mk->n++];
-	m->app = (size_t)a;
-	m->crit = (size_t)ci;
-	m->roff = mk->text.len;
-	m->rlen = n;
+	if ((unsigned long)a > UINT32_MAX || off > UINT32_MAX || n > UINT32_MAX ||
+	    sd->rec->line > UINT32_MAX)
+		return diag_set(err, AAP_EDATA, NULL, 0, "a reviews file of more "
+				"than 4294967295 lines cannot be held");
+	m->app = (uint32_t)a;
+	m->crit = (uint32_t)ci;
+	m->roff = (uint32_t)off;
+	m->rlen = (uint32_t)n;
 	m->raw = m->value = v;
-	m->line = sd->rec->line;
-	if (sbuf_add(&mk->text, who, n) < 0)
-		return oom(err);
+	m->line = (uint32_t)sd->rec->line;
 	return 0;
 }
 
@@ -569,7 +592,7 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 		    "a consensus without a justification");
 		return 0;
 	}
-	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, "", 0) < 0)
+	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, 0) < 0)
 		return oom(err);
 	r = hmap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
 		     &first);
@@ -643,6 +666,7 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		sd.ncols = 5;
 		rc = read_side(mk, x, &sd, consensus_row, con_sha, err);
 	}
+	hmap_fini(&st.reviewers);
 	hmap_fini(&st.conflicts);
 	hmap_fini(&st.seen);
 	hmap_fini(&st.cseen);

@@ -161,12 +161,13 @@ int64_t marks_combine(enum criteria_combine how, const int64_t *x, size_t n);
 
 /* One reviewer's mark, after the checks. */
 struct marks_mark {
-	size_t app;           /* the application's index in the batch */
-	size_t crit;          /* the criterion's index */
-	size_t roff, rlen;    /* the reviewer, in the marks' text arena */
+	uint32_t app;         /* the application's index in the batch */
+	uint32_t crit;        /* the criterion's index */
+	uint32_t roff, rlen;  /* the reviewer, in the marks' text arena (each
+				 name is kept there once) */
 	int64_t raw;          /* the mark given, SCORE_SCALE */
 	int64_t value;        /* the mark used: raw, or normalised */
-	unsigned long line;   /* its line in the reviews file */
+	uint32_t line;        /* its line in the reviews file */
 };
 
 /* A consensus score. */

@@ -122,11 +122,11 @@ static void harsh_and_lenient_reviewers_are_normalised(void **state)
 	assert_non_null(mk.m);
 	mk.cap = 8;
 	for (i = 0; i < 6; i++) {
-		mk.m[i].app = i;
+		mk.m[i].app = (uint32_t)i;
 		mk.m[i].raw = mk.m[i].value = raw[i];
 		mk.m[i].roff = i < 3 ? 0 : 5;
 		mk.m[i].rlen = i < 3 ? 5 : 7;
-		mk.m[i].line = i + 2;
+		mk.m[i].line = (uint32_t)(i + 2);
 	}
 	/* A reviewer with fewer than 3 marks is left as marked. */
 	mk.m[6].app = 6;
