@@ -143,6 +143,7 @@ static int needs_quotes(const unsigned char *s, size_t n)
 
 int writer_field(struct writer *w, const char *s, size_t n)
 {
+	const char *q;
 	size_t i, from;
 	int quote = n > 0 && s[0] == '#';
 
@@ -155,12 +156,12 @@ int writer_field(struct writer *w, const char *s, size_t n)
 		return writer_bytes(w, s, n);
 	if (writer_bytes(w, "\"", 1) < 0)
 		return -1;
-	for (from = 0, i = 0; i < n; i++) {
-		if (s[i] != '"')
-			continue;
-		if (writer_bytes(w, s + from, i + 1 - from) < 0)
+	/* Each quote is written, then written again: doubled. */
+	for (from = 0; (q = memchr(s + from, '"', n - from)) != NULL; from = i + 1) {
+		i = (size_t)(q - s);
+		if (writer_bytes(w, s + from, i + 1 - from) < 0 ||
+		    writer_bytes(w, "\"", 1) < 0)
 			return -1;
-		from = i; /* the quote is written again: doubled */
 	}
 	if (writer_bytes(w, s + from, n - from) < 0)
 		return -1;
