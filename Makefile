@@ -1,7 +1,6 @@
 # Makefile - builds aap's binaries, runs its tests, installs it.
 # One non-recursive Makefile; everything it builds goes under build/.
 
-VERSION = 0.1.0
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share/aap

@@ -14,3 +14,12 @@ root/opt/aap/bin/aap-ingest --call "$call" "$call/sample/dossiers.csv" >s 2>e ||
 	t_fail "the installed aap-ingest failed: $(cat e)"
 tail -n 1 s | grep -q '^#trailer records=8 ' || t_fail "no trailer from the installed binary"
 t_end
+
+t_begin every_program_answers_help_and_version_with_one_version
+want=$(aap-ingest --version | cut -d' ' -f2)
+for p in aap-ingest aap-validate aap-score aap-push "$T_TOP/scripts/migrate"; do
+	out=$("$p" --version) || t_fail "$p --version failed"
+	[ "${out##* }" = "$want" ] || t_fail "$p says version \"$out\", not $want"
+	"$p" --help | grep -q . || t_fail "$p --help printed nothing"
+done
+t_end
