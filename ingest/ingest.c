@@ -387,8 +387,16 @@ static enum norm_status normalise(const struct call_field *f, const char *v,
 static int write_value(struct stream_out *out, const struct call_field *f,
 		       const char *v, size_t n, struct scratch *sc)
 {
-	enum norm_status st = normalise(f, v, n, sc);
+	enum norm_status st;
+	const char *t;
+	size_t len;
 
+	if (f->type == FIELD_TEXT || f->type == FIELD_ENUM) {
+		/* Trimmed only: written from where it is, not copied first. */
+		t = norm_trim(v, n, &len);
+		return stream_out_field(out, t, len);
+	}
+	st = normalise(f, v, n, sc);
 	if (st == NORM_OK)
 		return stream_out_field(out, sc->value.data, strlen(sc->value.data));
 	if (st == NORM_EMPTY)
