@@ -2,38 +2,15 @@
  * encoding detection, delimiter detection, recovery after bad quoting,
  * line ends, caps.  The data is handed to reader_new on a memfd, read to
  * the end twice: with the real caps, and with tiny ones. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "aap.h"
 #include "diag.h"
 #include "reader.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* An fd positioned at the start of a copy of data, or -1. */
-static int data_fd(const uint8_t *data, size_t size)
-{
-	int fd = memfd_create("fuzz", 0);
-	size_t off = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		abort();
-	while (off < size) {
-		n = write(fd, data + off, size - off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		abort();
-	return fd;
-}
+#include "fuzz.h"
 
 static int count_tap(void *ctx, const void *p, size_t n)
 {
@@ -51,7 +28,7 @@ static void read_all(const uint8_t *data, size_t size,
 	enum read_result rr;
 	unsigned long long tapped = 0;
 	unsigned long last_line = 0;
-	int fd = data_fd(data, size);
+	int fd = fz_data_fd(data, size);
 	size_t i, items = 0;
 
 	diag_clear(&err);

@@ -13,8 +13,7 @@
 #include "call.h"
 #include "diag.h"
 #include "rules.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static const char good_call[] = "setting,value\nid,fz\ntitle,Fuzz\n";
 static const char good_fields[] =
@@ -49,46 +48,6 @@ static const char *const records[][NFIELDS] = {
 	  "2025-03-03 09:12", "31/04/2025", "0000-01-01", "x", "45", "maybe",
 	  "a|" },
 };
-
-static char dir[64];
-
-static void remove_dir(void)
-{
-	const char *const names[] = { "call.csv", "fields.csv", "rules.csv" };
-	char p[128];
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-static const char *fz_dir(void)
-{
-	if (dir[0] == '\0') {
-		const char *t = getenv("TMPDIR");
-
-		snprintf(dir, sizeof(dir), "%s/aap-fuzz-XXXXXX",
-			 t != NULL && strlen(t) < 32 ? t : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-	}
-	return dir;
-}
-
-static void fz_write(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", fz_dir(), name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (n > 0 && write(fd, p, n) != (ssize_t)n) || close(fd) != 0)
-		abort();
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

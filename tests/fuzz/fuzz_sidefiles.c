@@ -14,8 +14,7 @@
 #include "call.h"
 #include "diag.h"
 #include "score.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static const struct {
 	const char *name;
@@ -45,45 +44,6 @@ static const struct {
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
 static const char *const apps[] = { "A-1", "A-2", "A-3" };
-
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char p[128];
-	size_t i;
-
-	for (i = 0; i < NFILES; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i].name);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-static const char *fz_dir(void)
-{
-	if (dir[0] == '\0') {
-		const char *t = getenv("TMPDIR");
-
-		snprintf(dir, sizeof(dir), "%s/aap-fuzz-XXXXXX",
-			 t != NULL && strlen(t) < 32 ? t : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-	}
-	return dir;
-}
-
-static void fz_write(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", fz_dir(), name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (n > 0 && write(fd, p, n) != (ssize_t)n) || close(fd) != 0)
-		abort();
-}
 
 static long lookup(void *ctx, const char *id, size_t n)
 {

@@ -1,37 +1,15 @@
 /* fuzz_stream.c - libFuzzer harness for the stream reader: provenance,
  * header, records, the trailer and its checks.  The data is opened with
  * stream_in_open, checked and unchecked, and read to the end. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "aap.h"
 #include "diag.h"
 #include "stream.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int data_fd(const uint8_t *data, size_t size)
-{
-	int fd = memfd_create("fuzz", 0);
-	size_t off = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		abort();
-	while (off < size) {
-		n = write(fd, data + off, size - off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
-	if (lseek(fd, 0, SEEK_SET) != 0)
-		abort();
-	return fd;
-}
+#include "fuzz.h"
 
 /* 1 when the data ends with a trailer line (what a checked read needs). */
 static int ends_with_trailer(const uint8_t *data, size_t size)
@@ -50,7 +28,7 @@ static void read_stream(const uint8_t *data, size_t size, int check)
 	struct diag err;
 	struct stream_in *s;
 	enum read_result rr;
-	int fd = data_fd(data, size);
+	int fd = fz_data_fd(data, size);
 	unsigned long long n = 0;
 
 	diag_clear(&err);

@@ -13,8 +13,7 @@
 #include "call.h"
 #include "diag.h"
 #include "table.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static const char good_call[] = "setting,value\nid,fz\ntitle,Fuzz\n";
 static const char good_fields[] =
@@ -22,48 +21,6 @@ static const char good_fields[] =
 	"application_id,text,yes,ID|Numéro de dossier\n"
 	"amount,money,yes,Montant\n"
 	"note,text,no,\n";
-
-static char dir[64];
-
-static void remove_dir(void)
-{
-	char p[128];
-
-	snprintf(p, sizeof(p), "%s/call.csv", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/fields.csv", dir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/t.csv", dir);
-	unlink(p);
-	rmdir(dir);
-}
-
-/* A private folder for the files, made once, removed at exit. */
-static const char *fz_dir(void)
-{
-	if (dir[0] == '\0') {
-		const char *t = getenv("TMPDIR");
-
-		snprintf(dir, sizeof(dir), "%s/aap-fuzz-XXXXXX",
-			 t != NULL && strlen(t) < 32 ? t : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(remove_dir);
-	}
-	return dir;
-}
-
-/* Writes n bytes at p to the folder's file name. */
-static void fz_write(const char *name, const void *p, size_t n)
-{
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", fz_dir(), name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || (n > 0 && write(fd, p, n) != (ssize_t)n) || close(fd) != 0)
-		abort();
-}
 
 /* A failure must have a configuration or system class and a message. */
 static void check_err(const struct diag *err)
