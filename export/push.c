@@ -397,6 +397,18 @@ static int pass_through(struct push *p, const struct record *r,
 	return stream_out_failed(p->st.out, err);
 }
 
+/* Sends the COPY data waiting: all of it, or (all == 0) once there is a
+ * chunk's worth. */
+static int copy_flush(struct push *p, int all, struct diag *err)
+{
+	if (!all && p->copy.len < COPY_CHUNK)
+		return 0;
+	if (pg_copy_send(p->db, sbuf_str(&p->copy), p->copy.len, err) < 0)
+		return -1;
+	sbuf_reset(&p->copy);
+	return 0;
+}
+
 static const char staging_sql[] =
 	"CREATE TEMPORARY TABLE aap_push_stage ("
 	" seq integer, application_id text, fields jsonb, source_file text,"
@@ -422,11 +434,8 @@ static int stage_records(struct push *p, struct diag *err)
 		}
 		if (pass_through(p, r, err) < 0)
 			break;
-		if (p->copy.len >= COPY_CHUNK) {
-			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
-				return -1;
-			sbuf_reset(&p->copy);
-		}
+		if (copy_flush(p, 0, err) < 0)
+			return -1;
 	}
 	if (rr != READ_END) {
 		/* A cut-off stream or a failed write: the COPY is abandoned
@@ -434,7 +443,7 @@ static int stage_records(struct push *p, struct diag *err)
 		pg_copy_end(p->db, "the stream is not whole", NULL, err);
 		return -1;
 	}
-	if (pg_copy_send(p->db, p->copy.data ? p->copy.data : "", p->copy.len, err) < 0)
+	if (copy_flush(p, 1, err) < 0)
 		return -1;
 	rows = pg_copy_end(p->db, NULL, NULL, err);
 	if (rows < 0)
@@ -628,11 +637,8 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 		if (digest_update(d, buf, (size_t)n) < 0 ||
 		    copy_text(&p->copy, buf, (size_t)n) < 0)
 			goto nomem;
-		if (p->copy.len >= COPY_CHUNK) {
-			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
-				goto done;
-			sbuf_reset(&p->copy);
-		}
+		if (copy_flush(p, 0, err) < 0)
+			goto done;
 	}
 	if (digest_peek(d, hex) < 0)
 		goto nomem;
@@ -643,8 +649,7 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 	}
 	if (sbuf_addc(&p->copy, '\n') < 0)
 		goto nomem;
-	if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0 ||
-	    pg_copy_end(p->db, NULL, NULL, err) < 0)
+	if (copy_flush(p, 1, err) < 0 || pg_copy_end(p->db, NULL, NULL, err) < 0)
 		goto done;
 	rc = 0;
 	goto done;
@@ -781,16 +786,12 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 		}
 		if (sbuf_addc(&p->copy, '\n') < 0)
 			goto nomem;
-		if (p->copy.len >= COPY_CHUNK) {
-			if (pg_copy_send(p->db, p->copy.data, p->copy.len, err) < 0)
-				goto done;
-			sbuf_reset(&p->copy);
-		}
+		if (copy_flush(p, 0, err) < 0)
+			goto done;
 	}
 	if (rr == READ_ERROR)
 		goto abort;
-	if (pg_copy_send(p->db, sbuf_str(&p->copy), p->copy.len, err) < 0 ||
-	    pg_copy_end(p->db, NULL, NULL, err) < 0)
+	if (copy_flush(p, 1, err) < 0 || pg_copy_end(p->db, NULL, NULL, err) < 0)
 		goto done;
 	rc = 0;
 	goto done;
