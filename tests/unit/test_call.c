@@ -14,6 +14,7 @@
 #include "aap.h"
 #include "call.h"
 #include "diag.h"
+#include "unit.h"
 
 static char dir[64];
 
@@ -26,35 +27,23 @@ static const char good_fields[] =
 	"\n"
 	"amount,money,no,\n";
 
+/* Writes text to the file name of the test's call folder. */
 static void put(const char *name, const char *text)
 {
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(unit_put(dir, name, text), 0);
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/aap-test-call-XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return unit_dir_new(dir) < 0 ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
-	char path[128];
-
 	(void)state;
-	snprintf(path, sizeof(path), "%s/call.csv", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/fields.csv", dir);
-	unlink(path);
-	rmdir(dir);
+	unit_dir_remove(dir);
 	return 0;
 }
 

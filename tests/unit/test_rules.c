@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "rules.h"
 #include "validate.h"
+#include "unit.h"
 
 static char dir[64];
 
@@ -42,23 +43,17 @@ static const char fields_csv[] =
 
 #define NF 17 /* fields */
 
+/* Writes text to the file name of the test's call folder. */
 static void put(const char *name, const char *text)
 {
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(unit_put(dir, name, text), 0);
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/aap-test-rules-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (unit_dir_new(dir) < 0)
 		return -1;
 	put("call.csv", "setting,value\nid,t-1\ntitle,Test\n");
 	put("fields.csv", fields_csv);
@@ -67,17 +62,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = { "call.csv", "fields.csv",
-					     "rules.csv" };
-	char path[128];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	unit_dir_remove(dir);
 	return 0;
 }
 

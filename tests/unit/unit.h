@@ -2,7 +2,9 @@
 #ifndef UNIT_H
 #define UNIT_H
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +45,46 @@ static inline size_t unit_slurp(int fd, char *buf, size_t cap)
 		len += (size_t)n;
 	buf[len] = '\0';
 	return len;
+}
+
+/* Writes text to the file name of folder dir.  Returns 0 or -1. */
+static inline int unit_put(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	rc = fputs(text, f) < 0 ? -1 : 0;
+	return fclose(f) != 0 ? -1 : rc;
+}
+
+/* Makes a new folder from template (ending in XXXXXX, changed in place).
+ * Returns 0 or -1. */
+static inline int unit_dir_new(char *template)
+{
+	return mkdtemp(template) == NULL ? -1 : 0;
+}
+
+/* Removes folder dir and every file in it. */
+static inline void unit_dir_remove(const char *dir)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
 }
 
 #endif
