@@ -37,21 +37,6 @@ struct run {
 	unsigned long long bad;    /* applications not admissible */
 };
 
-int validate_has_error(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-
-	while (p < end) {
-		if ((size_t)(end - p) >= 6 && memcmp(p, "error:", 6) == 0)
-			return 1;
-		p = memchr(p, ';', (size_t)(end - p));
-		if (p == NULL)
-			break;
-		p++;
-	}
-	return 0;
-}
-
 int validate_neutralise(const char *cell, size_t n, struct sbuf *out)
 {
 	if (n > 0 && cell[0] != '\0' && strchr("=+-@\t\r", cell[0]) != NULL &&

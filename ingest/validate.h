@@ -31,9 +31,6 @@ struct validate_opts {
  * an unusable stream, AAP_ESYS for I/O or memory; no trailer then. */
 int validate_run(const struct validate_opts *o, struct diag *err);
 
-/* Returns 1 when the findings list s (n bytes) holds an error. */
-int validate_has_error(const char *s, size_t n);
-
 /* Appends cell (n bytes) to out neutralised for a spreadsheet, as OWASP
  * recommends against CSV injection: a cell that begins with '=', '+',
  * '-', '@', a tab or a CR gets a leading "'".  Returns 0 or -1. */

@@ -19,11 +19,6 @@ void cli_start(const char *prog)
 	mem_fail_from_env();
 }
 
-const char *cli_prog(void)
-{
-	return prog_name;
-}
-
 void cli_print(const struct diag *d)
 {
 	char buf[4 * DIAG_TEXT_MAX + 1024];

@@ -10,9 +10,6 @@
  * from AAP_FAIL_ALLOC. */
 void cli_start(const char *prog);
 
-/* The program name given to cli_start. */
-const char *cli_prog(void);
-
 /* Prints d on stderr in GNU form. */
 void cli_print(const struct diag *d);
 

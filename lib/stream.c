@@ -98,7 +98,8 @@ int stream_token_decode(const char *s, size_t n, struct sbuf *out)
 	return 0;
 }
 
-int stream_valid_column(const char *name, size_t n)
+/* Returns 1 when name is a valid column name: [a-z0-9_]+. */
+static int stream_valid_column(const char *name, size_t n)
 {
 	size_t i;
 

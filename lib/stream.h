@@ -34,9 +34,6 @@ int stream_token_file(struct sbuf *b, const char *role, const char *name,
  * when a '%' is not followed by two hex digits or memory ran out. */
 int stream_token_decode(const char *s, size_t n, struct sbuf *out);
 
-/* Returns 1 when name is a valid column name: [a-z0-9_]+. */
-int stream_valid_column(const char *name, size_t n);
-
 /* Opens the stream on fd, named name in messages, and reads its
  * provenance and header.  check: 1 to demand a stream with its trailer,
  * 0 (--no-truncation-check) to accept bare CSV and a missing trailer.
