@@ -1,8 +1,11 @@
 /* fuzz_reader.c - libFuzzer harness for the CSV reader in source mode:
  * encoding detection, delimiter detection, recovery after bad quoting,
  * line ends, caps.  The data is handed to reader_new on a memfd, read to
- * the end twice: with the real caps, and with tiny ones. */
+ * the end twice: with the real caps, and with tiny ones.  In stream mode
+ * the reader's own scanner must give exactly what libcsv gives: the same
+ * items, the same lines, the same error. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,9 +22,51 @@ static int count_tap(void *ctx, const void *p, size_t n)
 	return 0;
 }
 
-/* Reads everything, checking what the reader promises of each record. */
+/* Appends what the reader returned to a log (when log is not NULL): the
+ * kind of item, its line, its bytes. */
+static void log_item(struct sbuf *log, struct reader *r, enum read_result rr,
+		     const struct diag *err)
+{
+	const struct record *rec = reader_record(r);
+	size_t i, len;
+	const char *h;
+	char num[64];
+
+	if (log == NULL)
+		return;
+	snprintf(num, sizeof(num), "%d@%lu:", (int)rr,
+		 rr == READ_ERROR ? err->line : reader_line(r));
+	if (sbuf_adds(log, num) < 0)
+		abort();
+	if (rr == READ_HASH) {
+		h = reader_hash_line(r, &len);
+		if (sbuf_add(log, h, len) < 0)
+			abort();
+	} else if (rr == READ_RECORD) {
+		snprintf(num, sizeof(num), "%zu/%lu/%d", rec->n, rec->line,
+			 rec->broken);
+		if (sbuf_adds(log, num) < 0)
+			abort();
+		for (i = 0; i < rec->n; i++) {
+			snprintf(num, sizeof(num), "|%zu:", record_len(rec, i));
+			if (sbuf_adds(log, num) < 0 ||
+			    sbuf_add(log, record_field(rec, i),
+				     record_len(rec, i)) < 0)
+				abort();
+		}
+	} else if (rr == READ_ERROR) {
+		if (sbuf_adds(log, err->msg) < 0 || sbuf_addc(log, '/') < 0 ||
+		    sbuf_adds(log, err->detail) < 0)
+			abort();
+	}
+	if (sbuf_addc(log, '\n') < 0)
+		abort();
+}
+
+/* Reads everything, checking what the reader promises of each record, and
+ * logs what it read when log is not NULL. */
 static void read_all(const uint8_t *data, size_t size,
-		     const struct reader_opts *o)
+		     const struct reader_opts *o, struct sbuf *log)
 {
 	struct diag err;
 	struct reader *r;
@@ -39,6 +84,7 @@ static void read_all(const uint8_t *data, size_t size,
 	while ((rr = reader_next(r, &err)) == READ_RECORD || rr == READ_HASH) {
 		const struct record *rec = reader_record(r);
 
+		log_item(log, r, rr, &err);
 		/* Every item consumes input, so the loop ends. */
 		if (++items > size + 2)
 			abort();
@@ -60,6 +106,7 @@ static void read_all(const uint8_t *data, size_t size,
 				abort();
 		}
 	}
+	log_item(log, r, rr, &err);
 	if (rr == READ_ERROR) {
 		/* An error always says what and has a class. */
 		if (err.status != AAP_EDATA && err.status != AAP_ESYS)
@@ -75,6 +122,29 @@ static void read_all(const uint8_t *data, size_t size,
 	close(fd);
 }
 
+/* Reads data in stream mode with the scanner and with libcsv, and aborts
+ * when they differ in anything. */
+static void stream_both(const uint8_t *data, size_t size,
+			struct reader_opts *o)
+{
+	struct sbuf a, b;
+
+	sbuf_init(&a);
+	sbuf_init(&b);
+	o->libcsv = 0;
+	read_all(data, size, o, &a);
+	o->libcsv = 1;
+	read_all(data, size, o, &b);
+	o->libcsv = 0;
+	if (a.len != b.len || memcmp(sbuf_str(&a), sbuf_str(&b), a.len) != 0) {
+		fprintf(stderr, "scanner:\n%s\nlibcsv:\n%s\n", sbuf_str(&a),
+			sbuf_str(&b));
+		abort();
+	}
+	sbuf_fini(&a);
+	sbuf_fini(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reader_opts o;
@@ -86,16 +156,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.recover = 1;
 	o.encoding = READER_AUTO;
 	o.delim = 0;
-	read_all(data, size, &o);
+	read_all(data, size, &o, NULL);
 
 	/* The same with caps small enough for the fuzzer to reach. */
 	o.field_max = 16;
 	o.record_max = 64;
-	read_all(data, size, &o);
+	read_all(data, size, &o, NULL);
 
-	/* The stream's settings: bytes, LF only, '#' lines, no recovery. */
+	/* The stream's settings: bytes, LF only, '#' lines, no recovery; the
+	 * scanner against libcsv. */
 	reader_opts_default(&o);
 	o.hash_lines = 1;
-	read_all(data, size, &o);
+	stream_both(data, size, &o);
+	o.field_max = 16;
+	stream_both(data, size, &o);
 	return 0;
 }
