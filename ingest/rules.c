@@ -384,27 +384,35 @@ static enum norm_status (*normaliser(enum field_type t))(const char *,
 static int normal_form(struct rules *r, enum field_type t, const char *s,
 		       size_t n)
 {
-	enum norm_status (*fn)(const char *, size_t, char *, size_t);
-	char buf[64];
 	enum norm_status st;
 
-	if (t == FIELD_TEXT || t == FIELD_ENUM)
+	switch (t) {
+	case FIELD_TEXT:
+	case FIELD_ENUM:
 		return 1;
-	if (t == FIELD_DECIMAL)
+	case FIELD_DECIMAL:
 		return decimal_normal(s, n);
-	if (t == FIELD_LIST) {
-		sbuf_reset(&r->scratch);
-		if (sbuf_grow(&r->scratch, n) < 0)
-			return -1;
-		st = norm_list(s, n, "|", r->scratch.data, n + 1);
-		return st == NORM_OK && memcmp(r->scratch.data, s, n) == 0 &&
-		       r->scratch.data[n] == '\0';
+	case FIELD_INTEGER:
+		return norm_is_integer(s, n);
+	case FIELD_MONEY:
+		return norm_is_money(s, n);
+	case FIELD_RATE:
+		return norm_is_rate(s, n);
+	case FIELD_DATE:
+		return norm_is_date(s, n);
+	case FIELD_DATETIME:
+		return norm_is_datetime(s, n);
+	case FIELD_BOOLEAN:
+		return norm_is_boolean(s, n);
+	case FIELD_LIST:
+		break;
 	}
-	fn = normaliser(t);
-	if (fn == NULL || n >= sizeof(buf))
-		return 0;
-	st = fn(s, n, buf, sizeof(buf));
-	return st == NORM_OK && strlen(buf) == n && memcmp(buf, s, n) == 0;
+	sbuf_reset(&r->scratch);
+	if (sbuf_grow(&r->scratch, n) < 0)
+		return -1;
+	st = norm_list(s, n, "|", r->scratch.data, n + 1);
+	return st == NORM_OK && memcmp(r->scratch.data, s, n) == 0 &&
+	       r->scratch.data[n] == '\0';
 }
 
 /* ---- sets of strings ---- */

@@ -1152,3 +1152,110 @@ enum norm_status norm_text(const char *in, size_t n, char *out, size_t cap)
 	sink_put(&k, s, n);
 	return sink_end(&k);
 }
+
+/* ---- Normal forms, recognised without normalising ------------------------ */
+
+/* Digits in s[i, n) from i on; *i moves past them. */
+static size_t digits_at(const char *s, size_t n, size_t *i)
+{
+	size_t at = *i;
+
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+		(*i)++;
+	return *i - at;
+}
+
+/* The two-digit number at s (both digits checked), or -1. */
+static int two_digits(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Reads "-?(0|[1-9][0-9]*)" of at most NORM_MAX_INT_DIGITS digits from the
+ * start of s; *i moves past it.  Sets *neg_zero when it is "-0". */
+static int normal_int_part(const char *s, size_t n, size_t *i, int *neg_zero)
+{
+	size_t k, neg = n > 0 && s[0] == '-';
+
+	*i = neg;
+	k = digits_at(s, n, i);
+	*neg_zero = neg && k == 1 && s[1] == '0';
+	return k > 0 && k <= NORM_MAX_INT_DIGITS && !(k > 1 && s[neg] == '0');
+}
+
+int norm_is_integer(const char *s, size_t n)
+{
+	size_t i;
+	int neg_zero;
+
+	return normal_int_part(s, n, &i, &neg_zero) && i == n && !neg_zero;
+}
+
+int norm_is_money(const char *s, size_t n)
+{
+	size_t i;
+	int neg_zero;
+
+	if (!normal_int_part(s, n, &i, &neg_zero) || n - i != 3 ||
+	    s[i] != '.' || two_digits(s + i + 1) < 0)
+		return 0;
+	/* "-0.00" normalises to "0.00"; "-0.20" stays. */
+	return !(neg_zero && s[i + 1] == '0' && s[i + 2] == '0');
+}
+
+int norm_is_rate(const char *s, size_t n)
+{
+	size_t i = 2;
+
+	if (n == 1)
+		return s[0] == '0' || s[0] == '1';
+	if (n < 3 || s[0] != '0' || s[1] != '.' || n - 2 > NORM_RATE_MAX_DECIMALS)
+		return 0;
+	return digits_at(s, n, &i) == n - 2 && s[n - 1] != '0';
+}
+
+/* "YYYY-MM-DD" at s (10 bytes), an existing day. */
+static int normal_date_at(const char *s)
+{
+	int y1 = two_digits(s), y2 = two_digits(s + 2), m, d;
+
+	if (y1 < 0 || y2 < 0 || s[4] != '-' || s[7] != '-')
+		return 0;
+	m = two_digits(s + 5);
+	d = two_digits(s + 8);
+	return m >= 0 && d >= 0 &&
+	       date_exists((unsigned)(y1 * 100 + y2), (unsigned)m, (unsigned)d);
+}
+
+int norm_is_date(const char *s, size_t n)
+{
+	return n == 10 && normal_date_at(s);
+}
+
+int norm_is_datetime(const char *s, size_t n)
+{
+	int h, m;
+
+	if ((n != 19 && n != 25) || !normal_date_at(s) || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
+		return 0;
+	h = two_digits(s + 11);
+	if (h < 0 || h > 23 || (m = two_digits(s + 14)) < 0 || m > 59 ||
+	    (m = two_digits(s + 17)) < 0 || m > 59)
+		return 0;
+	if (n == 19)
+		return 1;
+	if ((s[19] != '+' && s[19] != '-') || s[22] != ':')
+		return 0;
+	h = two_digits(s + 20);
+	m = two_digits(s + 23);
+	return h >= 0 && m >= 0 && m <= 59 && h * 60 + m <= 14 * 60;
+}
+
+int norm_is_boolean(const char *s, size_t n)
+{
+	return (n == 3 && memcmp(s, "yes", 3) == 0) ||
+	       (n == 2 && memcmp(s, "no", 2) == 0);
+}

@@ -148,6 +148,17 @@ enum norm_status norm_utf8_check(const unsigned char *s, size_t n,
  * a multibyte character), 0 when they are pure ASCII. */
 int norm_utf8_has_multibyte(const unsigned char *s, size_t n);
 
+/* 1 when the n bytes at s are the normal form of their type (what the
+ * normaliser of that type gives back unchanged), 0 when not: a check in
+ * one pass, for values that should already be normal (the stream).  The
+ * normal forms are in docs/normalisation.md. */
+int norm_is_integer(const char *s, size_t n);
+int norm_is_money(const char *s, size_t n);
+int norm_is_rate(const char *s, size_t n);
+int norm_is_date(const char *s, size_t n);
+int norm_is_datetime(const char *s, size_t n);
+int norm_is_boolean(const char *s, size_t n);
+
 /* Encoding of a sample, as told by its bytes. */
 enum norm_encoding {
 	NORM_ENC_ASCII,    /* bytes < 0x80 only: ASCII, UTF-8 and CP1252 agree */

@@ -1237,6 +1237,83 @@ static void guess_encoding_tells_utf8_from_cp1252(void **state)
 			fail_msg("guess_encoding case %zu", i);
 }
 
+/* The one-pass recognisers of normal forms agree with "the normaliser gives
+ * it back unchanged" on every value near a normal form: each sample, then
+ * a fixed-seed series of edits of it (a byte replaced, inserted or
+ * removed, from the bytes these forms are made of). */
+static void normal_form_checks_agree_with_the_normalisers(void **state)
+{
+	static const struct {
+		norm_fn fn;
+		int (*is)(const char *, size_t);
+		const char *sample[8];
+	} t[] = {
+		{ norm_integer, norm_is_integer,
+		  { "0", "-5", "1234", "999999999999999", "-10", NULL } },
+		{ norm_money, norm_is_money,
+		  { "0.00", "-12.50", "1234.56", "999999999999999.99", "10.05",
+		    NULL } },
+		{ norm_rate, norm_is_rate,
+		  { "0", "1", "0.45", "0.123456", "0.5", NULL } },
+		{ norm_date, norm_is_date,
+		  { "2025-01-15", "2024-02-29", "1900-02-28", "0001-01-01",
+		    "9999-12-31", "2000-02-29", NULL } },
+		{ norm_datetime, norm_is_datetime,
+		  { "2024-01-15T14:52:35", "2024-01-15T14:52:35+01:00",
+		    "2024-06-15T23:59:59-04:30", "2024-02-29T00:00:00+14:00",
+		    "2024-01-15T14:52:35-00:00", NULL } },
+		{ norm_boolean, norm_is_boolean, { "yes", "no", NULL } },
+	};
+	static const char alphabet[] = "0123456789-.:T+Z /,yesnoa\xc2\xa0";
+	char in[64], out[128];
+	uint64_t x = 42;
+	size_t k, j, e, n, at;
+
+	(void)state;
+	for (k = 0; k < NCASES(t); k++)
+		for (j = 0; t[k].sample[j] != NULL; j++)
+			for (e = 0; e < 20000; e++) {
+				n = strlen(t[k].sample[j]);
+				memcpy(in, t[k].sample[j], n);
+				/* Up to three random edits. */
+				for (int m = (int)(e % 4); m > 0; m--) {
+					x = x * 6364136223846793005ULL +
+					    1442695040888963407ULL;
+					at = n > 0 ? (size_t)(x >> 33) % n : 0;
+					char c = alphabet[(x >> 20) %
+							  (sizeof(alphabet) - 1)];
+					switch ((x >> 40) % 3) {
+					case 0:
+						if (n > 0)
+							in[at] = c;
+						break;
+					case 1:
+						if (n + 1 < sizeof(in)) {
+							memmove(in + at + 1, in + at,
+								n - at);
+							in[at] = c;
+							n++;
+						}
+						break;
+					default:
+						if (n > 0) {
+							memmove(in + at, in + at + 1,
+								n - at - 1);
+							n--;
+						}
+					}
+				}
+				int slow = t[k].fn(in, n, out, sizeof(out)) ==
+						   NORM_OK &&
+					   strlen(out) == n &&
+					   memcmp(out, in, n) == 0;
+				if (t[k].is(in, n) != slow)
+					fail_msg("type %zu, \"%.*s\": one pass says "
+						 "%d, the normaliser %d",
+						 k, (int)n, in, !slow, slow);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1303,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(utf8_check_is_strict),
 		cmocka_unit_test(utf8_has_multibyte_detects_high_bytes),
 		cmocka_unit_test(guess_encoding_tells_utf8_from_cp1252),
+		cmocka_unit_test(normal_form_checks_agree_with_the_normalisers),
 	};
 
 	return cmocka_run_group_tests_name("norm", tests, NULL, NULL);
