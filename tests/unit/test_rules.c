@@ -577,6 +577,45 @@ static void unique_keys_survive_growth(void **state)
 	done(&x);
 }
 
+/* Keys are kept exactly when short or all digits, and hashed otherwise:
+ * values that differ only by a leading zero, by length or in the bytes a
+ * hash would mix are never taken for the same key, in every form. */
+static void unique_keys_of_every_form_stay_apart(void **state)
+{
+	static const char *const distinct[] = {
+		"0", "00", "1", "01", "a", "a\x01", "abcdefghijk",
+		"abcdefghijk\x01", "abcdefghijl",         /* 11 bytes, exact */
+		"123456789012", "0123456789012", "1234567890123",
+		"82161143100031", "082161143100031", "8216114310003",
+		"9999999999999999999", "1000000000000000000",
+		"18446744073709551615",                   /* 20 digits: hashed */
+		"18446744073709551616", "12345678901a",
+		"jean.dupont@example.fr", "jean.dupont@example.fs",
+		"FR7630006000011234567890189",
+	};
+	struct fixture x;
+	struct diag err;
+	char v[64];
+	const char *vals[] = { v, NULL };
+	size_t i, n = sizeof(distinct) / sizeof(distinct[0]);
+	char want[64];
+
+	(void)state;
+	load_ok(&x, "field,rule\nname,unique\n");
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof(v), "name=%s", distinct[i]);
+		assert_string_equal(check(&x, "", vals, i + 2, &err), "");
+	}
+	/* Each one again: a duplicate of its own first copy only. */
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof(v), "name=%s", distinct[i]);
+		snprintf(want, sizeof(want), "error:duplicate:name:%zu", i + 2);
+		assert_string_equal(check(&x, "", vals, n + i + 2, &err),
+				    want);
+	}
+	done(&x);
+}
+
 static void when_skips_rules_whose_condition_fails(void **state)
 {
 	struct fixture x;
@@ -631,6 +670,7 @@ int main(void)
 		cmocka_unit_test(order_rules_compare_two_fields),
 		cmocka_unit_test(unique_flags_each_copy_after_the_first),
 		cmocka_unit_test(unique_keys_survive_growth),
+		cmocka_unit_test(unique_keys_of_every_form_stay_apart),
 		cmocka_unit_test(when_skips_rules_whose_condition_fails),
 		cmocka_unit_test(rejects_cells_are_neutralised_per_owasp),
 	};
