@@ -8,6 +8,8 @@ DESTDIR =
 
 CC = cc
 CFLAGS = -O2 -g
+# Digests of long streams are computed on a thread of their own.
+THREADS = -pthread
 LDFLAGS =
 # CI sets WERROR=-Werror.
 WERROR =
@@ -21,10 +23,10 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # `make check` or `make demo` have installed what was missing.
 PKGS = libcrypto libutf8proc libpcre2-8 libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv $(THREADS)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(WERROR) \
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(THREADS) $(WARNINGS) $(WERROR) \
 	-Ilib -Iingest -Iscoring -Iexport $(PKG_CFLAGS) $(CFLAGS)
 
 # Programs: each <dir>/aap-<name>.c holds a main() and nothing else.

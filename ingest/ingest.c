@@ -161,6 +161,7 @@ static int source_open(struct source *s, const char *path,
 	if (s->name == NULL || s->map == NULL || s->digest == NULL ||
 	    (s->rd = reader_new(s->fd, path, &o, err)) == NULL)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	(void)digest_background(s->digest); /* else inline, just as well */
 	reader_set_tap(s->rd, tap_digest, s->digest);
 	for (f = 0; f < io->call->nfields; f++)
 		s->map[f] = -1;

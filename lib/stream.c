@@ -255,6 +255,7 @@ struct stream_in *stream_in_open(int fd, const char *name, int check,
 	}
 	s->check = check;
 	sbuf_init(&s->trailer);
+	(void)digest_background(s->digest); /* else inline, just as well */
 	reader_set_tap(s->rd, tap_digest, s->digest);
 	if (read_magic(s, err) < 0)
 		goto fail;

@@ -38,6 +38,7 @@ struct writer *writer_new(int fd, const char *name)
 		writer_free(w);
 		return NULL;
 	}
+	(void)digest_background(w->digest); /* else inline, just as well */
 	return w;
 }
 
