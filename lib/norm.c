@@ -45,16 +45,15 @@ static void sink_putc(struct sink *k, char c)
 static void sink_put_uint(struct sink *k, unsigned v, unsigned width)
 {
 	char d[12];
-	unsigned i = 0;
+	unsigned i = sizeof(d);
 
 	do {
-		d[i++] = (char)('0' + v % 10);
+		d[--i] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v > 0);
-	while (i < width && i < sizeof d)
-		d[i++] = '0';
-	while (i > 0)
-		sink_putc(k, d[--i]);
+	} while (v > 0 && i > 0);
+	while (sizeof(d) - i < width && i > 0)
+		d[--i] = '0';
+	sink_put(k, d + i, sizeof(d) - i);
 }
 
 /* NUL-terminate; an overflowed sink leaves "" and gives NORM_TOO_LONG. */
@@ -181,9 +180,18 @@ static size_t trim_space_before(const char *s, size_t b, size_t e)
 const char *norm_trim(const char *s, size_t n, size_t *len)
 {
 	size_t b = 0, e = n, w;
+	unsigned char first, last;
 
 	if (n == 0) {
 		*len = 0;
+		return s;
+	}
+	/* The usual case: printable ASCII at both ends, nothing to trim (a
+	 * wide space ends with a byte >= 0x80). */
+	first = (unsigned char)s[0];
+	last = (unsigned char)s[n - 1];
+	if (first > ' ' && first < 0x80 && last > ' ' && last < 0x80) {
+		*len = n;
 		return s;
 	}
 	while (b < e && (w = trim_space_at(s, e, b)) > 0)

@@ -148,11 +148,23 @@ int writer_field(struct writer *w, const char *s, size_t n)
 	size_t i, from;
 	int quote = n > 0 && s[0] == '#';
 
+	if (!quote)
+		quote = needs_quotes((const unsigned char *)s, n);
+	/* The usual case: no quotes, and the delimiter and the field fit. */
+	if (!quote && n < WRITER_BUF - w->len) {
+		if (w->in_record)
+			w->buf[w->len++] = ',';
+		w->in_record = 1;
+		if (n > 0)
+			memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		if (w->len == WRITER_BUF && drain(w) < 0)
+			return -1;
+		return w->error ? -1 : 0;
+	}
 	if (w->in_record && writer_bytes(w, ",", 1) < 0)
 		return -1;
 	w->in_record = 1;
-	if (!quote)
-		quote = needs_quotes((const unsigned char *)s, n);
 	if (!quote)
 		return writer_bytes(w, s, n);
 	if (writer_bytes(w, "\"", 1) < 0)
