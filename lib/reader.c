@@ -326,15 +326,23 @@ static int utf8_seq(const unsigned char *s, size_t n)
 	return cp > 0x10FFFF ? 0 : len;
 }
 
-/* Line of raw[at], counting the line ends before it in this chunk. */
-static unsigned long raw_line(const struct reader *r, size_t at)
+/* Line of base[at], base being the chunk just read: counts the line ends
+ * before it. */
+static unsigned long chunk_line(const struct reader *r,
+				const unsigned char *base, size_t at)
 {
 	unsigned long line = r->line;
 	size_t i;
 
 	for (i = 0; i < at; i++)
-		line += r->raw[i] == '\n';
+		line += base[i] == '\n';
 	return line;
+}
+
+/* Line of raw[at]. */
+static unsigned long raw_line(const struct reader *r, size_t at)
+{
+	return chunk_line(r, r->raw, at);
 }
 
 /* Decodes one byte of Windows-1252 at raw[i] into buf. */
@@ -351,11 +359,12 @@ static int decode_cp1252(struct reader *r, size_t i, struct diag *err)
 	return 0;
 }
 
-/* Reports an invalid byte in a file read as UTF-8. */
-static int bad_utf8(struct reader *r, size_t i, struct diag *err)
+/* Reports the invalid byte base[i] in a file read as UTF-8. */
+static int bad_utf8(struct reader *r, const unsigned char *base, size_t i,
+		    struct diag *err)
 {
-	diag_set(err, AAP_EDATA, r->name, raw_line(r, i),
-		 "byte 0x%02X is not valid UTF-8", r->raw[i]);
+	diag_set(err, AAP_EDATA, r->name, chunk_line(r, base, i),
+		 "byte 0x%02X is not valid UTF-8", base[i]);
 	if (r->o.encoding == READER_AUTO)
 		diag_detail(err, "the file mixes valid UTF-8 with other bytes; "
 				 "it is not taken as Windows-1252");
@@ -392,7 +401,7 @@ static int decode(struct reader *r, size_t from, size_t n, struct diag *err)
 			r->enc = len > 0 ? READER_UTF8 : READER_CP1252;
 		if (r->enc == READER_UTF8) {
 			if (len <= 0)
-				return bad_utf8(r, i, err);
+				return bad_utf8(r, r->raw, i, err);
 			memcpy(r->buf + r->end, r->raw + i, (size_t)len);
 			r->end += (size_t)len;
 			i += (size_t)len;
@@ -413,20 +422,75 @@ static int decode(struct reader *r, size_t from, size_t n, struct diag *err)
 	return 0;
 }
 
-/* Bytes at the end of raw[0, n) that begin a UTF-8 sequence not complete
+/* Bytes at the end of s[0, n) that begin a UTF-8 sequence not complete
  * yet: they wait for the next read. */
-static size_t incomplete_tail(const struct reader *r, size_t n)
+static size_t incomplete_tail(const unsigned char *s, size_t n)
 {
 	size_t k;
 
 	for (k = 1; k <= 3 && k <= n; k++) {
-		unsigned char c = r->raw[n - k];
+		unsigned char c = s[n - k];
 
 		if (c < 0x80)
 			return 0;
 		if (c >= 0xC0)
-			return utf8_seq(r->raw + n - k, k) < 0 ? k : 0;
+			return utf8_seq(s + n - k, k) < 0 ? k : 0;
 	}
+	return 0;
+}
+
+/* Checks that s[0, n) is UTF-8, where it lies (once the encoding is known
+ * to be UTF-8, nothing needs decoding): ASCII sixteen bytes at a time. */
+static int check_utf8(struct reader *r, const unsigned char *s, size_t n,
+		      struct diag *err)
+{
+	size_t i = 0;
+	uint64_t a, b;
+	int len;
+
+	while (i < n) {
+		for (; i + 16 <= n; i += 16) {
+			memcpy(&a, s + i, 8);
+			memcpy(&b, s + i + 8, 8);
+			if ((a | b) & 0x8080808080808080ULL)
+				break;
+		}
+		while (i < n && s[i] < 0x80)
+			i++;
+		if (i == n)
+			break;
+		if ((len = utf8_seq(s + i, n - i)) <= 0)
+			return bad_utf8(r, s, i, err);
+		i += (size_t)len;
+	}
+	return 0;
+}
+
+/* Reads the next chunk of a source known to be UTF-8 straight into buf,
+ * and checks it there. */
+static int refill_utf8(struct reader *r, struct diag *err)
+{
+	ssize_t got;
+	size_t n, keep = 0;
+
+	memcpy(r->buf, r->raw, r->carry);
+	got = read_some(r, r->buf + r->carry, READER_BUF - r->carry, err);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		r->eof = 1;
+	n = r->carry + (size_t)got;
+	if (!r->eof)
+		keep = incomplete_tail(r->buf, n);
+	if (r->tap != NULL && got > 0 &&
+	    r->tap(r->tap_ctx, r->buf + r->carry, (size_t)got) < 0)
+		return diag_set(err, AAP_ESYS, r->name, 0,
+				"could not hash the input");
+	if (check_utf8(r, r->buf, n - keep, err) < 0)
+		return -1;
+	memcpy(r->raw, r->buf + n - keep, keep);
+	r->carry = keep;
+	r->end = n - keep;
 	return 0;
 }
 
@@ -452,7 +516,7 @@ static int refill_decoded(struct reader *r, struct diag *err)
 		}
 	}
 	if (!r->eof && r->o.encoding != READER_CP1252)
-		keep = incomplete_tail(r, n);
+		keep = incomplete_tail(r->raw, n);
 	if (r->tap != NULL && got > 0 &&
 	    r->tap(r->tap_ctx, r->raw + r->carry, (size_t)got) < 0)
 		return diag_set(err, AAP_ESYS, r->name, 0,
@@ -521,7 +585,8 @@ static int refill(struct reader *r, struct diag *err)
 		return -1;
 	r->pos = r->end = r->tap_from = 0;
 	if (r->o.encoding != READER_BYTES) {
-		if (refill_decoded(r, err) < 0)
+		if ((r->started && r->enc == READER_UTF8 ? refill_utf8(r, err) :
+		     refill_decoded(r, err)) < 0)
 			return -1;
 	} else {
 		for (;;) {

@@ -257,6 +257,81 @@ static void long_input_crosses_buffer_boundaries(void **state)
 	assert_int_equal(reader_offset(r), len);
 }
 
+/* Opens a source reader of s (n bytes) that decides its encoding. */
+static struct reader *open_auto(const char *s, size_t n)
+{
+	struct reader_opts o;
+
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.encoding = READER_AUTO;
+	fx.fd = unit_fd(s, n);
+	diag_clear(&fx.err);
+	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
+	assert_non_null(fx.r);
+	return fx.r;
+}
+
+/* A long UTF-8 source, with characters of two, three and four bytes cut
+ * at every place by the reader's reads: every field comes back whole,
+ * and an invalid byte far in is reported at its line. */
+static void long_utf8_source_is_checked_across_reads(void **state)
+{
+	static char big[400000];
+	static const char *const chars[] = { "\xC3\xA9", "\xE2\x82\xAC",
+					     "\xF0\x9D\x84\x9E" };
+	char want[64];
+	size_t len = 0, wl;
+	unsigned long i;
+	struct reader *r;
+
+	(void)state;
+	for (i = 0; i < 12000; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+					"%lu,%.*s%s%s\r\n", i, (int)(i % 7),
+					"abcdefg", chars[i % 3], chars[(i + 1) % 3]);
+	/* An invalid byte on the last line. */
+	len += (size_t)snprintf(big + len, sizeof(big) - len, "x,\xC3(\n");
+	r = open_auto(big, len);
+	/* Each chunk is checked whole when read: the error stops the reading
+	 * a little before its line (the stage stops there, status 1). */
+	for (i = 0; reader_next(r, &fx.err) == READ_RECORD; i++) {
+		assert_int_equal(reader_record(r)->line, i + 1);
+		wl = (size_t)snprintf(want, sizeof(want), "%.*s%s%s", (int)(i % 7),
+				      "abcdefg", chars[i % 3], chars[(i + 1) % 3]);
+		assert_int_equal(record_len(reader_record(r), 1), wl);
+		assert_memory_equal(record_field(reader_record(r), 1), want, wl);
+	}
+	assert_true(i > 9000);
+	assert_int_equal(fx.err.line, 12001);
+	assert_string_equal(fx.err.msg, "byte 0xC3 is not valid UTF-8");
+	assert_int_equal(reader_encoding(r), READER_UTF8);
+}
+
+/* A long Windows-1252 source is decoded to UTF-8 across reads. */
+static void long_cp1252_source_is_decoded_across_reads(void **state)
+{
+	static char big[200000];
+	size_t len = 0;
+	unsigned long i;
+	struct reader *r;
+
+	(void)state;
+	for (i = 0; i < 12000; i++)
+		len += (size_t)snprintf(big + len, sizeof(big) - len,
+					"%lu,caf\xE9 \x80%lu\n", i, i);
+	r = open_auto(big, len);
+	for (i = 0; i < 12000; i++) {
+		char want[64];
+
+		assert_int_equal(reader_next(r, &fx.err), READ_RECORD);
+		snprintf(want, sizeof(want), "caf\xC3\xA9 \xE2\x82\xAC%lu", i);
+		assert_string_equal(record_field(reader_record(r), 1), want);
+	}
+	assert_int_equal(reader_next(r, &fx.err), READ_END);
+	assert_int_equal(reader_encoding(r), READER_CP1252);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +350,8 @@ int main(void)
 		cmocka_unit_test_teardown(field_over_the_cap_is_refused, teardown),
 		cmocka_unit_test_teardown(record_over_the_cap_is_refused, teardown),
 		cmocka_unit_test_teardown(long_input_crosses_buffer_boundaries, teardown),
+		cmocka_unit_test_teardown(long_utf8_source_is_checked_across_reads, teardown),
+		cmocka_unit_test_teardown(long_cp1252_source_is_decoded_across_reads, teardown),
 	};
 
 	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);
