@@ -14,7 +14,7 @@
 #include "mem.h"
 
 #define RING ((size_t)1 << 20)  /* bytes waiting for the hashing thread */
-#define CHUNK ((size_t)64 << 10) /* what it takes at a time, at least */
+#define CHUNK ((size_t)256 << 10) /* what it takes at a time, at least */
 
 struct digest {
 	EVP_MD_CTX *ctx;      /* the running hash */

@@ -886,6 +886,44 @@ static unsigned long count_lf(const unsigned char *p, size_t n)
 	return k;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of w that equals the byte of c (c = b *
+ * ONES); below the lowest, exact: a borrow only runs upwards. */
+static uint64_t bytes_equal(uint64_t w, uint64_t c)
+{
+	uint64_t x = w ^ c;
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* The first byte in [p, e) that ends an unquoted run: the delimiter, '"',
+ * CR or LF; e when there is none.  Eight bytes at a time where the first
+ * match of a word is its lowest byte (little endian), else one by one. */
+static const unsigned char *plain_run(const struct reader *r,
+				      const unsigned char *p,
+				      const unsigned char *e,
+				      unsigned char delim)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w, m;
+
+	for (; e - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = bytes_equal(w, delim * ONES) | bytes_equal(w, '"' * ONES) |
+		    bytes_equal(w, '\n' * ONES) | bytes_equal(w, '\r' * ONES);
+		if (m != 0)
+			return p + __builtin_ctzll(m) / 8;
+	}
+#else
+	(void)delim;
+#endif
+	while (p < e && !r->stop[*p])
+		p++;
+	return p;
+}
+
 /* The input has ended inside a record of the stream. */
 static enum read_result scan_eof(struct reader *r, struct diag *err)
 {
@@ -978,9 +1016,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			r->fstate = F_PLAIN;
 			/* fall through */
 		case F_PLAIN:
-			q = p;
-			while (q < e && !r->stop[*q])
-				q++;
+			q = plain_run(r, p, e, delim);
 			if (q > p && scan_add(r, p, (size_t)(q - p)) < 0) {
 				rc = -1;
 				break;
