@@ -97,13 +97,15 @@ void marks_init(struct marks *mk)
 void marks_fini(struct marks *mk)
 {
 	mem_free(mk->m);
+	mem_free(mk->order);
+	mem_free(mk->start);
 	mem_free(mk->c);
 	sbuf_fini(&mk->text);
 	memset(mk, 0, sizeof(*mk));
 }
 
-/* A map from byte keys to numbers, for the duplicate and conflict checks
- * (open addressing; keys kept in an arena).  Each slot holds 32 bits of
+/* A map from byte keys to numbers, for reviewers' names, conflicts and
+ * duplicate consensus scores (open addressing; keys kept in an arena).  Each slot holds 32 bits of
  * its key's hash beside the entry's number, so a probe compares keys only
  * when the hashes agree: one cache miss a probe, not three. */
 struct hmap {
@@ -228,13 +230,27 @@ static int make_key(struct sbuf *k, size_t app, size_t crit, size_t who)
 	return sbuf_add(k, v, sizeof(v));
 }
 
+/* Messages for bad lines of the reviews file, held until its duplicate
+ * marks are known (they are found once the whole file is read), so that
+ * all come out in line order. */
+struct held {
+	unsigned long *line;  /* each message's line, ascending */
+	size_t *off;          /* where its text starts in text */
+	size_t n, cap;        /* messages, allocated */
+	struct sbuf text;     /* the messages, each followed by a NUL */
+	int failed;           /* 1: memory ran out holding one */
+};
+
 /* State shared by the row readers. */
 struct state {
 	struct hmap reviewers;  /* name -> its offset in the marks' text */
 	struct hmap conflicts;  /* (app, 0, reviewer) */
-	struct hmap seen;       /* (app, crit, reviewer) -> line */
 	struct hmap cseen;      /* (app, crit, 0) -> line */
+	struct held held;       /* the reviews file's messages */
 	struct sbuf key;        /* scratch */
+	struct sbuf last_id;    /* the application id looked up last */
+	long last_app;          /* what the lookup gave for it */
+	int has_last;           /* 1: last_id and last_app are set */
 };
 
 /* The offset of reviewer who (n bytes) in mk's text, where each name is
@@ -265,7 +281,60 @@ struct side {
 	size_t ncols;                /* how many */
 	long col[5];                 /* their places in the file, or -1 */
 	const struct record *rec;    /* the current row */
+	struct held *held;           /* where its messages wait, or NULL
+					when they go to the sink at once */
 };
+
+/* Holds the message msg for line. */
+static void hold(struct held *h, unsigned long line, const char *msg)
+{
+	if (h->failed)
+		return;
+	if (h->n == h->cap) {
+		size_t c = h->cap ? h->cap * 2 : 64;
+		unsigned long *l = mem_realloc(h->line, c * sizeof(*l));
+		size_t *o;
+
+		if (l == NULL) {
+			h->failed = 1;
+			return;
+		}
+		h->line = l;
+		if ((o = mem_realloc(h->off, c * sizeof(*o))) == NULL) {
+			h->failed = 1;
+			return;
+		}
+		h->off = o;
+		h->cap = c;
+	}
+	h->line[h->n] = line;
+	h->off[h->n] = h->text.len;
+	if (sbuf_add(&h->text, msg, strlen(msg) + 1) < 0) {
+		h->failed = 1;
+		return;
+	}
+	h->n++;
+}
+
+static void held_fini(struct held *h)
+{
+	mem_free(h->line);
+	mem_free(h->off);
+	sbuf_fini(&h->text);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Sends the message msg at path:line to the sink. */
+static void emit(const struct marks_ctx *x, const char *path,
+		 unsigned long line, const char *msg)
+{
+	struct diag d;
+
+	diag_clear(&d);
+	diag_set(&d, AAP_EDATA, path, line, "%s", msg);
+	if (x->sink != NULL && x->sink->fn != NULL)
+		x->sink->fn(x->sink->ctx, &d);
+}
 
 /* Reports a bad line of a side file. */
 __attribute__((format(printf, 5, 6)))
@@ -281,8 +350,15 @@ static void bad(struct marks *mk, const struct marks_ctx *x,
 	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
 	va_end(ap);
 	mk->nbad++;
-	if (x->sink != NULL && x->sink->fn != NULL)
+	if (sd->held != NULL)
+		hold(sd->held, line, d.msg);
+	else if (x->sink != NULL && x->sink->fn != NULL)
 		x->sink->fn(x->sink->ctx, &d);
+}
+
+static int oom(struct diag *err)
+{
+	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 }
 
 /* Field c of the current row, trimmed (the comments are kept whole). */
@@ -341,6 +417,10 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 		if (!header) {
 			if (fn(mk, x, sd, err) < 0)
 				goto done;
+			if (sd->held != NULL && sd->held->failed) {
+				oom(err);
+				goto done;
+			}
 			continue;
 		}
 		header = 0;
@@ -396,10 +476,21 @@ done:
 static long app_of(struct marks *mk, const struct marks_ctx *x,
 		   struct side *sd, size_t c)
 {
+	struct state *st = sd->st;
 	size_t n;
 	const char *id = fld(sd, c, &n, 1);
-	long a = n > 0 ? x->lookup(x->lookup_ctx, id, n) : -1;
+	long a = -1;
 
+	/* The rows of one application usually follow each other. */
+	if (n > 0 && st->has_last && st->last_id.len == n &&
+	    memcmp(st->last_id.data, id, n) == 0) {
+		a = st->last_app;
+	} else if (n > 0) {
+		a = x->lookup(x->lookup_ctx, id, n);
+		sbuf_reset(&st->last_id);
+		st->has_last = sbuf_add(&st->last_id, id, n) == 0;
+		st->last_app = a;
+	}
 	if (n == 0)
 		bad(mk, x, sd, sd->rec->line, "no application_id");
 	else if (a < 0)
@@ -444,27 +535,24 @@ static int value_of(struct marks *mk, const struct marks_ctx *x,
 		    "%s \"%.*s\" is not a number such as 3.5", what, (int)n, s);
 		return -1;
 	}
-	norm_format_fixed(it->min, SCORE_SCALE, lo, sizeof(lo));
-	norm_format_fixed(it->max, SCORE_SCALE, hi, sizeof(hi));
-	norm_format_fixed(it->step, SCORE_SCALE, st, sizeof(st));
+	/* The scale is written out only for a message: most marks are good. */
 	if (*v < it->min || *v > it->max) {
+		norm_format_fixed(it->min, SCORE_SCALE, lo, sizeof(lo));
+		norm_format_fixed(it->max, SCORE_SCALE, hi, sizeof(hi));
 		bad(mk, x, sd, sd->rec->line,
 		    "%s %.*s is off the scale of criterion \"%s\" (%s to %s)",
 		    what, (int)n, s, it->id, lo, hi);
 		return -1;
 	}
 	if (!criteria_on_scale(it, *v)) {
+		norm_format_fixed(it->min, SCORE_SCALE, lo, sizeof(lo));
+		norm_format_fixed(it->step, SCORE_SCALE, st, sizeof(st));
 		bad(mk, x, sd, sd->rec->line,
 		    "%s %.*s is off the step of criterion \"%s\" (%s from %s)",
 		    what, (int)n, s, it->id, st, lo);
 		return -1;
 	}
 	return 0;
-}
-
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 }
 
 static int fields_ok(struct marks *mk, const struct marks_ctx *x,
@@ -503,12 +591,11 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 static int review_row(struct marks *mk, const struct marks_ctx *x,
 		      struct side *sd, struct diag *err)
 {
-	size_t n, first, off;
+	size_t n, off;
 	const char *who;
 	long a, ci;
 	int64_t v;
 	struct marks_mark *m;
-	int r;
 
 	if (!fields_ok(mk, x, sd))
 		return 0;
@@ -532,19 +619,7 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 		    "\"%s\"", (int)n, who, record_field(sd->rec, (size_t)sd->col[0]));
 		return 0;
 	}
-	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, off) < 0)
-		return oom(err);
-	r = hmap_put(&sd->st->seen, sd->st->key.data, sd->st->key.len, sd->rec->line,
-		     &first);
-	if (r < 0)
-		return oom(err);
-	if (r == 1) {
-		bad(mk, x, sd, sd->rec->line,
-		    "duplicate mark: reviewer \"%.*s\" already marked "
-		    "criterion \"%s\" of this application at line %zu",
-		    (int)n, who, x->k->items[ci].id, first);
-		return 0;
-	}
+	/* Duplicates are found once the whole file is read (settle). */
 	if (mk->n == mk->cap) {
 		size_t c = mk->cap ? mk->cap * 2 : 256;
 
@@ -620,6 +695,157 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 	return 0;
 }
 
+/* The marks being sorted (qsort has no context argument). */
+static const struct marks *sort_mk;
+
+/* Orders two marks (by their index in sort_mk) by criterion, reviewer
+ * and index, which is the order of their lines. */
+static int by_crit_reviewer(const void *pa, const void *pb)
+{
+	uint32_t i = *(const uint32_t *)pa, j = *(const uint32_t *)pb;
+	const struct marks_mark *a = &sort_mk->m[i], *b = &sort_mk->m[j];
+
+	if (a->crit != b->crit)
+		return a->crit < b->crit ? -1 : 1;
+	/* Each name is kept once: one offset, one reviewer. */
+	if (a->roff != b->roff)
+		return a->roff < b->roff ? -1 : 1;
+	return (i > j) - (i < j);
+}
+
+/* Groups the marks by application into mk->order and mk->start (a
+ * counting sort: linear, and no table larger than the marks), each group
+ * sorted by criterion, reviewer and line.  Every mark's app must be below
+ * napps.  Returns 0, or -1 when memory ran out. */
+static int group(struct marks *mk, size_t napps)
+{
+	uint32_t *start, *order, *g, t;
+	size_t i, a, n, j;
+
+	mem_free(mk->order);
+	mem_free(mk->start);
+	mk->order = mk->start = NULL;
+	start = mem_calloc(napps + 2, sizeof(*start));
+	order = mem_calloc(mk->n + 1, sizeof(*order));
+	if (start == NULL || order == NULL) {
+		mem_free(start);
+		mem_free(order);
+		return -1;
+	}
+	for (i = 0; i < mk->n; i++)
+		start[mk->m[i].app + 2]++;
+	for (a = 2; a < napps + 2; a++)
+		start[a] += start[a - 1];
+	for (i = 0; i < mk->n; i++)
+		order[start[mk->m[i].app + 1]++] = (uint32_t)i;
+	/* start[a] is now where application a's marks begin. */
+	sort_mk = mk;
+	for (a = 0; a < napps; a++) {
+		g = order + start[a];
+		n = start[a + 1] - start[a];
+		if (n > 16) {
+			qsort(g, n, sizeof(*g), by_crit_reviewer);
+			continue;
+		}
+		for (i = 1; i < n; i++) {
+			t = g[i];
+			for (j = i; j > 0 && by_crit_reviewer(&g[j - 1], &t) > 0; j--)
+				g[j] = g[j - 1];
+			g[j] = t;
+		}
+	}
+	mk->order = order;
+	mk->start = start;
+	return 0;
+}
+
+/* A duplicate mark. */
+struct dup {
+	uint32_t i;      /* its index in the marks */
+	uint32_t first;  /* the line of the first mark it repeats */
+};
+
+static int by_index(const void *pa, const void *pb)
+{
+	const struct dup *a = pa, *b = pb;
+
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* After the reviews file (read whole, or up to an error): groups the
+ * marks, finds the duplicates (same application, criterion and reviewer:
+ * neighbours once grouped) and drops them from mk, and sends the held
+ * messages and one for each duplicate to the sink in line order.
+ * Returns 0, or -1 when memory ran out. */
+static int settle(struct marks *mk, const struct marks_ctx *x,
+		  const struct side *sd, const struct held *h)
+{
+	struct dup *dup = NULL, *nd;
+	size_t ndup = 0, cap = 0, a, i, j, e;
+	int rc = -1;
+
+	if (group(mk, x->napps) < 0)
+		return -1;
+	for (a = 0; a < x->napps; a++) {
+		for (i = mk->start[a]; i < mk->start[a + 1]; i = e) {
+			const struct marks_mark *f = &mk->m[mk->order[i]];
+
+			for (e = i + 1; e < mk->start[a + 1] &&
+			     mk->m[mk->order[e]].crit == f->crit &&
+			     mk->m[mk->order[e]].roff == f->roff; e++) {
+				if (ndup == cap) {
+					cap = cap ? cap * 2 : 16;
+					nd = mem_realloc(dup, cap * sizeof(*dup));
+					if (nd == NULL)
+						goto done;
+					dup = nd;
+				}
+				dup[ndup].i = mk->order[e];
+				dup[ndup++].first = f->line;
+			}
+		}
+	}
+	/* The marks were added in line order. */
+	if (ndup > 1)
+		qsort(dup, ndup, sizeof(*dup), by_index);
+	for (i = j = 0; i < h->n || j < ndup;) {
+		const struct marks_mark *m;
+		struct diag d;
+
+		if (j == ndup || (i < h->n && h->line[i] < mk->m[dup[j].i].line)) {
+			emit(x, sd->path, h->line[i], h->text.data + h->off[i]);
+			i++;
+			continue;
+		}
+		m = &mk->m[dup[j++].i];
+		diag_clear(&d);
+		diag_set(&d, AAP_EDATA, sd->path, m->line,
+			 "duplicate mark: reviewer \"%.*s\" already marked "
+			 "criterion \"%s\" of this application at line %lu",
+			 (int)m->rlen, mk->text.data + m->roff,
+			 x->k->items[m->crit].id,
+			 (unsigned long)dup[j - 1].first);
+		emit(x, sd->path, m->line, d.msg);
+		mk->nbad++;
+	}
+	if (ndup > 0) {
+		for (i = e = j = 0; i < mk->n; i++) {
+			if (j < ndup && dup[j].i == i) {
+				j++;
+				continue;
+			}
+			mk->m[e++] = mk->m[i];
+		}
+		mk->n = e;
+		if (group(mk, x->napps) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	mem_free(dup);
+	return rc;
+}
+
 int marks_read(struct marks *mk, const struct marks_ctx *x,
 	       const char *reviews, const char *consensus,
 	       const char *conflicts, char rev_sha[65], char con_sha[65],
@@ -639,6 +865,7 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 
 	memset(&st, 0, sizeof(st));
 	sbuf_init(&st.key);
+	sbuf_init(&st.last_id);
 	if (conflicts != NULL) {
 		memset(&sd, 0, sizeof(sd));
 		sd.st = &st;
@@ -655,7 +882,11 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		sd.cols = rcols;
 		sd.need = rneed;
 		sd.ncols = 5;
+		sd.held = &st.held;
 		rc = read_side(mk, x, &sd, review_row, rev_sha, err);
+		/* Even after an error, the lines before it are reported. */
+		if (settle(mk, x, &sd, &st.held) < 0 && rc == 0)
+			rc = oom(err);
 	}
 	if (rc == 0 && consensus != NULL) {
 		memset(&sd, 0, sizeof(sd));
@@ -668,15 +899,14 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	}
 	hmap_fini(&st.reviewers);
 	hmap_fini(&st.conflicts);
-	hmap_fini(&st.seen);
 	hmap_fini(&st.cseen);
+	held_fini(&st.held);
 	sbuf_fini(&st.key);
+	sbuf_fini(&st.last_id);
 	return rc;
 }
 
 /* For sorting the marks of one criterion by reviewer. */
-static const struct marks *sort_mk;
-
 static int by_reviewer(const void *pa, const void *pb)
 {
 	const struct marks_mark *a = &sort_mk->m[*(const size_t *)pa];

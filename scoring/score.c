@@ -26,6 +26,16 @@ struct app {
 	int64_t cap;             /* capped request, cents */
 };
 
+/* An index of the records by the bytes of one column (open addressing).
+ * A slot holds the high bits of the value's hash above the record's
+ * number + 1, so a probe reads a record only when the hashes agree. */
+struct colindex {
+	uint64_t *slot;   /* tag << shift | record + 1; 0 when free */
+	size_t cap;       /* slots, a power of two */
+	unsigned shift;   /* bits a record number + 1 takes */
+	size_t col;       /* the column */
+};
+
 /* The run. */
 struct run {
 	const struct score_opts *o;
@@ -39,9 +49,7 @@ struct run {
 	long *c_unique;          /* per unique field: its column */
 	struct app *a;           /* the batch */
 	size_t n, cap;           /* used, allocated */
-	size_t *byid;            /* hash index of application_id: record + 1,
-				    0 for a free slot; the first copy wins */
-	size_t idcap;            /* its slots, a power of two */
+	struct colindex byid;    /* application_id; the first copy wins */
 	int64_t *score;          /* n * nitems */
 	unsigned char *has;      /* n * nitems: score set */
 	int64_t *spread;         /* n * nitems */
@@ -120,60 +128,81 @@ static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
 }
 
 static const struct run *sort_r;
-static size_t sort_col;
 
-static int by_col(const void *pa, const void *pb)
+/* Makes ix an empty index of column col for the r->n records.  Returns
+ * 0, or -1 when memory ran out. */
+static int colindex_init(const struct run *r, struct colindex *ix, size_t col)
 {
-	size_t i = *(const size_t *)pa, j = *(const size_t *)pb, li, lj;
-	const char *x = field(sort_r, i, sort_col, &li);
-	const char *y = field(sort_r, j, sort_col, &lj);
-	int c = bytes_cmp(x, li, y, lj);
-
-	return c != 0 ? c : (i > j) - (i < j);
+	ix->cap = 64;
+	while (ix->cap < 2 * r->n + 1)
+		ix->cap *= 2;
+	ix->shift = 1;
+	while (ix->shift < 63 && ((uint64_t)1 << ix->shift) <= r->n)
+		ix->shift++;
+	ix->col = col;
+	ix->slot = mem_calloc(ix->cap, sizeof(*ix->slot));
+	return ix->slot == NULL ? -1 : 0;
 }
 
-/* The slot of id in the index: its record's, or the free one where it
- * would go. */
-static size_t *id_slot(const struct run *r, const char *id, size_t n)
+/* The record of a slot in use. */
+static size_t colindex_record(const struct colindex *ix, uint64_t s)
 {
-	size_t i = (size_t)hash64(id, n) & (r->idcap - 1), len;
+	return (size_t)(s & (((uint64_t)1 << ix->shift) - 1)) - 1;
+}
 
-	for (;; i = (i + 1) & (r->idcap - 1)) {
-		const char *s;
+/* The slot of value v (n bytes, hash hv): the one of a record holding
+ * it, or the free one where it would go. */
+static uint64_t *colindex_slot(const struct run *r, const struct colindex *ix,
+			       const char *v, size_t n, uint64_t hv)
+{
+	uint64_t tag = hv >> ix->shift;
+	size_t i = (size_t)hv & (ix->cap - 1), len;
 
-		if (r->byid[i] == 0)
-			return &r->byid[i];
-		s = field(r, r->byid[i] - 1, 0, &len);
-		if (len == n && memcmp(s, id, n) == 0)
-			return &r->byid[i];
+	for (;; i = (i + 1) & (ix->cap - 1)) {
+		uint64_t s = ix->slot[i];
+		const char *w;
+
+		if (s == 0)
+			return &ix->slot[i];
+		if (s >> ix->shift != tag)
+			continue;
+		w = field(r, colindex_record(ix, s), ix->col, &len);
+		if (len == n && memcmp(w, v, n) == 0)
+			return &ix->slot[i];
 	}
+}
+
+/* Puts record i, whose value has hash hv, in the free slot s. */
+static void colindex_put(const struct colindex *ix, uint64_t *s, uint64_t hv,
+			 size_t i)
+{
+	*s = (hv >> ix->shift) << ix->shift | (uint64_t)(i + 1);
 }
 
 static long lookup(void *ctx, const char *id, size_t n)
 {
 	const struct run *r = ctx;
+	uint64_t s = *colindex_slot(r, &r->byid, id, n, hash64(id, n));
 
-	return (long)*id_slot(r, id, n) - 1;
+	return s == 0 ? -1 : (long)colindex_record(&r->byid, s);
 }
 
 /* Indexes the batch by application_id, the first copy of a duplicated id
  * winning (every copy is inadmissible anyway). */
 static int index_ids(struct run *r, struct diag *err)
 {
-	size_t i, len, *slot;
+	size_t i, len;
 	const char *id;
+	uint64_t hv, *s;
 
-	r->idcap = 64;
-	while (r->idcap < 2 * r->n + 1)
-		r->idcap *= 2;
-	r->byid = mem_calloc(r->idcap, sizeof(*r->byid));
-	if (r->byid == NULL)
+	if (colindex_init(r, &r->byid, 0) < 0)
 		return oom(err);
 	for (i = 0; i < r->n; i++) {
 		id = field(r, i, 0, &len);
-		slot = id_slot(r, id, len);
-		if (*slot == 0)
-			*slot = i + 1;
+		hv = hash64(id, len);
+		s = colindex_slot(r, &r->byid, id, len, hv);
+		if (*s == 0)
+			colindex_put(&r->byid, s, hv, i);
 	}
 	return 0;
 }
@@ -216,40 +245,52 @@ static int add_finding(struct run *r, size_t i, const char *code,
 	return 0;
 }
 
-/* Every copy of a duplicated non-empty key is inadmissible. */
+/* Every copy of a duplicated non-empty key is inadmissible.  Each record
+ * gets one finding per key at most, so the order in which they are found
+ * does not show. */
 static int check_unique(struct run *r, struct diag *err)
 {
-	size_t *ix = mem_calloc(r->n + 1, sizeof(*ix)), u, i, j, li, lj;
+	unsigned char *dup = mem_calloc(r->n + 1, 1);
+	struct colindex ix;
+	size_t u, i, len;
+	int rc = -1;
 
-	if (ix == NULL)
+	memset(&ix, 0, sizeof(ix));
+	if (dup == NULL)
 		return oom(err);
 	for (u = 0; u < r->k->nunique; u++) {
-		for (i = 0; i < r->n; i++)
-			ix[i] = i;
-		sort_r = r;
-		sort_col = (size_t)r->c_unique[u];
-		qsort(ix, r->n, sizeof(*ix), by_col);
-		for (i = 0; i < r->n; i = j) {
-			const char *v = field(r, ix[i], sort_col, &li);
-
-			for (j = i + 1; j < r->n; j++) {
-				const char *w = field(r, ix[j], sort_col, &lj);
-
-				if (bytes_cmp(v, li, w, lj) != 0)
-					break;
-			}
-			if (j - i < 2 || li == 0)
-				continue;
-			for (; i < j; i++)
-				if (add_finding(r, ix[i], "duplicate",
-						r->k->unique[u], err) < 0) {
-					mem_free(ix);
-					return -1;
-				}
+		memset(dup, 0, r->n);
+		if (colindex_init(r, &ix, (size_t)r->c_unique[u]) < 0) {
+			oom(err);
+			goto done;
 		}
+		for (i = 0; i < r->n; i++) {
+			const char *v = field(r, i, ix.col, &len);
+			uint64_t hv, *s;
+
+			if (len == 0)
+				continue;
+			hv = hash64(v, len);
+			s = colindex_slot(r, &ix, v, len, hv);
+			if (*s == 0) {
+				colindex_put(&ix, s, hv, i);
+			} else {
+				dup[i] = 1;
+				dup[colindex_record(&ix, *s)] = 1;
+			}
+		}
+		mem_free(ix.slot);
+		ix.slot = NULL;
+		for (i = 0; i < r->n; i++)
+			if (dup[i] && add_finding(r, i, "duplicate",
+						  r->k->unique[u], err) < 0)
+				goto done;
 	}
-	mem_free(ix);
-	return 0;
+	rc = 0;
+done:
+	mem_free(ix.slot);
+	mem_free(dup);
+	return rc;
 }
 
 /* Reads the money field col of application i into *v (cents). */
@@ -311,29 +352,69 @@ static int admit(struct run *r, struct diag *err)
 	return 0;
 }
 
-static const struct marks *sort_mk;
-
-static int by_app_crit(const void *pa, const void *pb)
+static int by_value(const void *pa, const void *pb)
 {
-	const struct marks_mark *a = &sort_mk->m[*(const size_t *)pa];
-	const struct marks_mark *b = &sort_mk->m[*(const size_t *)pb];
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
 
-	if (a->app != b->app)
-		return a->app < b->app ? -1 : 1;
-	if (a->crit != b->crit)
-		return a->crit < b->crit ? -1 : 1;
-	if (a->value != b->value)
-		return a->value < b->value ? -1 : 1;
-	return (a->line > b->line) - (a->line < b->line);
+	return (a > b) - (a < b);
+}
+
+/* Sorts the n values at x ascending. */
+static void sort_values(int64_t *x, size_t n)
+{
+	size_t i, j;
+	int64_t t;
+
+	if (n > 16) {
+		qsort(x, n, sizeof(*x), by_value);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		t = x[i];
+		for (j = i; j > 0 && x[j - 1] > t; j--)
+			x[j] = x[j - 1];
+		x[j] = t;
+	}
+}
+
+/* Combines the marks of application a (grouped by criterion in
+ * r->mk.order) into its scores and spreads; x has room for them. */
+static void combine_marks(struct run *r, size_t a, int64_t *x)
+{
+	const struct marks *mk = &r->mk;
+	size_t nc = r->k->nitems, i, e, end = mk->start[a + 1];
+
+	for (i = mk->start[a]; i < end; i = e) {
+		const struct marks_mark *m = &mk->m[mk->order[i]];
+		size_t at = a * nc + m->crit;
+		int64_t lo, hi;
+
+		lo = hi = m->raw;
+		for (e = i; e < end && mk->m[mk->order[e]].crit == m->crit; e++) {
+			const struct marks_mark *q = &mk->m[mk->order[e]];
+
+			x[e - i] = q->value;
+			if (q->raw < lo)
+				lo = q->raw;
+			if (q->raw > hi)
+				hi = q->raw;
+		}
+		r->spread[at] = hi - lo;
+		r->has_spread[at] = 1;
+		if (e - i >= r->k->min_marks) {
+			sort_values(x, e - i);
+			r->score[at] = marks_combine(r->k->combine, x, e - i);
+			r->has[at] = 1;
+		}
+	}
 }
 
 /* Scores, totals and threshold decisions. */
 static int score_all(struct run *r, struct diag *err)
 {
 	const struct criteria *k = r->k;
-	size_t nc = k->nitems, i, j, c, e, len;
-	size_t *ix = mem_calloc(r->mk.n + 1, sizeof(*ix));
-	int64_t *x = mem_calloc(r->mk.n + 1, sizeof(*x));
+	size_t nc = k->nitems, i, j, c, len, most = 0;
+	int64_t *x = NULL;
 	unsigned char *use = mem_calloc(r->n + 1, 1);
 	int rc = -1;
 
@@ -341,7 +422,11 @@ static int score_all(struct run *r, struct diag *err)
 	r->has = mem_calloc(r->n * nc + 1, 1);
 	r->spread = mem_calloc(r->n * nc + 1, sizeof(*r->spread));
 	r->has_spread = mem_calloc(r->n * nc + 1, 1);
-	if (ix == NULL || x == NULL || use == NULL || r->score == NULL ||
+	for (i = 0; i < r->n && r->mk.start != NULL; i++)
+		if (r->mk.start[i + 1] - r->mk.start[i] > most)
+			most = r->mk.start[i + 1] - r->mk.start[i];
+	x = mem_calloc(most + 1, sizeof(*x));
+	if (x == NULL || use == NULL || r->score == NULL ||
 	    r->has == NULL || r->spread == NULL || r->has_spread == NULL) {
 		oom(err);
 		goto done;
@@ -354,33 +439,9 @@ static int score_all(struct run *r, struct diag *err)
 			oom(err);
 			goto done;
 		}
-	for (i = 0; i < r->mk.n; i++)
-		ix[i] = i;
-	sort_mk = &r->mk;
-	qsort(ix, r->mk.n, sizeof(*ix), by_app_crit);
-	for (i = 0; i < r->mk.n; i = e) {
-		const struct marks_mark *m = &r->mk.m[ix[i]];
-		size_t at = m->app * nc + m->crit;
-		int64_t lo, hi;
-
-		lo = hi = m->raw;
-		for (e = i; e < r->mk.n && r->mk.m[ix[e]].app == m->app &&
-		     r->mk.m[ix[e]].crit == m->crit; e++) {
-			x[e - i] = r->mk.m[ix[e]].value;
-			if (r->mk.m[ix[e]].raw < lo)
-				lo = r->mk.m[ix[e]].raw;
-			if (r->mk.m[ix[e]].raw > hi)
-				hi = r->mk.m[ix[e]].raw;
-		}
-		if (!use[m->app])
-			continue;
-		r->spread[at] = hi - lo;
-		r->has_spread[at] = 1;
-		if (e - i >= k->min_marks) {
-			r->score[at] = marks_combine(k->combine, x, e - i);
-			r->has[at] = 1;
-		}
-	}
+	for (i = 0; i < r->n && r->mk.start != NULL; i++)
+		if (use[i])
+			combine_marks(r, i, x);
 	for (j = 0; j < r->mk.nc; j++) {
 		const struct marks_consensus *q = &r->mk.c[j];
 
@@ -430,7 +491,6 @@ static int score_all(struct run *r, struct diag *err)
 	}
 	rc = 0;
 done:
-	mem_free(ix);
 	mem_free(x);
 	mem_free(use);
 	return rc;
@@ -704,6 +764,7 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	if (index_ids(r, err) < 0)
 		return -1;
 	x.k = r->k;
+	x.napps = r->n;
 	x.lookup = lookup;
 	x.lookup_ctx = r;
 	x.sink = o->sink;
@@ -737,7 +798,7 @@ static void run_free(struct run *r)
 		mem_free(r->a[i].extra);
 	}
 	mem_free(r->a);
-	mem_free(r->byid);
+	mem_free(r->byid.slot);
 	mem_free(r->c_band);
 	mem_free(r->c_tb);
 	mem_free(r->c_unique);

@@ -180,8 +180,15 @@ struct marks_consensus {
 
 /* The side files, read and checked. */
 struct marks {
-	struct marks_mark *m;          /* the marks */
+	struct marks_mark *m;          /* the marks, in file order */
 	size_t n, cap;                 /* used, allocated */
+	uint32_t *order;               /* the n marks' indices grouped by
+					  application, each group sorted by
+					  criterion, reviewer and line; NULL
+					  without a reviews file */
+	uint32_t *start;               /* napps + 1 entries: application a's
+					  marks are order[start[a]] up to
+					  order[start[a + 1]] (exclusive) */
 	struct marks_consensus *c;     /* consensus scores */
 	size_t nc, capc;               /* used, allocated */
 	struct sbuf text;              /* reviewers' names */
@@ -194,7 +201,9 @@ typedef long (*marks_lookup_fn)(void *ctx, const char *id, size_t n);
 /* What the side file readers need. */
 struct marks_ctx {
 	const struct criteria *k;      /* the criteria */
-	marks_lookup_fn lookup;        /* application ids */
+	size_t napps;                  /* applications in the batch */
+	marks_lookup_fn lookup;        /* application ids: an index below
+					  napps, or -1 */
 	void *lookup_ctx;              /* passed back to lookup */
 	const struct diag_sink *sink;  /* every bad line, as an error */
 };
@@ -204,8 +213,9 @@ void marks_init(struct marks *mk);
 void marks_fini(struct marks *mk);
 
 /* Reads the side files (any path may be NULL) into mk, checking every
- * line: each bad one goes to x->sink as an error at path:line and counts
- * in mk->nbad.  The SHA-256 of each file read is written to the matching
+ * line: each bad one goes to x->sink as an error at path:line, in line
+ * order within each file, and counts in mk->nbad.  With a reviews file,
+ * mk->order and mk->start group the marks by application.  The SHA-256 of each file read is written to the matching
  * hex buffer.  Returns 0 (check mk->nbad), or -1 with err set: AAP_EDATA
  * when a file is not CSV or lacks a column, AAP_ESYS. */
 int marks_read(struct marks *mk, const struct marks_ctx *x,

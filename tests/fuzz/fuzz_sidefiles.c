@@ -98,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 files[i].name);
 	}
 	x.k = k;
+	x.napps = sizeof(apps) / sizeof(apps[0]);
 	x.lookup = lookup;
 	x.lookup_ctx = NULL;
 	x.sink = &sink;
