@@ -409,6 +409,7 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 	o.skip_bom = 1;
 	if ((rd = reader_new(fd, sd->path, &o, err)) == NULL)
 		goto done;
+	(void)digest_background(d); /* else inline, just as well */
 	reader_set_tap(rd, tap, d);
 	while ((rr = reader_next(rd, err)) == READ_RECORD) {
 		sd->rec = reader_record(rd);
