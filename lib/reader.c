@@ -238,12 +238,18 @@ static void on_field(void *s, size_t len, void *data)
 		rec->len = ln;
 		rec->cap = cap;
 	}
-	rec->off[rec->n] = rec->data.len;
-	rec->len[rec->n] = len;
-	if (sbuf_add(&rec->data, s, len) < 0 || sbuf_addc(&rec->data, '\0') < 0) {
+	if (sbuf_grow(&rec->data, len + 1) < 0) {
 		r->cb_error = 1;
 		return;
 	}
+	rec->off[rec->n] = rec->data.len;
+	rec->len[rec->n] = len;
+	/* One copy: the field, its NUL, and the NUL that ends the buffer. */
+	if (len > 0)
+		memcpy(rec->data.data + rec->data.len, s, len);
+	rec->data.len += len + 1;
+	rec->data.data[rec->data.len - 1] = '\0';
+	rec->data.data[rec->data.len] = '\0';
 	rec->n++;
 }
 
