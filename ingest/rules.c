@@ -110,12 +110,25 @@ struct ord {
 	long long off;   /* the offset, seconds east of UTC */
 };
 
-/* One slot of a set of unique keys: 24 bytes. */
+/* One slot of a set of unique keys: 20 bytes, with no padding.  The
+ * first copy's place is packed in 8 bytes: 1 + the index of its source
+ * file in the top 24 bits, its line in the low 40; 0 marks a free slot. */
+#define KEY_LINE_BITS 40
+#define KEY_LINE_MAX (((uint64_t)1 << KEY_LINE_BITS) - 1)
+#define KEY_FILE_MAX ((1u << (64 - KEY_LINE_BITS)) - 1)
 struct key_slot {
 	unsigned char k[KEY_BYTES]; /* the key, as key_of keeps it */
-	uint32_t file;         /* 1 + index of its source file; 0: free */
-	uint64_t line;         /* source line of the first copy */
+	unsigned char at[8];        /* file and line, packed; read with memcpy */
 };
+
+/* The packed place of slot s (0: free). */
+static uint64_t slot_at(const struct key_slot *s)
+{
+	uint64_t at;
+
+	memcpy(&at, s->at, sizeof(at));
+	return at;
+}
 
 /* The keys met so far by one unique rule. */
 struct keyset {
@@ -481,10 +494,10 @@ static int keyset_grow(struct keyset *k)
 	if (slot == NULL)
 		return -1;
 	for (i = 0; i < k->cap; i++) {
-		if (k->slot[i].file == 0)
+		if (slot_at(&k->slot[i]) == 0)
 			continue;
 		for (j = hash64(k->slot[i].k, KEY_BYTES) & (cap - 1);
-		     slot[j].file != 0;
+		     slot_at(&slot[j]) != 0;
 		     j = (j + 1) & (cap - 1))
 			;
 		slot[j] = k->slot[i];
@@ -495,27 +508,23 @@ static int keyset_grow(struct keyset *k)
 	return 0;
 }
 
-/* Looks key up; when absent, adds it with file and line and sets *first
- * to NULL, else sets *first to the slot of the first copy.  Returns 0 or
- * -1 (memory). */
+/* Looks key up; when absent, adds it with its place at (file and line,
+ * packed) and sets *first to 0, else sets *first to the first copy's
+ * place.  Returns 0 or -1 (memory). */
 static int keyset_put(struct keyset *k, const unsigned char *key,
-		      uint32_t file, uint64_t line,
-		      const struct key_slot **first)
+		      uint64_t at, uint64_t *first)
 {
 	size_t i;
 
-	*first = NULL;
+	*first = 0;
 	if ((k->n + 1) * 4 > k->cap * 3 && keyset_grow(k) < 0)
 		return -1;
-	for (i = hash64(key, KEY_BYTES) & (k->cap - 1); k->slot[i].file != 0;
-	     i = (i + 1) & (k->cap - 1))
-		if (memcmp(k->slot[i].k, key, KEY_BYTES) == 0) {
-			*first = &k->slot[i];
+	for (i = hash64(key, KEY_BYTES) & (k->cap - 1);
+	     (*first = slot_at(&k->slot[i])) != 0; i = (i + 1) & (k->cap - 1))
+		if (memcmp(k->slot[i].k, key, KEY_BYTES) == 0)
 			return 0;
-		}
 	memcpy(k->slot[i].k, key, KEY_BYTES);
-	k->slot[i].file = file;
-	k->slot[i].line = line;
+	memcpy(k->slot[i].at, &at, sizeof(at));
 	k->n++;
 	return 0;
 }
@@ -1340,22 +1349,32 @@ static int check_unique(struct rules *r, struct rule *ru,
 			const struct rules_record *rec,
 			struct rules_findings *f, struct diag *err)
 {
-	const struct key_slot *first;
 	unsigned char key[KEY_BYTES];
 	uint32_t file = file_id(r, rec->file);
+	uint64_t first, first_file;
 	char num[24], where[512];
 
-	if (file == 0 || key_of(r, rec->val[ru->field], rec->len[ru->field],
-				key) < 0 ||
-	    keyset_put(&ru->keys, key, file, rec->line, &first) < 0)
+	if (file == 0)
 		return oom(err);
-	if (first == NULL)
+	if (file > KEY_FILE_MAX || rec->line > KEY_LINE_MAX)
+		return diag_set(err, AAP_EDATA, rec->file, rec->line,
+				"too many source files or lines for the "
+				"duplicate check (at most %u files of %llu "
+				"lines)", KEY_FILE_MAX,
+				(unsigned long long)KEY_LINE_MAX);
+	if (key_of(r, rec->val[ru->field], rec->len[ru->field], key) < 0 ||
+	    keyset_put(&ru->keys, key,
+		       (uint64_t)file << KEY_LINE_BITS | rec->line, &first) < 0)
+		return oom(err);
+	if (first == 0)
 		return 0;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)first->line);
+	first_file = first >> KEY_LINE_BITS;
+	snprintf(num, sizeof(num), "%llu",
+		 (unsigned long long)(first & KEY_LINE_MAX));
 	/* The line alone when both copies come from the same file. */
-	if (first->file != file)
+	if (first_file != file)
 		snprintf(where, sizeof(where), "line %s of %.400s", num,
-			 r->files[first->file - 1]);
+			 r->files[first_file - 1]);
 	else
 		snprintf(where, sizeof(where), "line %s", num);
 	if (finding(r, ru, f, NULL, (long)ru->field, num,
