@@ -257,6 +257,8 @@ static long first_diff(const struct criteria *k, const struct rank_app *a,
 }
 
 static const struct rank_app *sort_a;
+static const struct criteria *sort_k;
+static size_t sort_steps;
 
 static int by_total(const void *pa, const void *pb)
 {
@@ -268,13 +270,94 @@ static int by_total(const void *pa, const void *pb)
 	return item_cmp(a->id, a->idlen, b->id, b->idlen);
 }
 
+/* Orders by the steps before the first coverage step (they never change
+ * as applications are placed), then by id. */
+static int by_static(const void *pa, const void *pb)
+{
+	size_t i = *(const size_t *)pa, j = *(const size_t *)pb, s;
+	int c;
+
+	for (s = 0; s < sort_steps; s++)
+		if ((c = step_cmp(sort_k, s, sort_a, i, j, NULL)) != 0)
+			return c;
+	return item_cmp(sort_a[i].id, sort_a[i].idlen, sort_a[j].id,
+			sort_a[j].idlen);
+}
+
+/* 1 when i and j agree on the steps before the first coverage step. */
+static int same_static(const struct criteria *k, const struct rank_app *a,
+		       size_t steps, size_t i, size_t j)
+{
+	size_t s;
+
+	for (s = 0; s < steps; s++)
+		if (step_cmp(k, s, a, i, j, NULL) != 0)
+			return 0;
+	return 1;
+}
+
+/* Places order[sg..se), candidates of one group that agree on every step
+ * before the first coverage step, one at a time: the coverage counts are
+ * worked out afresh before each placement.  reason[] gets what placed
+ * each one before the next.  Returns 0, or -1 when memory ran out. */
+static int place(const struct criteria *k, const struct rank_app *a,
+		 size_t *order, size_t sg, size_t se, struct rank_set *sets,
+		 long *const *cov, long *diff, long *reason)
+{
+	size_t pos, i, s;
+	int c;
+
+	for (pos = sg; pos < se; pos++) {
+		size_t best = pos;
+
+		for (s = 0; s < k->ntb; s++) {
+			if (cov[s] == NULL)
+				continue;
+			for (i = pos; i < se; i++) {
+				long v = coverage(&sets[s],
+						  a[order[i]].v[2 * s],
+						  a[order[i]].vlen[2 * s], 0);
+
+				if (v < 0)
+					return -1;
+				cov[s][order[i]] = v;
+			}
+		}
+		for (i = pos + 1; i < se; i++) {
+			first_diff(k, a, order[i], order[best], cov, &c);
+			if (c < 0)
+				best = i;
+		}
+		if (best != pos) {
+			size_t t = order[pos];
+
+			order[pos] = order[best];
+			order[best] = t;
+		}
+		/* What placed the previous one before this one was
+		 * decided when it was placed. */
+		if (pos > sg)
+			reason[pos - 1] = diff[order[pos]];
+		reason[pos] = -1;
+		for (i = pos + 1; i < se; i++)
+			diff[order[i]] = first_diff(k, a, order[pos],
+						    order[i], cov, &c);
+		for (s = 0; s < k->ntb; s++)
+			if (cov[s] != NULL &&
+			    coverage(&sets[s], a[order[pos]].v[2 * s],
+				     a[order[pos]].vlen[2 * s], 1) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	       size_t *order, long *reason)
 {
 	struct rank_set *sets = mem_calloc(k->ntb + 1, sizeof(*sets));
 	long **cov = mem_calloc(k->ntb + 1, sizeof(*cov));
 	long *diff = mem_calloc(n + 1, sizeof(*diff));
-	size_t g, e, i, s, pos;
+	size_t g, e, sg, se, i, s, steps = 0;
 	int rc = -1, c;
 
 	if (sets == NULL || cov == NULL || diff == NULL)
@@ -286,51 +369,31 @@ int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	for (i = 0; i < n; i++)
 		order[i] = i;
 	sort_a = a;
+	sort_k = k;
 	qsort(order, n, sizeof(*order), by_total);
+	/* The steps before the first coverage step (all of them without one)
+	 * order the candidates of a group once and for all: whoever comes
+	 * next is among those that lead on them.  Only these few are
+	 * compared afresh after each placement. */
+	while (steps < k->ntb && k->tb[steps].kind != CRITERIA_TB_COVERAGE)
+		steps++;
+	sort_steps = steps;
 	for (g = 0; g < n; g = e) {
 		for (e = g; e < n && a[order[e]].total == a[order[g]].total; e++)
 			;
-		/* order[pos..e) are the candidates left in this group. */
-		for (pos = g; pos < e; pos++) {
-			size_t best = pos;
-
-			for (s = 0; s < k->ntb; s++) {
-				if (cov[s] == NULL)
-					continue;
-				for (i = pos; i < e; i++) {
-					long v = coverage(&sets[s],
-							  a[order[i]].v[2 * s],
-							  a[order[i]].vlen[2 * s], 0);
-
-					if (v < 0)
-						goto done;
-					cov[s][order[i]] = v;
-				}
-			}
-			for (i = pos + 1; i < e; i++) {
-				first_diff(k, a, order[i], order[best], cov, &c);
-				if (c < 0)
-					best = i;
-			}
-			if (best != pos) {
-				size_t t = order[pos];
-
-				order[pos] = order[best];
-				order[best] = t;
-			}
-			/* What placed the previous one before this one was
-			 * decided when it was placed. */
-			if (pos > g)
-				reason[pos - 1] = diff[order[pos]];
-			reason[pos] = -1;
-			for (i = pos + 1; i < e; i++)
-				diff[order[i]] = first_diff(k, a, order[pos],
-							    order[i], cov, &c);
-			for (s = 0; s < k->ntb; s++)
-				if (cov[s] != NULL &&
-				    coverage(&sets[s], a[order[pos]].v[2 * s],
-					     a[order[pos]].vlen[2 * s], 1) < 0)
-					goto done;
+		if (e - g > 1)
+			qsort(order + g, e - g, sizeof(*order), by_static);
+		for (sg = g; sg < e; sg = se) {
+			for (se = sg + 1; se < e &&
+			     same_static(k, a, steps, order[sg], order[se]); se++)
+				;
+			/* A step before coverage tells this one from the last. */
+			if (sg > g)
+				reason[sg - 1] = first_diff(k, a, order[sg - 1],
+							    order[sg], cov, &c);
+			if (place(k, a, order, sg, se, sets, cov, diff,
+				  reason) < 0)
+				goto done;
 		}
 	}
 	rc = 0;
