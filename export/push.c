@@ -1,12 +1,14 @@
-/* push.c - a stream into PostgreSQL as one batch.  Records are copied into
- * a temporary staging table while the stream is read; only once its
- * trailer holds is the batch row inserted and the staged rows moved into
- * the batch's tables, all in one transaction. */
+/* push.c - a stream into PostgreSQL as one batch.  Records are written as
+ * COPY rows to unlinked temporary files while the stream is read; only once
+ * its trailer holds is a transaction begun, the batch row inserted and the
+ * rows copied straight into the batch's tables, then committed. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aap.h"
@@ -34,6 +36,14 @@ struct pfile {
 	struct sbuf path;                /* where it is read from */
 };
 
+/* COPY rows kept in an unlinked temporary file until the stream they come
+ * from is known whole: nothing of a stream reaches the server before. */
+struct spool {
+	int fd;                  /* the file, or -1 */
+	struct sbuf buf;         /* rows not written to it yet */
+	unsigned long long rows; /* rows added */
+};
+
 /* Where each column of the stream is (-1: absent). */
 struct cols {
 	long source_file, source_line, findings, admissible;
@@ -53,9 +63,16 @@ struct push {
 	size_t nfiles;
 	struct cols c;            /* column positions */
 	struct sbuf copy;         /* COPY data waiting to be sent */
-	struct sbuf json;         /* scratch for one JSON object */
-	unsigned long long seq;   /* records sent */
+	struct spool apps;        /* aap.application rows */
+	struct spool scores;      /* aap.criterion_score rows */
+	unsigned long long seq;   /* records read */
 	int in_tx;                /* a transaction is open */
+};
+
+/* How COPY's text format writes each byte that needs it, NULL for the
+ * others. */
+static const char *const copy_escape[256] = {
+	['\\'] = "\\\\", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
 };
 
 /* Appends s (n bytes) escaped for COPY's text format. */
@@ -64,15 +81,10 @@ static int copy_text(struct sbuf *b, const char *s, size_t n)
 	size_t i, from = 0;
 
 	for (i = 0; i < n; i++) {
-		const char *esc;
+		const char *esc = copy_escape[(unsigned char)s[i]];
 
-		switch (s[i]) {
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default: continue;
-		}
+		if (esc == NULL)
+			continue;
 		if (sbuf_add(b, s + from, i - from) < 0 || sbuf_adds(b, esc) < 0)
 			return -1;
 		from = i + 1;
@@ -80,30 +92,37 @@ static int copy_text(struct sbuf *b, const char *s, size_t n)
 	return sbuf_add(b, s + from, n - from);
 }
 
-/* Appends s (n bytes) as a JSON string. */
-static int json_string(struct sbuf *b, const char *s, size_t n)
+/* Appends s (n bytes) as a JSON string.  With for_copy, escaped for COPY's
+ * text format too: JSON escapes every control character, so only the
+ * backslashes it writes need doubling. */
+static int json_string(struct sbuf *b, const char *s, size_t n, int for_copy)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	const char *backslash = for_copy ? "\\\\" : "\\";
+	size_t i, from = 0;
 
 	if (sbuf_addc(b, '"') < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		int rc;
 
-		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
-			rc = sbuf_add(b, e, 2);
-		} else if (c < 0x20) {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			rc = sbuf_add(b, e, 6);
-		} else {
-			rc = sbuf_addc(b, (char)c);
-		}
-		if (rc < 0)
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (sbuf_add(b, s + from, i - from) < 0 || sbuf_adds(b, backslash) < 0)
 			return -1;
+		if (c < 0x20) {
+			char e[5] = { 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			if (sbuf_add(b, e, 5) < 0)
+				return -1;
+		} else if (c == '\\' ? sbuf_adds(b, backslash) < 0 :
+			   sbuf_addc(b, (char)c) < 0) {
+			return -1;
+		}
+		from = i + 1;
 	}
+	if (sbuf_add(b, s + from, n - from) < 0)
+		return -1;
 	return sbuf_addc(b, '"');
 }
 
@@ -302,74 +321,40 @@ static int find_columns(struct push *p, struct diag *err)
 	return 0;
 }
 
-/* Appends the JSON object of the record's canonical fields. */
-static int fields_json(struct push *p, const struct record *r)
+/* Appends the JSON object of the record's canonical fields to b, as a
+ * COPY field. */
+static int fields_json(struct push *p, const struct record *r, struct sbuf *b)
 {
 	const struct call *call = p->o->call;
-	struct sbuf *j = &p->json;
 	size_t k;
 
-	sbuf_reset(j);
-	if (sbuf_addc(j, '{') < 0)
+	if (sbuf_addc(b, '{') < 0)
 		return -1;
 	for (k = 0; k < p->c.nfield; k++) {
 		long col = p->c.field[k];
 		const char *name = call->fields[k + 1].name;
 
-		if ((k > 0 && sbuf_addc(j, ',') < 0) ||
-		    json_string(j, name, strlen(name)) < 0 || sbuf_addc(j, ':') < 0 ||
-		    json_string(j, record_field(r, (size_t)col), record_len(r, (size_t)col)) < 0)
+		if ((k > 0 && sbuf_addc(b, ',') < 0) ||
+		    json_string(b, name, strlen(name), 1) < 0 || sbuf_addc(b, ':') < 0 ||
+		    json_string(b, record_field(r, (size_t)col),
+				record_len(r, (size_t)col), 1) < 0)
 			return -1;
 	}
-	return sbuf_addc(j, '}');
+	return sbuf_adds(b, "}\t");
 }
 
-/* Appends the JSON object of the record's criterion scores:
- * {"criterion": {"score": "4.5" or null, "spread": ...}}. */
-static int scores_json(struct push *p, const struct record *r)
+/* Adds the aap.application row of the record just read. */
+static int application_row(struct push *p, const struct record *r)
 {
-	const struct record *h = stream_in_header(p->st.in);
-	struct sbuf *j = &p->json;
-	size_t k;
-
-	sbuf_reset(j);
-	if (sbuf_addc(j, '{') < 0)
-		return -1;
-	for (k = 0; k < p->c.nscore; k++) {
-		const char *crit = record_field(h, (size_t)p->c.score[k]) + 6;
-		long cols[2] = { p->c.score[k], p->c.spread[k] };
-		int m;
-
-		if ((k > 0 && sbuf_addc(j, ',') < 0) ||
-		    json_string(j, crit, strlen(crit)) < 0 || sbuf_adds(j, ":{") < 0)
-			return -1;
-		for (m = 0; m < 2; m++) {
-			if (sbuf_adds(j, m ? ",\"spread\":" : "\"score\":") < 0)
-				return -1;
-			if (cols[m] < 0 || record_len(r, (size_t)cols[m]) == 0) {
-				if (sbuf_adds(j, "null") < 0)
-					return -1;
-			} else if (json_string(j, record_field(r, (size_t)cols[m]),
-					       record_len(r, (size_t)cols[m])) < 0) {
-				return -1;
-			}
-		}
-		if (sbuf_addc(j, '}') < 0)
-			return -1;
-	}
-	return sbuf_addc(j, '}');
-}
-
-/* Adds one staging row for the record just read. */
-static int stage_row(struct push *p, const struct record *r)
-{
-	struct sbuf *b = &p->copy;
+	struct sbuf *b = &p->apps.buf;
 	const struct cols *c = &p->c;
 	const char *adm = record_field(r, (size_t)c->admissible);
 
-	if (sbuf_addu(b, ++p->seq) < 0 || sbuf_addc(b, '\t') < 0 ||
-	    copy_field(b, r, 0, 0, 0) < 0 || fields_json(p, r) < 0 ||
-	    copy_text(b, p->json.data, p->json.len) < 0 || sbuf_addc(b, '\t') < 0 ||
+	p->apps.rows++;
+	if (copy_text(b, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
+	    sbuf_addc(b, '\t') < 0 || sbuf_addu(b, p->seq) < 0 ||
+	    sbuf_addc(b, '\t') < 0 || copy_field(b, r, 0, 0, 0) < 0 ||
+	    fields_json(p, r, b) < 0 ||
 	    copy_field(b, r, c->source_file, 0, 0) < 0 ||
 	    copy_field(b, r, c->source_line, 1, 0) < 0 ||
 	    copy_field(b, r, c->findings, 0, 0) < 0 ||
@@ -379,9 +364,31 @@ static int stage_row(struct push *p, const struct record *r)
 	    copy_field(b, r, c->rank, 1, 0) < 0 ||
 	    copy_field(b, r, c->rank_reason, c->rank_reason < 0, 0) < 0 ||
 	    copy_field(b, r, c->decision, 1, 0) < 0 ||
-	    copy_field(b, r, c->award, 1, 0) < 0 || scores_json(p, r) < 0 ||
-	    copy_text(b, p->json.data, p->json.len) < 0 || sbuf_addc(b, '\n') < 0)
+	    copy_field(b, r, c->award, 1, 1) < 0)
 		return -1;
+	return 0;
+}
+
+/* Adds the aap.criterion_score rows of the record just read: one per
+ * score_<criterion> column, its score and spread NULL when empty. */
+static int score_rows(struct push *p, const struct record *r)
+{
+	const struct record *h = stream_in_header(p->st.in);
+	struct sbuf *b = &p->scores.buf;
+	size_t k;
+
+	for (k = 0; k < p->c.nscore; k++) {
+		const char *crit = record_field(h, (size_t)p->c.score[k]) + 6;
+
+		p->scores.rows++;
+		if (copy_text(b, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
+		    sbuf_addc(b, '\t') < 0 || sbuf_addu(b, p->seq) < 0 ||
+		    sbuf_addc(b, '\t') < 0 || copy_text(b, crit, strlen(crit)) < 0 ||
+		    sbuf_addc(b, '\t') < 0 ||
+		    copy_field(b, r, p->c.score[k], 1, 0) < 0 ||
+		    copy_field(b, r, p->c.spread[k], 1, 1) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -409,49 +416,134 @@ static int copy_flush(struct push *p, int all, struct diag *err)
 	return 0;
 }
 
-static const char staging_sql[] =
-	"CREATE TEMPORARY TABLE aap_push_stage ("
-	" seq integer, application_id text, fields jsonb, source_file text,"
-	" source_line integer, findings text, admissible boolean, total numeric,"
-	" rank integer, rank_reason text, decision text, award numeric,"
-	" scores jsonb) ON COMMIT DROP";
-
-/* Reads the records into the staging table and through to the output. */
-static int stage_records(struct push *p, struct diag *err)
+static void spool_init(struct spool *s)
 {
-	enum read_result rr;
+	s->fd = -1;
+	sbuf_init(&s->buf);
+	s->rows = 0;
+}
+
+static void spool_fini(struct spool *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	sbuf_fini(&s->buf);
+}
+
+/* Creates the spool's file in $TMPDIR (default /tmp), and unlinks it at
+ * once so that it goes away with the process, however that ends. */
+static int spool_open(struct spool *s, struct diag *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct sbuf path;
+	int e;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	sbuf_init(&path);
+	if (sbuf_adds(&path, dir) < 0 || sbuf_adds(&path, "/aap-push.XXXXXX") < 0) {
+		sbuf_fini(&path);
+		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	}
+	s->fd = mkstemp(path.data);
+	e = errno;
+	if (s->fd >= 0)
+		unlink(path.data);
+	sbuf_fini(&path);
+	if (s->fd < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not create a "
+				"temporary file in \"%s\": %s", dir, strerror(e));
+	return 0;
+}
+
+/* Writes the rows waiting to the spool's file: all of them, or (all == 0)
+ * once there is a chunk's worth. */
+static int spool_flush(struct spool *s, int all, struct diag *err)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (!all && s->buf.len < COPY_CHUNK)
+		return 0;
+	while (off < s->buf.len) {
+		n = write(s->fd, s->buf.data + off, s->buf.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "could not write to a "
+				 "temporary file: %s", strerror(errno));
+			diag_hint(err, "the rows of a batch wait in $TMPDIR (or "
+				       "/tmp) until the stream is whole: give it "
+				       "room for about twice the stream");
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	sbuf_reset(&s->buf);
+	return 0;
+}
+
+/* Sends the spool's rows as the data of the COPY sql, and checks that
+ * the server counted every one. */
+static int spool_send(struct push *p, struct spool *s, const char *sql,
+		      struct diag *err)
+{
+	char buf[COPY_CHUNK];
+	ssize_t n;
 	long long rows;
 
-	if (pg_run(p->db, staging_sql, NULL, err) < 0 ||
-	    pg_copy_begin(p->db, "COPY aap_push_stage FROM STDIN", err) < 0)
+	if (spool_flush(s, 1, err) < 0)
+		return -1;
+	if (lseek(s->fd, 0, SEEK_SET) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0, "could not read a "
+				"temporary file: %s", strerror(errno));
+	if (pg_copy_begin(p->db, sql, err) < 0)
+		return -1;
+	while ((n = read(s->fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_set(err, AAP_ESYS, NULL, 0, "could not read a "
+				 "temporary file: %s", strerror(errno));
+			pg_copy_end(p->db, "a temporary file could not be read",
+				    NULL, err);
+			return -1;
+		}
+		if (pg_copy_send(p->db, buf, (size_t)n, err) < 0)
+			return -1;
+	}
+	rows = pg_copy_end(p->db, NULL, NULL, err);
+	if (rows < 0)
+		return -1;
+	if ((unsigned long long)rows != s->rows)
+		return diag_set(err, AAP_EDB, NULL, 0, "the server counted %lld "
+				"rows, %llu were sent", rows, s->rows);
+	return 0;
+}
+
+/* Reads the records through to the output and into the spools. */
+static int read_records(struct push *p, struct diag *err)
+{
+	enum read_result rr;
+
+	if (spool_open(&p->apps, err) < 0 ||
+	    (p->c.nscore > 0 && spool_open(&p->scores, err) < 0))
 		return -1;
 	while ((rr = stream_in_next(p->st.in, err)) == READ_RECORD) {
 		const struct record *r = stream_in_record(p->st.in);
 
-		if (stage_row(p, r) < 0) {
+		p->seq++;
+		if (application_row(p, r) < 0 || score_rows(p, r) < 0) {
 			diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-			break;
+			return -1;
 		}
-		if (pass_through(p, r, err) < 0)
-			break;
-		if (copy_flush(p, 0, err) < 0)
+		if (pass_through(p, r, err) < 0 ||
+		    spool_flush(&p->apps, 0, err) < 0 ||
+		    (p->c.nscore > 0 && spool_flush(&p->scores, 0, err) < 0))
 			return -1;
 	}
-	if (rr != READ_END) {
-		/* A cut-off stream or a failed write: the COPY is abandoned
-		 * and the transaction rolled back by the caller. */
-		pg_copy_end(p->db, "the stream is not whole", NULL, err);
-		return -1;
-	}
-	if (copy_flush(p, 1, err) < 0)
-		return -1;
-	rows = pg_copy_end(p->db, NULL, NULL, err);
-	if (rows < 0)
-		return -1;
-	if ((unsigned long long)rows != p->seq)
-		return diag_set(err, AAP_EDB, NULL, 0, "the server counted %lld "
-				"rows, %llu were sent", rows, p->seq);
-	return 0;
+	/* A cut-off stream or a failed write: nothing was sent. */
+	return rr == READ_END ? 0 : -1;
 }
 
 /* The value of token key in line (a '#' line), decoded into out; 0 when
@@ -531,9 +623,9 @@ static int tool_versions(struct push *p, struct sbuf *j)
 		    token_value(line, "version", &version) != 0)
 			continue;
 		rc = (n++ > 0 && sbuf_addc(j, ',') < 0) ||
-		     json_string(j, name.data, name.len - 0) < 0 ||
+		     json_string(j, name.data, name.len, 0) < 0 ||
 		     sbuf_addc(j, ':') < 0 ||
-		     json_string(j, version.data, version.len) < 0 ? -1 : 0;
+		     json_string(j, version.data, version.len, 0) < 0 ? -1 : 0;
 	}
 	if (rc == 0)
 		rc = sbuf_addc(j, '}');
@@ -599,34 +691,67 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	return rc;
 }
 
+/* Appends a field of COPY's binary format: its length, 32 bits big-endian,
+ * then its n bytes (s may be NULL to append the length only). */
+static int binary_field(struct sbuf *b, const char *s, size_t n)
+{
+	char len[4] = { (char)(n >> 24), (char)(n >> 16), (char)(n >> 8), (char)n };
+
+	if (sbuf_add(b, len, 4) < 0)
+		return -1;
+	return s == NULL ? 0 : sbuf_add(b, s, n);
+}
+
+/* The most PostgreSQL keeps in one text value: 1 GB less a byte. */
+#define TEXT_MAX 0x3fffffffL
+
 /* Streams one file into aap.config_file as one COPY row, hashing it on
- * the way: a file that changed since it was checked is refused. */
+ * the way: a file that changed since it was checked is refused.  COPY's
+ * binary format, so that neither side escapes or scans the text: the
+ * server checks it is UTF-8 all the same. */
 static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 {
+	/* Signature, no flags, no header extension; then one row of 5 fields. */
+	static const char head[21] = "PGCOPY\n\377\r\n\0" "\0\0\0\0" "\0\0\0\0" "\0\5";
 	char buf[65536], hex[DIGEST_HEX_LEN + 1];
 	struct digest *d = digest_new();
+	struct stat sb;
+	off_t left;
 	ssize_t n;
 	int fd, rc = -1;
 
 	if (d == NULL)
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	fd = open(f->path.data, O_RDONLY);
-	if (fd < 0) {
-		digest_free(d);
-		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
-				f->path.data, strerror(errno));
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
+			 f->path.data, strerror(errno));
+		goto done;
+	}
+	if (sb.st_size > TEXT_MAX) {
+		diag_set(err, AAP_EDATA, NULL, 0, "\"%s\" is too large to be "
+			 "stored: %lld bytes", f->path.data, (long long)sb.st_size);
+		diag_detail(err, "PostgreSQL keeps at most %ld bytes in one text "
+			    "value", TEXT_MAX);
+		goto done;
 	}
 	sbuf_reset(&p->copy);
 	if (pg_copy_begin(p->db, "COPY aap.config_file (batch_id, role, name, "
-			  "sha256, content) FROM STDIN", err) < 0)
+			  "sha256, content) FROM STDIN (FORMAT binary)", err) < 0)
 		goto done;
-	if (copy_text(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
-	    sbuf_addc(&p->copy, '\t') < 0 || copy_text(&p->copy, f->role, strlen(f->role)) < 0 ||
-	    sbuf_addc(&p->copy, '\t') < 0 || copy_text(&p->copy, f->name, strlen(f->name)) < 0 ||
-	    sbuf_addc(&p->copy, '\t') < 0 || sbuf_adds(&p->copy, f->sha256) < 0 ||
-	    sbuf_addc(&p->copy, '\t') < 0)
+	if (sbuf_add(&p->copy, head, sizeof(head)) < 0 ||
+	    binary_field(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
+	    binary_field(&p->copy, f->role, strlen(f->role)) < 0 ||
+	    binary_field(&p->copy, f->name, strlen(f->name)) < 0 ||
+	    binary_field(&p->copy, f->sha256, DIGEST_HEX_LEN) < 0 ||
+	    binary_field(&p->copy, NULL, (size_t)sb.st_size) < 0)
 		goto nomem;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+	if (copy_flush(p, 1, err) < 0)
+		goto done;
+	/* Exactly the length announced; then a read that must find the end. */
+	for (left = sb.st_size;;) {
+		n = read(fd, buf, left > 0 && (size_t)left < sizeof(buf) ?
+			 (size_t)left : sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -634,22 +759,23 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 				 f->path.data, strerror(errno));
 			goto abort;
 		}
-		if (digest_update(d, buf, (size_t)n) < 0 ||
-		    copy_text(&p->copy, buf, (size_t)n) < 0)
+		if (n == 0 || left == 0)
+			break;
+		left -= n;
+		if (digest_update(d, buf, (size_t)n) < 0)
 			goto nomem;
-		if (copy_flush(p, 0, err) < 0)
+		if (pg_copy_send(p->db, buf, (size_t)n, err) < 0)
 			goto done;
 	}
 	if (digest_peek(d, hex) < 0)
 		goto nomem;
-	if (strcmp(hex, f->sha256) != 0) {
+	if (left != 0 || n != 0 || strcmp(hex, f->sha256) != 0) {
 		diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" changed while it was "
 			 "being stored", f->path.data);
 		goto abort;
 	}
-	if (sbuf_addc(&p->copy, '\n') < 0)
-		goto nomem;
-	if (copy_flush(p, 1, err) < 0 || pg_copy_end(p->db, NULL, NULL, err) < 0)
+	if (pg_copy_send(p->db, "\377\377", 2, err) < 0 ||
+	    pg_copy_end(p->db, NULL, NULL, err) < 0)
 		goto done;
 	rc = 0;
 	goto done;
@@ -660,7 +786,8 @@ abort:
 done:
 	sbuf_reset(&p->copy);
 	digest_free(d);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -675,30 +802,18 @@ static int insert_files(struct push *p, struct diag *err)
 	return 0;
 }
 
-/* Moves the staged rows into the batch's tables. */
+/* Copies the records' rows into the batch's tables. */
 static int insert_rows(struct push *p, struct diag *err)
 {
-	const char *params[1] = { p->o->batch_id };
-	PGresult *r;
-
-	r = pg_exec(p->db, "INSERT INTO aap.application (batch_id, seq, "
-		    "application_id, fields, source_file, source_line, findings, "
-		    "admissible, total, rank, rank_reason, decision, award) "
-		    "SELECT $1, seq, application_id, fields, source_file, "
-		    "source_line, findings, admissible, total, rank, rank_reason, "
-		    "decision, award FROM aap_push_stage ORDER BY seq", 1, params,
-		    NULL, err);
-	if (r == NULL)
+	if (spool_send(p, &p->apps, "COPY aap.application (batch_id, seq, "
+		       "application_id, fields, source_file, source_line, "
+		       "findings, admissible, total, rank, rank_reason, decision, "
+		       "award) FROM STDIN", err) < 0)
 		return -1;
-	PQclear(r);
-	r = pg_exec(p->db, "INSERT INTO aap.criterion_score (batch_id, seq, "
-		    "criterion, score, spread) SELECT $1, s.seq, k.key, "
-		    "(k.value->>'score')::numeric, (k.value->>'spread')::numeric "
-		    "FROM aap_push_stage AS s, jsonb_each(s.scores) AS k "
-		    "ORDER BY s.seq, k.key", 1, params, NULL, err);
-	if (r == NULL)
+	if (p->c.nscore > 0 &&
+	    spool_send(p, &p->scores, "COPY aap.criterion_score (batch_id, "
+		       "seq, criterion, score, spread) FROM STDIN", err) < 0)
 		return -1;
-	PQclear(r);
 	return 0;
 }
 
@@ -805,7 +920,7 @@ done:
 	return rc;
 }
 
-/* Stores the batch once the stream has been staged whole: returns 0, 1 when
+/* Stores the batch once the stream has been read whole: returns 0, 1 when
  * the same stream is already stored under this id, -1 on failure. */
 static int store(struct push *p, struct diag *err)
 {
@@ -898,7 +1013,8 @@ static void push_fini(struct push *p)
 	mem_free(p->c.score);
 	mem_free(p->c.spread);
 	sbuf_fini(&p->copy);
-	sbuf_fini(&p->json);
+	spool_fini(&p->apps);
+	spool_fini(&p->scores);
 }
 
 /* Says what happened. */
@@ -926,7 +1042,8 @@ int push_run(const struct push_opts *o, struct diag *err)
 	memset(&p, 0, sizeof(p));
 	p.o = o;
 	sbuf_init(&p.copy);
-	sbuf_init(&p.json);
+	spool_init(&p.apps);
+	spool_init(&p.scores);
 	sbuf_init(&extra);
 	if (stage_open(&p.st, "aap-push", o->call, o->input, 1, o->plain, err) < 0 ||
 	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
@@ -939,10 +1056,11 @@ int push_run(const struct push_opts *o, struct diag *err)
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
 	    check_schema(&p, err) < 0 ||
 	    stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
+	    read_records(&p, err) < 0 ||
 	    pg_run(p.db, "BEGIN", NULL, err) < 0)
 		goto done;
 	p.in_tx = 1;
-	if (stage_records(&p, err) < 0 || (stored = store(&p, err)) < 0)
+	if ((stored = store(&p, err)) < 0)
 		goto done;
 	if (stored == 0 && commit(&p, err) < 0)
 		goto done;

@@ -3,7 +3,7 @@
 -- aap_owner, and the migrations recorded.
 
 BEGIN;
-SELECT plan(72);
+SELECT plan(78);
 
 SELECT has_schema('aap');
 SELECT schema_owner_is('aap', 'aap_owner');
@@ -11,11 +11,13 @@ SELECT tables_are('aap', ARRAY['migrations', 'batch', 'config_file', 'applicatio
                                'criterion_score', 'review', 'consensus', 'conflict']);
 SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
-                                  'refuse_closed_batch', 'check_batch_complete']);
+                                  'refuse_closed_batch', 'check_batch_complete',
+                                  'check_added_rows']);
 
 SELECT results_eq(
 	'SELECT version, name FROM aap.migrations ORDER BY version',
-	$$VALUES (1, '001_schema'::text), (2, '002_views'::text)$$,
+	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
+	         (3, '003_statement_checks'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(
@@ -49,9 +51,11 @@ SELECT col_isnt_pk('aap', 'application', 'application_id',
 SELECT fk_ok('aap', 'batch', ARRAY['call_id', 'supersedes'],
              'aap', 'batch', ARRAY['call_id', 'batch_id']);
 SELECT fk_ok('aap', t, 'batch_id', 'aap', 'batch', 'batch_id')
-FROM unnest(ARRAY['config_file', 'application', 'review', 'consensus', 'conflict']) AS t;
-SELECT fk_ok('aap', 'criterion_score', ARRAY['batch_id', 'seq'],
-             'aap', 'application', ARRAY['batch_id', 'seq']);
+FROM unnest(ARRAY['config_file', 'application']) AS t;
+-- The large child tables have their parent checked once a statement by
+-- check_added_rows instead (05_push.sql shows the refusals).
+SELECT hasnt_fk('aap', t, format('%s has its parent checked by trigger, not by a foreign key', t))
+FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict']) AS t;
 
 -- Types that fit the data.
 SELECT col_type_is('aap', 'batch', 'envelope', 'numeric',
@@ -105,10 +109,19 @@ SELECT col_type_is('aap', 'config_file', 'content', 'text',
 -- Immutability triggers on every table that holds a batch.
 SELECT triggers_are('aap', 'batch',
 	ARRAY['refuse_change', 'refuse_truncate', 'check_batch_complete']);
+SELECT triggers_are('aap', 'config_file',
+	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch']);
 SELECT triggers_are('aap', t,
-	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch'])
-FROM unnest(ARRAY['config_file', 'application', 'criterion_score',
-                  'review', 'consensus', 'conflict']) AS t;
+	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch', 'check_added_rows'])
+FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict']) AS t;
+SELECT trigger_is('aap', t, 'check_added_rows', 'aap', 'check_added_rows')
+FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict']) AS t;
+SELECT is(
+	(SELECT count(*)::integer FROM pg_trigger AS t
+	 JOIN pg_class AS c ON c.oid = t.tgrelid
+	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'check_added_rows'
+	   AND t.tgtype & (1 | 2 | 4 | 8 | 16 | 32 | 64) = 4 AND t.tgnewtable = 'added'),
+	5, 'check_added_rows fires after each INSERT statement, over the rows it added');
 SELECT trigger_is('aap', t, 'refuse_change', 'aap', 'refuse_change')
 FROM unnest(ARRAY['batch', 'config_file', 'application', 'criterion_score',
                   'review', 'consensus', 'conflict']) AS t;

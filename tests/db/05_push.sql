@@ -5,7 +5,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(28);
+SELECT plan(35);
 
 -- The INSERT of a batch row of call sud-ia-2025 unless told otherwise.
 CREATE FUNCTION pg_temp.batch_sql(id text, records integer,
@@ -115,6 +115,44 @@ SELECT throws_ok(pg_temp.batch_sql('orphan', 0, 'no-such-batch'), '23503', NULL,
 	'a batch cannot supersede one that does not exist');
 SELECT throws_ok(pg_temp.application_sql('no-such-batch', 1), '23503', NULL,
 	'an application needs its batch');
+SELECT throws_ok(
+	$$INSERT INTO aap.config_file (batch_id, role, name, sha256, content)
+	  VALUES ('no-such-batch', 'call', 'call.csv', encode(sha256(''), 'hex'), '')$$,
+	'23503', NULL, 'a configuration file needs its batch');
+-- The tables below have no foreign key: check_added_rows looks for the
+-- parents once a statement, over all the rows it added.
+SELECT throws_ok(
+	$$INSERT INTO aap.criterion_score (batch_id, seq, criterion, score)
+	  VALUES ('sud-ia-2025-r3', 1, 'impact', 10), ('sud-ia-2025-r3', 3, 'impact', 10),
+	         ('sud-ia-2025-r3', 2, 'impact', 10)$$,
+	'23503', 'cannot add rows to "aap.criterion_score" for batch "sud-ia-2025-r3": it has no record 3',
+	'a score needs its application, even among scores that have theirs');
+SELECT throws_ok(
+	$$INSERT INTO aap.criterion_score (batch_id, seq, criterion, score)
+	  VALUES ('no-such-batch', 1, 'impact', 10)$$,
+	'23503', 'cannot add rows to "aap.criterion_score" for batch "no-such-batch": it has no record 1',
+	'a score needs its batch');
+SELECT throws_ok(
+	$$INSERT INTO aap.review (batch_id, seq, application_id, reviewer, criterion, mark)
+	  VALUES ('no-such-batch', 1, 'P-1', 'rev1', 'innovation', 15)$$,
+	'23503', 'cannot add rows to "aap.review" for batch "no-such-batch": there is no such batch',
+	'a review needs its batch');
+SELECT throws_ok(
+	$$INSERT INTO aap.review (batch_id, seq, application_id, reviewer, criterion, mark)
+	  VALUES ('sud-ia-2025-r3', 2, 'P-1', 'rev2', 'innovation', 14),
+	         ('no-such-batch', 1, 'P-1', 'rev1', 'innovation', 15)$$,
+	'23503', 'cannot add rows to "aap.review" for batch "no-such-batch": there is no such batch',
+	'a review needs its batch, even beside reviews that have theirs');
+SELECT throws_ok(
+	$$INSERT INTO aap.consensus (batch_id, seq, application_id, criterion, score, author)
+	  VALUES ('no-such-batch', 1, 'P-1', 'innovation', 15, 'chair')$$,
+	'23503', 'cannot add rows to "aap.consensus" for batch "no-such-batch": there is no such batch',
+	'a consensus needs its batch');
+SELECT throws_ok(
+	$$INSERT INTO aap.conflict (batch_id, seq, reviewer, application_id)
+	  VALUES ('no-such-batch', 1, 'rev2', 'P-2')$$,
+	'23503', 'cannot add rows to "aap.conflict" for batch "no-such-batch": there is no such batch',
+	'a conflict needs its batch');
 
 -- What is checked at commit.
 SELECT throws_ok(

@@ -4,7 +4,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(60);
+SELECT plan(65);
 
 -- A batch row with one column replaced by a bad value.
 CREATE FUNCTION pg_temp.batch_with(col text, val text) RETURNS text
@@ -67,9 +67,10 @@ INSERT INTO aap.batch (batch_id, call_id, tool_versions, header, provenance,
 VALUES ('checks', 'sud-ia-2025', '{}', 'application_id,title', E'#aap-stream format=1\n#stage',
         '#trailer records=2 sha256=' || repeat('0', 64), repeat('d', 64), 2);
 
--- An application row with one column replaced by a bad value.
-CREATE FUNCTION pg_temp.application_with(col text, val text) RETURNS text
-LANGUAGE sql AS $$
+-- An application row with one column replaced by a bad value; seq 9 unless
+-- told otherwise.
+CREATE FUNCTION pg_temp.application_with(col text, val text, seq integer DEFAULT 9)
+RETURNS text LANGUAGE sql AS $$
 	SELECT format('INSERT INTO aap.application (%s) VALUES (%s)',
 		string_agg(c, ', ' ORDER BY n),
 		string_agg(CASE WHEN c = col THEN val ELSE v END, ', ' ORDER BY n))
@@ -77,7 +78,7 @@ LANGUAGE sql AS $$
 		ARRAY['batch_id', 'seq', 'application_id', 'fields', 'source_file',
 		      'source_line', 'findings', 'admissible', 'total', 'rank',
 		      'rank_reason', 'decision', 'award'],
-		ARRAY['''checks''', '9', '''C-1''', '''{"title": "t"}''', '''c.csv''',
+		ARRAY['''checks''', seq::text, '''C-1''', '''{"title": "t"}''', '''c.csv''',
 		      '2', '''''', 'true', '12.5', '3', '''''', '''not_funded''', '0.00'])
 		WITH ORDINALITY AS t(c, v, n)
 $$;
@@ -87,9 +88,6 @@ SELECT lives_ok(pg_temp.application_with('seq', '9'),
 SELECT throws_ok(pg_temp.application_with(c, v), '23514', NULL, d)
 FROM (VALUES
 	('seq', '0', 'positions start at 1'),
-	('fields', '''{"Title": "t"}''', 'field names are canonical'),
-	('fields', '''{"title": 3}''', 'field values are text'),
-	('fields', '''"title"''', 'fields are an object'),
 	('source_file', '''in/c.csv''', 'the source file is a base name'),
 	('source_line', '0', 'source lines start at 1'),
 	('findings', '''fatal:x''', 'a finding is an error or a warning'),
@@ -116,6 +114,31 @@ SELECT throws_ok(
 	  source_line, admissible, total, rank, decision, award)
 	  VALUES ('checks', 8, 'C-2', '{}', 'c.csv', 3, true, 10, NULL, 'funded', 100.00)$$,
 	'23514', NULL, 'a funded application is ranked');
+-- fields are checked once a statement, over every row it adds, after the
+-- keys: a free position.
+SELECT throws_ok(pg_temp.application_with('fields', v, 7), '23514', NULL, d)
+FROM (VALUES
+	('''{"Title": "t"}''', 'field names are canonical'),
+	('''{"title": 3}''', 'field values are text'),
+	('''"title"''', 'fields are an object'),
+	('''{"title": ["t"]}''', 'a field value is not an array'),
+	('''{"title": {"fr": "t"}}''', 'a field value is not an object'),
+	('''{"title": null}''', 'a field value is not null')
+) AS t(v, d);
+SELECT throws_ok(
+	$$INSERT INTO aap.application (batch_id, seq, application_id, fields, source_file,
+	  source_line, admissible)
+	  VALUES ('checks', 5, 'C-5', '{"title": "t"}', 'c.csv', 6, true),
+	         ('checks', 6, 'C-6', '{"title": "t", "Title": "u"}', 'c.csv', 7, true)$$,
+	'23514',
+	'cannot add rows to "aap.application" for batch "checks": the fields of record 6 are not an object of text values with canonical names',
+	'a field name is canonical in every row a statement adds');
+SELECT lives_ok(
+	$$INSERT INTO aap.application (batch_id, seq, application_id, fields, source_file,
+	  source_line, admissible)
+	  VALUES ('checks', 5, 'C-5', '{"title": "t"}', 'c.csv', 6, true),
+	         ('checks', 6, 'C-6', '{"summary": "s", "amount_2": ""}', 'c.csv', 7, true)$$,
+	'rows of one statement may have different canonical fields');
 
 -- What the constraints allow is stored exactly.
 INSERT INTO aap.application (batch_id, seq, application_id, fields, source_file,
