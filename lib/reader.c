@@ -208,6 +208,24 @@ unsigned long long reader_offset(const struct reader *r)
 	return r->offset;
 }
 
+/* Makes room in the record for one more field. */
+static int record_slot(struct record *rec)
+{
+	size_t cap, *off, *ln;
+
+	if (rec->n < rec->cap)
+		return 0;
+	cap = rec->cap ? rec->cap * 2 : 32;
+	if ((off = mem_realloc(rec->off, cap * sizeof(*off))) == NULL)
+		return -1;
+	rec->off = off;
+	if ((ln = mem_realloc(rec->len, cap * sizeof(*ln))) == NULL)
+		return -1;
+	rec->len = ln;
+	rec->cap = cap;
+	return 0;
+}
+
 /* libcsv field callback: appends the field to the record. */
 static void on_field(void *s, size_t len, void *data)
 {
@@ -220,25 +238,7 @@ static void on_field(void *s, size_t len, void *data)
 		r->cb_error = 2;
 		return;
 	}
-	if (rec->n == rec->cap) {
-		size_t cap = rec->cap ? rec->cap * 2 : 32;
-		size_t *off = mem_realloc(rec->off, cap * sizeof(*off));
-		size_t *ln;
-
-		if (off == NULL) {
-			r->cb_error = 1;
-			return;
-		}
-		rec->off = off;
-		ln = mem_realloc(rec->len, cap * sizeof(*ln));
-		if (ln == NULL) {
-			r->cb_error = 1;
-			return;
-		}
-		rec->len = ln;
-		rec->cap = cap;
-	}
-	if (sbuf_grow(&rec->data, len + 1) < 0) {
+	if (record_slot(rec) < 0 || sbuf_grow(&rec->data, len + 1) < 0) {
 		r->cb_error = 1;
 		return;
 	}
@@ -823,30 +823,12 @@ static enum read_result at_eof(struct reader *r, struct diag *err)
 
 /* ---- The stream scanner ----------------------------------------------- */
 
-/* Makes room in the record for one more field. */
-static int scan_slot(struct record *rec)
-{
-	size_t cap, *off, *ln;
-
-	if (rec->n < rec->cap)
-		return 0;
-	cap = rec->cap ? rec->cap * 2 : 32;
-	if ((off = mem_realloc(rec->off, cap * sizeof(*off))) == NULL)
-		return -1;
-	rec->off = off;
-	if ((ln = mem_realloc(rec->len, cap * sizeof(*ln))) == NULL)
-		return -1;
-	rec->len = ln;
-	rec->cap = cap;
-	return 0;
-}
-
 /* Opens a field at the end of the record's data. */
 static int scan_open(struct reader *r)
 {
 	struct record *rec = &r->rec;
 
-	if (scan_slot(rec) < 0)
+	if (record_slot(rec) < 0)
 		return -1;
 	rec->off[rec->n] = rec->data.len;
 	return 0;

@@ -20,6 +20,17 @@ struct fixture {
 
 static struct fixture fx;
 
+/* Opens a reader of s (n bytes) with the options o. */
+static struct reader *open_with(const char *s, size_t n,
+				const struct reader_opts *o)
+{
+	fx.fd = unit_fd(s, n);
+	diag_clear(&fx.err);
+	fx.r = reader_new(fx.fd, "t.csv", o, &fx.err);
+	assert_non_null(fx.r);
+	return fx.r;
+}
+
 /* Opens a reader of s with the source options (CR/LF, BOM) or not. */
 static struct reader *open_str(const char *s, size_t n, int source,
 			       int hash_lines)
@@ -30,11 +41,7 @@ static struct reader *open_str(const char *s, size_t n, int source,
 	o.cr_ends_line = source;
 	o.skip_bom = source;
 	o.hash_lines = hash_lines;
-	fx.fd = unit_fd(s, n);
-	diag_clear(&fx.err);
-	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
-	assert_non_null(fx.r);
-	return fx.r;
+	return open_with(s, n, &o);
 }
 
 static int teardown(void **state)
@@ -265,11 +272,7 @@ static struct reader *open_auto(const char *s, size_t n)
 	reader_opts_default(&o);
 	o.cr_ends_line = 1;
 	o.encoding = READER_AUTO;
-	fx.fd = unit_fd(s, n);
-	diag_clear(&fx.err);
-	fx.r = reader_new(fx.fd, "t.csv", &o, &fx.err);
-	assert_non_null(fx.r);
-	return fx.r;
+	return open_with(s, n, &o);
 }
 
 /* A long UTF-8 source, with characters of two, three and four bytes cut
