@@ -537,7 +537,7 @@ static int keyset_put(struct keyset *k, const unsigned char *key,
  * - anything else: the first 95 bits of its SHA-256 (top bit of the last
  *   byte cleared).
  * The first two are exact; the third takes the chance of two different
- * keys sharing 95 bits of SHA-256, about 1 in 10^16 for a million keys. */
+ * keys sharing 95 bits of SHA-256, about 1 in 10^17 for a million keys. */
 static int key_of(struct rules *r, const char *s, size_t n,
 		  unsigned char *key)
 {
