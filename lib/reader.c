@@ -13,6 +13,7 @@
 #include <csv.h>
 
 #include "aap.h"
+#include "csvbytes.h"
 #include "diag.h"
 #include "mem.h"
 #include "norm.h"
@@ -57,8 +58,6 @@ struct reader {
 				     3 CR outside quotes in the stream */
 	int scan;                 /* the stream scanner reads, not libcsv */
 	int fstate;               /* the scanner's place in the record */
-	unsigned char stop[256];  /* 1 for the bytes that end an unquoted run:
-				     the delimiter, '"', CR and LF */
 };
 
 /* Where the stream scanner stands in a record. */
@@ -109,16 +108,6 @@ static int parser_setup(struct reader *r)
 	return 0;
 }
 
-/* Marks the bytes that end an unquoted run of the stream scanner. */
-static void stop_setup(struct reader *r)
-{
-	memset(r->stop, 0, sizeof(r->stop));
-	r->stop[r->o.delim ? r->o.delim : ','] = 1;
-	r->stop['"'] = 1;
-	r->stop['\r'] = 1;
-	r->stop['\n'] = 1;
-}
-
 struct reader *reader_new(int fd, const char *name,
 			  const struct reader_opts *o, struct diag *err)
 {
@@ -141,7 +130,6 @@ struct reader *reader_new(int fd, const char *name,
 	r->line = 1;
 	r->scan = r->o.encoding == READER_BYTES && !r->o.cr_ends_line &&
 		  !r->o.recover && !r->o.libcsv;
-	stop_setup(r);
 	sbuf_init(&r->hline);
 	sbuf_init(&r->rec.data);
 	return r;
@@ -577,7 +565,6 @@ static int detect_delim(struct reader *r, struct diag *err)
 	r->o.delim = cand[best];
 	r->delim_known = 1;
 	csv_set_delim(&r->p, r->o.delim);
-	stop_setup(r);
 	return 0;
 }
 
@@ -874,44 +861,6 @@ static unsigned long count_lf(const unsigned char *p, size_t n)
 	return k;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* The high bit of each byte of w that equals the byte of c (c = b *
- * ONES); below the lowest, exact: a borrow only runs upwards. */
-static uint64_t bytes_equal(uint64_t w, uint64_t c)
-{
-	uint64_t x = w ^ c;
-
-	return (x - ONES) & ~x & HIGHS;
-}
-
-/* The first byte in [p, e) that ends an unquoted run: the delimiter, '"',
- * CR or LF; e when there is none.  Eight bytes at a time where the first
- * match of a word is its lowest byte (little endian), else one by one. */
-static const unsigned char *plain_run(const struct reader *r,
-				      const unsigned char *p,
-				      const unsigned char *e,
-				      unsigned char delim)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w, m;
-
-	for (; e - p >= 8; p += 8) {
-		memcpy(&w, p, 8);
-		m = bytes_equal(w, delim * ONES) | bytes_equal(w, '"' * ONES) |
-		    bytes_equal(w, '\n' * ONES) | bytes_equal(w, '\r' * ONES);
-		if (m != 0)
-			return p + __builtin_ctzll(m) / 8;
-	}
-#else
-	(void)delim;
-#endif
-	while (p < e && !r->stop[*p])
-		p++;
-	return p;
-}
-
 /* The input has ended inside a record of the stream. */
 static enum read_result scan_eof(struct reader *r, struct diag *err)
 {
@@ -965,8 +914,8 @@ static enum read_result scan_error(struct reader *r, int rc,
 }
 
 /* Reads the rest of a record of the stream from buf[pos]: runs of plain
- * bytes are found with a table and quoted text with memchr, and each run
- * is copied once into the record.  rc: -1 memory, -2 field cap, -3 stray
+ * bytes are found a word at a time and quoted text with memchr, and each
+ * run is copied once into the record.  rc: -1 memory, -2 field cap, -3 stray
  * quote, -4 text after a closing quote, -5 CR outside quotes, -6 record
  * cap. */
 static enum read_result scan_record(struct reader *r, struct diag *err)
@@ -1004,7 +953,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			r->fstate = F_PLAIN;
 			/* fall through */
 		case F_PLAIN:
-			q = plain_run(r, p, e, delim);
+			q = csv_special(p, e, delim);
 			if (q > p && scan_add(r, p, (size_t)(q - p)) < 0) {
 				rc = -1;
 				break;

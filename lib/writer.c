@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "aap.h"
+#include "csvbytes.h"
 #include "diag.h"
 #include "mem.h"
 #include "writer.h"
@@ -107,39 +108,10 @@ int writer_bytes(struct writer *w, const void *p, size_t n)
 	return w->error ? -1 : 0;
 }
 
-/* 1 for the bytes that force quoting anywhere in a field. */
-static const unsigned char special[256] = {
-	['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
-};
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Nonzero when one of the eight bytes of w equals c * ONES's byte. */
-static uint64_t has_byte(uint64_t w, uint64_t c)
-{
-	uint64_t x = w ^ c;
-
-	return (x - ONES) & ~x & HIGHS;
-}
-
-/* 1 when the n bytes at s hold a byte that forces quoting; eight bytes at
- * a time, then one by one. */
+/* 1 when the n bytes at s hold a byte that forces quoting. */
 static int needs_quotes(const unsigned char *s, size_t n)
 {
-	size_t i = 0;
-	uint64_t w;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		if (has_byte(w, ',' * ONES) | has_byte(w, '"' * ONES) |
-		    has_byte(w, '\n' * ONES) | has_byte(w, '\r' * ONES))
-			return 1;
-	}
-	for (; i < n; i++)
-		if (special[s[i]])
-			return 1;
-	return 0;
+	return csv_special(s, s + n, ',') != s + n;
 }
 
 int writer_field(struct writer *w, const char *s, size_t n)
