@@ -347,29 +347,6 @@ static int type_temporal(enum field_type t)
 
 /* ---- normal forms ---- */
 
-/* 1 when s is a decimal's normal form: -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?
- * with at most 15 integer digits and 9 decimals, never "-0". */
-static int decimal_normal(const char *s, size_t n)
-{
-	size_t i = n > 0 && s[0] == '-', start = i, dot;
-
-	while (i < n && is_digit(s[i]))
-		i++;
-	if (i == start || i - start > NORM_MAX_INT_DIGITS ||
-	    (s[start] == '0' && i - start > 1))
-		return 0;
-	if (i == n)
-		return !(start == 1 && i == 2 && s[1] == '0');
-	dot = i++;
-	if (s[dot] != '.' || i == n || n - i > NORM_DECIMAL_MAX_DECIMALS ||
-	    s[n - 1] == '0')
-		return 0;
-	for (; i < n; i++)
-		if (!is_digit(s[i]))
-			return 0;
-	return 1;
-}
-
 /* The normaliser of type t; NULL for text, enum and decimal. */
 static enum norm_status (*normaliser(enum field_type t))(const char *,
 							  size_t, char *,
@@ -405,7 +382,7 @@ static int normal_form(struct rules *r, enum field_type t, const char *s,
 	case FIELD_ENUM:
 		return 1;
 	case FIELD_DECIMAL:
-		return decimal_normal(s, n);
+		return norm_is_decimal(s, n);
 	case FIELD_INTEGER:
 		return norm_is_integer(s, n);
 	case FIELD_MONEY:

@@ -1213,6 +1213,22 @@ int norm_is_money(const char *s, size_t n)
 	return !(neg_zero && s[i + 1] == '0' && s[i + 2] == '0');
 }
 
+int norm_is_decimal(const char *s, size_t n)
+{
+	size_t i, k;
+	int neg_zero;
+
+	if (!normal_int_part(s, n, &i, &neg_zero))
+		return 0;
+	if (i == n)
+		return !neg_zero; /* "-0" normalises to "0"; "-0.5" stays */
+	k = i + 1;
+	if (s[i] != '.' || k == n || n - k > NORM_DECIMAL_MAX_DECIMALS ||
+	    s[n - 1] == '0')
+		return 0;
+	return digits_at(s, n, &k) == n - i - 1;
+}
+
 int norm_is_rate(const char *s, size_t n)
 {
 	size_t i = 2;

@@ -154,6 +154,7 @@ int norm_utf8_has_multibyte(const unsigned char *s, size_t n);
  * normal forms are in docs/normalisation.md. */
 int norm_is_integer(const char *s, size_t n);
 int norm_is_money(const char *s, size_t n);
+int norm_is_decimal(const char *s, size_t n);
 int norm_is_rate(const char *s, size_t n);
 int norm_is_date(const char *s, size_t n);
 int norm_is_datetime(const char *s, size_t n);

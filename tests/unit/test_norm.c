@@ -1314,6 +1314,30 @@ static void normal_form_checks_agree_with_the_normalisers(void **state)
 			}
 }
 
+/* A decimal's normal form is checked on its own: norm_decimal does not
+ * give it back (1.234 would be ambiguous), norm_parse_fixed reads it. */
+static void decimal_normal_forms(void **state)
+{
+	static const char *const yes[] = {
+		"0", "1", "-5", "12.5", "-0.5", "0.000000001", "1234.567",
+		"999999999999999", "999999999999999.999999999",
+	};
+	static const char *const no[] = {
+		"", "-", "-0", "01", "-01", "1.", ".5", "1.50", "1.0", "1,5",
+		"+1", " 1", "1 ", "1e3", "0.0000000001", "1000000000000000",
+		"1.2.3", "--1",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NCASES(yes); i++)
+		if (!norm_is_decimal(yes[i], strlen(yes[i])))
+			fail_msg("\"%s\" is a decimal normal form", yes[i]);
+	for (i = 0; i < NCASES(no); i++)
+		if (norm_is_decimal(no[i], strlen(no[i])))
+			fail_msg("\"%s\" is no decimal normal form", no[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1381,6 +1405,7 @@ int main(void)
 		cmocka_unit_test(utf8_has_multibyte_detects_high_bytes),
 		cmocka_unit_test(guess_encoding_tells_utf8_from_cp1252),
 		cmocka_unit_test(normal_form_checks_agree_with_the_normalisers),
+		cmocka_unit_test(decimal_normal_forms),
 	};
 
 	return cmocka_run_group_tests_name("norm", tests, NULL, NULL);
