@@ -56,9 +56,9 @@ static void *hash_ring(void *arg)
 
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
-		while (d->head - d->tail < CHUNK &&
-		       !((d->flush || d->stop) && d->head > d->tail) &&
-		       !(d->stop && d->head == d->tail))
+		/* A chunk's worth, or whatever is left on a flush or a stop. */
+		while (!d->stop && d->head - d->tail < CHUNK &&
+		       !(d->flush && d->head > d->tail))
 			pthread_cond_wait(&d->more, &d->mu);
 		if (d->head == d->tail)
 			break; /* stopped, everything hashed */
