@@ -60,6 +60,16 @@ struct reader {
 	int fstate;               /* the scanner's place in the record */
 };
 
+/* What stops the stream scanner short of a record. */
+enum {
+	SCAN_MEMORY = -1,       /* memory ran out */
+	SCAN_FIELD_CAP = -2,    /* a field over field_max */
+	SCAN_STRAY_QUOTE = -3,  /* '"' inside an unquoted field */
+	SCAN_AFTER_QUOTE = -4,  /* text after a closing quote */
+	SCAN_CR = -5,           /* CR outside quotes */
+	SCAN_RECORD_CAP = -6    /* a record over record_max */
+};
+
 /* Where the stream scanner stands in a record. */
 enum {
 	F_START,  /* where a field starts */
@@ -833,17 +843,16 @@ static int scan_add(struct reader *r, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* Closes the open field.  Returns 0, -1 when memory ran out, -2 when the
- * field is over the cap. */
+/* Closes the open field.  Returns 0, SCAN_MEMORY or SCAN_FIELD_CAP. */
 static int scan_close(struct reader *r)
 {
 	struct record *rec = &r->rec;
 	size_t len = rec->data.len - rec->off[rec->n];
 
 	if (len > r->o.field_max)
-		return -2;
+		return SCAN_FIELD_CAP;
 	if (sbuf_addc(&rec->data, '\0') < 0)
-		return -1;
+		return SCAN_MEMORY;
 	rec->len[rec->n++] = len;
 	return 0;
 }
@@ -859,6 +868,34 @@ static unsigned long count_lf(const unsigned char *p, size_t n)
 		p++;
 	}
 	return k;
+}
+
+/* Reports what stopped the scanner (a SCAN_* code). */
+static enum read_result scan_error(struct reader *r, int rc,
+				   struct diag *err)
+{
+	r->at_start = 1;
+	r->finished = 1;
+	switch (rc) {
+	case SCAN_MEMORY:
+		r->cb_error = 1;
+		return callback_error(r, err);
+	case SCAN_FIELD_CAP:
+		r->cb_error = 2;
+		return callback_error(r, err);
+	case SCAN_CR:
+		r->cb_error = 3;
+		return callback_error(r, err);
+	case SCAN_RECORD_CAP:
+		diag_set(err, AAP_EDATA, r->name, r->rec.line,
+			 "record longer than %zu bytes", r->o.record_max);
+		return READ_ERROR;
+	}
+	diag_set(err, AAP_EDATA, r->name, r->rec.line, rc == SCAN_STRAY_QUOTE ?
+		 "stray quote in an unquoted field" :
+		 "text after the closing quote of a field");
+	diag_detail(err, "field %zu of the record", r->rec.n + 1);
+	return READ_ERROR;
 }
 
 /* The input has ended inside a record of the stream. */
@@ -879,45 +916,19 @@ static enum read_result scan_eof(struct reader *r, struct diag *err)
 	}
 	/* The last field ends here, as libcsv would end it. */
 	if (r->fstate == F_START && scan_open(r) < 0)
-		rc = -1;
+		rc = SCAN_MEMORY;
 	else
 		rc = scan_close(r);
-	if (rc < 0) {
-		r->cb_error = rc == -2 ? 2 : 1;
-		return callback_error(r, err);
-	}
+	if (rc < 0)
+		return scan_error(r, rc, err);
 	diag_set(err, AAP_EDATA, r->name, r->rec.line,
 		 "input ends in the middle of a line");
 	return READ_ERROR;
 }
 
-/* Reports what stopped scan_record: rc as set there. */
-static enum read_result scan_error(struct reader *r, int rc,
-				   struct diag *err)
-{
-	r->at_start = 1;
-	r->finished = 1;
-	if (rc == -1 || rc == -2 || rc == -5) {
-		r->cb_error = rc == -1 ? 1 : rc == -2 ? 2 : 3;
-		return callback_error(r, err);
-	}
-	if (rc == -6) {
-		diag_set(err, AAP_EDATA, r->name, r->rec.line,
-			 "record longer than %zu bytes", r->o.record_max);
-		return READ_ERROR;
-	}
-	diag_set(err, AAP_EDATA, r->name, r->rec.line, rc == -3 ?
-		 "stray quote in an unquoted field" :
-		 "text after the closing quote of a field");
-	diag_detail(err, "field %zu of the record", r->rec.n + 1);
-	return READ_ERROR;
-}
-
 /* Reads the rest of a record of the stream from buf[pos]: runs of plain
  * bytes are found a word at a time and quoted text with memchr, and each
- * run is copied once into the record.  rc: -1 memory, -2 field cap, -3 stray
- * quote, -4 text after a closing quote, -5 CR outside quotes, -6 record
- * cap. */
+ * run is copied once into the record. */
 static enum read_result scan_record(struct reader *r, struct diag *err)
 {
 	const unsigned char *s, *p, *e, *q;
@@ -942,7 +953,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 				break;
 			}
 			if (scan_open(r) < 0) {
-				rc = -1;
+				rc = SCAN_MEMORY;
 				break;
 			}
 			if (*p == '"') {
@@ -955,7 +966,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 		case F_PLAIN:
 			q = csv_special(p, e, delim);
 			if (q > p && scan_add(r, p, (size_t)(q - p)) < 0) {
-				rc = -1;
+				rc = SCAN_MEMORY;
 				break;
 			}
 			p = q;
@@ -966,17 +977,17 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 				r->fstate = F_START;
 				rc = scan_close(r);
 			} else if (*p == '"') {
-				rc = -3;
+				rc = SCAN_STRAY_QUOTE;
 			} else { /* CR: it ends the field, as in libcsv */
 				rc = scan_close(r);
-				rc = rc < 0 ? rc : -5;
+				rc = rc < 0 ? rc : SCAN_CR;
 			}
 			break;
 		case F_QUOTED:
 			q = memchr(p, '"', (size_t)(e - p));
 			n = (size_t)((q != NULL ? q : e) - p);
 			if (n > 0 && scan_add(r, p, n) < 0) {
-				rc = -1;
+				rc = SCAN_MEMORY;
 				break;
 			}
 			r->line += count_lf(p, n);
@@ -988,7 +999,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			break;
 		case F_QUOTE:
 			if (*p == '"') {
-				rc = scan_add(r, p++, 1);
+				rc = scan_add(r, p++, 1) < 0 ? SCAN_MEMORY : 0;
 				r->fstate = F_QUOTED;
 			} else if (*p == delim || *p == '\n') {
 				done = *p++ == '\n';
@@ -996,15 +1007,15 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 				rc = scan_close(r);
 			} else if (*p == '\r') {
 				rc = scan_close(r);
-				rc = rc < 0 ? rc : -5;
+				rc = rc < 0 ? rc : SCAN_CR;
 			} else {
-				rc = -4;
+				rc = SCAN_AFTER_QUOTE;
 			}
 			break;
 		}
 		n = (size_t)(p - s);
 		if (rc == 0 && r->rec_bytes + n > r->o.record_max)
-			rc = -6;
+			rc = SCAN_RECORD_CAP;
 		r->rec_bytes += n;
 		r->pos += n;
 		r->offset += n;
