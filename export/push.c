@@ -15,6 +15,7 @@
 #include "call.h"
 #include "diag.h"
 #include "digest.h"
+#include "io.h"
 #include "mem.h"
 #include "pg.h"
 #include "push.h"
@@ -460,24 +461,15 @@ static int spool_open(struct spool *s, struct diag *err)
  * once there is a chunk's worth. */
 static int spool_flush(struct spool *s, int all, struct diag *err)
 {
-	size_t off = 0;
-	ssize_t n;
-
 	if (!all && s->buf.len < COPY_CHUNK)
 		return 0;
-	while (off < s->buf.len) {
-		n = write(s->fd, s->buf.data + off, s->buf.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			diag_set(err, AAP_ESYS, NULL, 0, "could not write to a "
-				 "temporary file: %s", strerror(errno));
-			diag_hint(err, "the rows of a batch wait in $TMPDIR (or "
-				       "/tmp) until the stream is whole: give it "
-				       "room for about twice the stream");
-			return -1;
-		}
-		off += (size_t)n;
+	if (io_write_all(s->fd, s->buf.data, s->buf.len) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not write to a "
+			 "temporary file: %s", strerror(errno));
+		diag_hint(err, "the rows of a batch wait in $TMPDIR (or /tmp) "
+			       "until the stream is whole: give it room for "
+			       "about twice the stream");
+		return -1;
 	}
 	sbuf_reset(&s->buf);
 	return 0;
@@ -499,9 +491,7 @@ static int spool_send(struct push *p, struct spool *s, const char *sql,
 				"temporary file: %s", strerror(errno));
 	if (pg_copy_begin(p->db, sql, err) < 0)
 		return -1;
-	while ((n = read(s->fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
+	while ((n = io_read(s->fd, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			diag_set(err, AAP_ESYS, NULL, 0, "could not read a "
 				 "temporary file: %s", strerror(errno));
@@ -750,10 +740,8 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 		goto done;
 	/* Exactly the length announced; then a read that must find the end. */
 	for (left = sb.st_size;;) {
-		n = read(fd, buf, left > 0 && (size_t)left < sizeof(buf) ?
-			 (size_t)left : sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = io_read(fd, buf, left > 0 && (size_t)left < sizeof(buf) ?
+			    (size_t)left : sizeof(buf));
 		if (n < 0) {
 			diag_set(err, AAP_ESYS, NULL, 0, "could not read \"%s\": %s",
 				 f->path.data, strerror(errno));

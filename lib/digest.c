@@ -11,6 +11,7 @@
 #include "aap.h"
 #include "diag.h"
 #include "digest.h"
+#include "io.h"
 #include "mem.h"
 
 #define RING ((size_t)1 << 20)  /* bytes waiting for the hashing thread */
@@ -243,9 +244,7 @@ int digest_file(const char *path, char hex[DIGEST_HEX_LEN + 1],
 		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
 	}
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = io_read(fd, buf, sizeof(buf));
 		if (n < 0) {
 			rc = diag_set(err, AAP_ESYS, NULL, 0,
 				      "could not read \"%s\": %s", path,

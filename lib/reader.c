@@ -15,6 +15,7 @@
 #include "aap.h"
 #include "csvbytes.h"
 #include "diag.h"
+#include "io.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -285,11 +286,8 @@ static int tap_flush(struct reader *r, struct diag *err)
 static ssize_t read_some(struct reader *r, void *dst, size_t cap,
 			 struct diag *err)
 {
-	ssize_t n;
+	ssize_t n = io_read(r->fd, dst, cap);
 
-	do
-		n = read(r->fd, dst, cap);
-	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		diag_set(err, AAP_ESYS, r->name, 0, "could not read: %s",
 			 strerror(errno));

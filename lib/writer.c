@@ -7,6 +7,7 @@
 #include "aap.h"
 #include "csvbytes.h"
 #include "diag.h"
+#include "io.h"
 #include "mem.h"
 #include "writer.h"
 
@@ -64,20 +65,10 @@ static int hash_pending(struct writer *w)
 /* Hashes and writes out buf; keeps the first failure. */
 static int drain(struct writer *w)
 {
-	size_t off = 0;
-	ssize_t n;
-
 	if (hash_pending(w) < 0 && w->error == 0)
 		w->error = ENOMEM;
-	while (off < w->len && w->error == 0) {
-		n = write(w->fd, w->buf + off, w->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			w->error = errno;
-		else
-			off += (size_t)n;
-	}
+	if (w->error == 0 && io_write_all(w->fd, w->buf, w->len) < 0)
+		w->error = errno;
 	w->len = w->hashed = 0;
 	return w->error ? -1 : 0;
 }
