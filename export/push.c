@@ -174,7 +174,7 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
 			return 0;
 	f = mem_realloc(p->files, (p->nfiles + 1) * sizeof(*f));
 	if (f == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	p->files = f;
 	f += p->nfiles++;
 	memset(f, 0, sizeof(*f));
@@ -183,7 +183,7 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
 	f->name = mem_strndup(colon + 1, nl);
 	memcpy(f->sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
 	if (f->role == NULL || f->name == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	return 0;
 }
 
@@ -252,7 +252,7 @@ static int check_files(struct push *p, struct diag *err)
 			rc = sbuf_adds(&f->path, p->o->side[k]);
 		}
 		if (rc < 0)
-			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			return diag_oom(err);
 		if (digest_file(f->path.data, hex, err) < 0)
 			return -1;
 		if (strcmp(hex, f->sha256) != 0) {
@@ -301,7 +301,7 @@ static int find_columns(struct push *p, struct diag *err)
 	c->score = mem_calloc(h->n, sizeof(*c->score));
 	c->spread = mem_calloc(h->n, sizeof(*c->spread));
 	if (c->field == NULL || c->score == NULL || c->spread == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	for (f = 1; f < call->nfields; f++)
 		c->field[c->nfield++] = stream_in_column(in, call->fields[f].name);
 	for (i = 0; i < h->n; i++) {
@@ -313,7 +313,7 @@ static int find_columns(struct push *p, struct diag *err)
 		if (sbuf_adds(&name, "spread_") < 0 ||
 		    sbuf_adds(&name, record_field(h, i) + 6) < 0) {
 			sbuf_fini(&name);
-			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			return diag_oom(err);
 		}
 		c->score[c->nscore] = (long)i;
 		c->spread[c->nscore++] = stream_in_column(in, name.data);
@@ -444,7 +444,7 @@ static int spool_open(struct spool *s, struct diag *err)
 	sbuf_init(&path);
 	if (sbuf_adds(&path, dir) < 0 || sbuf_adds(&path, "/aap-push.XXXXXX") < 0) {
 		sbuf_fini(&path);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	s->fd = mkstemp(path.data);
 	e = errno;
@@ -524,7 +524,7 @@ static int read_records(struct push *p, struct diag *err)
 
 		p->seq++;
 		if (application_row(p, r) < 0 || score_rows(p, r) < 0) {
-			diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			diag_oom(err);
 			return -1;
 		}
 		if (pass_through(p, r, err) < 0 ||
@@ -662,7 +662,7 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	for (i = 0; i < 3; i++)
 		params[9 + i] = money[i].len > 0 ? money[i].data : NULL;
 	if (rc != 0) {
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		rc = diag_oom(err);
 	} else {
 		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
 			    "supersedes, tool_versions, header, provenance, trailer, "
@@ -711,7 +711,7 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 	int fd, rc = -1;
 
 	if (d == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	fd = open(f->path.data, O_RDONLY);
 	if (fd < 0 || fstat(fd, &sb) < 0) {
 		diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
@@ -768,7 +768,7 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 	rc = 0;
 	goto done;
 nomem:
-	diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	diag_oom(err);
 abort:
 	pg_copy_end(p->db, "the file could not be stored", NULL, err);
 done:
@@ -899,7 +899,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	rc = 0;
 	goto done;
 nomem:
-	diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+	diag_oom(err);
 abort:
 	pg_copy_end(p->db, "the side file could not be read", NULL, err);
 done:
@@ -1038,7 +1038,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	    find_columns(&p, err) < 0)
 		goto done;
 	if (stream_token(&extra, "batch", o->batch_id) < 0) {
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		goto done;
 	}
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||

@@ -160,7 +160,7 @@ static int source_open(struct source *s, const char *path,
 	s->digest = digest_new();
 	if (s->name == NULL || s->map == NULL || s->digest == NULL ||
 	    (s->rd = reader_new(s->fd, path, &o, err)) == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	(void)digest_background(s->digest); /* else inline, just as well */
 	reader_set_tap(s->rd, tap_digest, s->digest);
 	for (f = 0; f < io->call->nfields; f++)
@@ -221,7 +221,7 @@ static int map_column(struct source *s, const struct call *c,
 	long f;
 
 	if (rc < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	if (rc > 0)
 		return diag_set(err, AAP_EDATA, reader_name(s->rd), h->line,
 				"header label %zu is not valid UTF-8", j + 1);
@@ -242,14 +242,14 @@ static int map_column(struct source *s, const struct call *c,
 	/* Unmapped: listed once in the provenance, whatever its copies.
 	 * seen holds "\nkey\nkey\n..." so a whole key can be looked up. */
 	if (sbuf_addc(key, '\n') < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	if (seen->len == 0 && sbuf_addc(seen, '\n') < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	if (find_key(seen, key))
 		return 0;
 	if (sbuf_add(seen, key->data, key->len) < 0 ||
 	    stream_token_n(&s->prov, "unmapped", label, record_len(h, j)) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	return 0;
 }
 
@@ -272,11 +272,11 @@ static int read_header(struct source *s, const struct call *c,
 	h = reader_record(s->rd);
 	s->ncols = h->n;
 	if (sbuf_add(&s->labels, h->data.data, h->data.len) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	delim[0] = (char)reader_delim(s->rd);
 	if (stream_token(&s->prov, "source", s->name) < 0 ||
 	    stream_token(&s->prov, "delimiter", delim) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	sbuf_init(&key);
 	sbuf_init(&seen);
 	if (h->n == 0)
@@ -314,7 +314,7 @@ static int write_head(struct stream_out *out, const struct call *c,
 		rc = sbuf_add(&line, sbuf_str(&src[i].prov), src[i].prov.len);
 	if (rc < 0) {
 		sbuf_fini(&line);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	stream_out_line(out, STREAM_MAGIC, strlen(STREAM_MAGIC));
 	stream_out_line(out, line.data, line.len);
@@ -510,7 +510,7 @@ static int write_record(struct stream_out *out, const struct call *c,
 			stream_out_field(out, "", 0);
 	}
 	if (rc < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	stream_out_field(out, s->name, strlen(s->name));
 	do {
 		num[--k] = (char)('0' + line % 10);
@@ -571,7 +571,7 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 		    stream_token(t, "encoding",
 				 reader_encoding(src[i].rd) == READER_CP1252 ?
 				 "WINDOWS-1252" : "UTF-8") < 0)
-			rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			rc = diag_oom(err);
 	}
 	sbuf_fini(&v);
 	return rc;
@@ -601,12 +601,12 @@ int ingest_run(const struct ingest_opts *o, char *const *files,
 				"standard input (\"-\") is named more than once");
 	if (keys_init(&keys, o->call) < 0) {
 		keys_fini(&keys);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	src = mem_calloc(nfiles, sizeof(*src));
 	out = stream_out_new(o->out_fd, "standard output", o->plain);
 	if (src == NULL || out == NULL) {
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		goto done;
 	}
 	for (i = 0; i < nfiles; i++) {

@@ -839,11 +839,6 @@ static int hasher_init(struct rules *r)
 	return r->sha == NULL || r->ctx == NULL ? -1 : 0;
 }
 
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-}
-
 /* Compiles the pattern of ru, once and for all, with JIT when there. */
 static int compile_pattern(struct rules *r, struct rule *ru,
 			   struct diag *err)
@@ -866,7 +861,7 @@ static int compile_pattern(struct rules *r, struct rule *ru,
 	/* Without JIT (not built in, or no executable memory) the
 	 * interpreter matches under the same limits. */
 	pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
-	return matcher_init(r) < 0 ? oom(err) : 0;
+	return matcher_init(r) < 0 ? diag_oom(err) : 0;
 }
 
 /* Normalises the bound of a min or max rule by its field's type. */
@@ -944,7 +939,7 @@ static int take_kind(struct rules *r, struct rule *ru, struct diag *err)
 	case RK_REGION:
 		rc = vset_parse(&ru->set, ru->value);
 		if (rc < 0)
-			return oom(err);
+			return diag_oom(err);
 		if (rc > 0)
 			return diag_set(err, AAP_EUSAGE, r->path, ru->line,
 					"an empty value in \"%s\"", ru->value);
@@ -955,7 +950,7 @@ static int take_kind(struct rules *r, struct rule *ru, struct diag *err)
 						"département code", ru->set.v[i]);
 		return 0;
 	case RK_UNIQUE:
-		return hasher_init(r) < 0 ? oom(err) : 0;
+		return hasher_init(r) < 0 ? diag_oom(err) : 0;
 	case RK_MAX_SHARE:
 	case RK_NOT_AFTER:
 	case RK_NOT_ABOVE:
@@ -982,7 +977,7 @@ static int take_when(struct rules *r, struct rule *ru, const char *when,
 				"a field of the call", when);
 	rc = vset_parse(&ru->when_in, eq + 1);
 	if (rc < 0)
-		return oom(err);
+		return diag_oom(err);
 	if (rc > 0)
 		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
 				"an empty value in the condition \"%s\"", when);
@@ -1066,7 +1061,7 @@ static int take_rule(struct rules *r, const struct table *t,
 	if ((ru->value = mem_strdup(value)) == NULL ||
 	    (ru->message = mem_strdup(cell(t, row, "message"))) == NULL ||
 	    (ru->when_text = mem_strdup(cell(t, row, "when"))) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	if (kinds[ru->kind].value == MUST && *value == '\0')
 		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
 				"rule \"%s\" needs a value", kinds[ru->kind].name);
@@ -1110,7 +1105,7 @@ static int load_table(struct rules *r, struct call *c, struct diag *err)
 		goto done;
 	if ((r->path = mem_strdup(t->path)) == NULL ||
 	    (r->rule = mem_calloc(t->nrows, sizeof(*r->rule))) == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (i = 0; i < t->nrows; i++) {
@@ -1132,7 +1127,7 @@ int rules_load(struct call *c, struct rules **out, struct diag *err)
 	*out = NULL;
 	if (r == NULL || (r->bad = mem_calloc(c->nfields, 1)) == NULL) {
 		mem_free(r);
-		return oom(err);
+		return diag_oom(err);
 	}
 	r->call = c;
 	sbuf_init(&r->scratch);
@@ -1304,7 +1299,7 @@ static int check_pattern(struct rules *r, const struct rule *ru,
 	if (n > RULES_SUBJECT_MAX)
 		return finding(r, ru, f, "too_long", (long)ru->field, "pattern",
 			       "too long to be matched against a pattern", NULL,
-			       NULL) < 0 ? oom(err) : 0;
+			       NULL) < 0 ? diag_oom(err) : 0;
 	rc = pcre2_match(ru->re, (PCRE2_SPTR)rec->val[ru->field], n, 0, 0,
 			 r->md, r->mctx);
 	if (rc >= 0)
@@ -1316,10 +1311,10 @@ static int check_pattern(struct rules *r, const struct rule *ru,
 		rc = finding(r, ru, f, "bad_encoding", (long)ru->field, NULL,
 			     "not valid UTF-8", NULL, NULL);
 	else if (rc == PCRE2_ERROR_NOMEMORY)
-		return oom(err);
+		return diag_oom(err);
 	else
 		return unsafe_pattern(r, ru, rec, rc, err);
-	return rc < 0 ? oom(err) : 0;
+	return rc < 0 ? diag_oom(err) : 0;
 }
 
 static int check_unique(struct rules *r, struct rule *ru,
@@ -1332,7 +1327,7 @@ static int check_unique(struct rules *r, struct rule *ru,
 	char num[24], where[512];
 
 	if (file == 0)
-		return oom(err);
+		return diag_oom(err);
 	if (file > KEY_FILE_MAX || rec->line > KEY_LINE_MAX)
 		return diag_set(err, AAP_EDATA, rec->file, rec->line,
 				"too many source files or lines for the "
@@ -1342,7 +1337,7 @@ static int check_unique(struct rules *r, struct rule *ru,
 	if (key_of(r, rec->val[ru->field], rec->len[ru->field], key) < 0 ||
 	    keyset_put(&ru->keys, key,
 		       (uint64_t)file << KEY_LINE_BITS | rec->line, &first) < 0)
-		return oom(err);
+		return diag_oom(err);
 	if (first == 0)
 		return 0;
 	first_file = first >> KEY_LINE_BITS;
@@ -1356,7 +1351,7 @@ static int check_unique(struct rules *r, struct rule *ru,
 		snprintf(where, sizeof(where), "line %s", num);
 	if (finding(r, ru, f, NULL, (long)ru->field, num,
 		    "the same value as the application at ", where, NULL) < 0)
-		return oom(err);
+		return diag_oom(err);
 	return 0;
 }
 
@@ -1453,7 +1448,7 @@ static int check_rule(struct rules *r, struct rule *ru,
 		rc = check_share(r, ru, rec, f);
 	else
 		rc = check_order(r, ru, rec, f);
-	return rc < 0 ? oom(err) : 0;
+	return rc < 0 ? diag_oom(err) : 0;
 }
 
 int rules_check(struct rules *r, const struct rules_record *rec,
@@ -1462,7 +1457,7 @@ int rules_check(struct rules *r, const struct rules_record *rec,
 	size_t i;
 
 	if (check_types(r, rec, f) < 0)
-		return oom(err);
+		return diag_oom(err);
 	for (i = 0; i < r->n; i++)
 		if (applies(r, &r->rule[i], rec) &&
 		    check_rule(r, &r->rule[i], rec, f, err) < 0)

@@ -45,11 +45,6 @@ int validate_neutralise(const char *cell, size_t n, struct sbuf *out)
 	return sbuf_add(out, cell, n);
 }
 
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-}
-
 /* The source line in s (n bytes), or 0 when it is not a number. */
 static unsigned long line_of(const char *s, size_t n)
 {
@@ -81,7 +76,7 @@ static int map_columns(struct run *v, struct diag *err)
 	v->len = mem_calloc(n, sizeof(*v->len));
 	v->col = mem_calloc(n, sizeof(*v->col));
 	if (v->val == NULL || v->len == NULL || v->col == NULL)
-		return oom(err);
+		return diag_oom(err);
 	/* stage_open has checked that every field is there. */
 	for (i = 0; i < n; i++)
 		v->col[i] = stream_in_column(v->st.in, v->call->fields[i].name);
@@ -135,7 +130,7 @@ static int write_rejects(struct run *v, const struct record *r,
 			rc |= reject_cell(v, "", 0);
 		writer_end_record(v->rej);
 		if (rc != 0)
-			return oom(err);
+			return diag_oom(err);
 	}
 	return writer_failed(v->rej, err);
 }
@@ -165,13 +160,13 @@ static int take_record(struct run *v, struct diag *err)
 	if (rules_findings_parse(&v->f, v->call,
 				 record_field(r, (size_t)v->c_findings),
 				 record_len(r, (size_t)v->c_findings)) < 0)
-		return oom(err);
+		return diag_oom(err);
 	if (rules_check(v->rules, &rec, &v->f, err) < 0)
 		return -1;
 	rules_findings_sort(&v->f);
 	sbuf_reset(&v->joined);
 	if (rules_findings_format(&v->f, &v->joined) < 0)
-		return oom(err);
+		return diag_oom(err);
 	for (i = 0; i < r->n; i++)
 		if ((long)i == v->c_findings)
 			stream_out_field(v->st.out, sbuf_str(&v->joined),
@@ -203,7 +198,7 @@ static int open_rejects(struct run *v, struct diag *err)
 				strerror(errno));
 	v->rej = writer_new(v->rej_fd, v->rej_path);
 	if (v->rej == NULL)
-		return oom(err);
+		return diag_oom(err);
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		writer_field(v->rej, cols[i], strlen(cols[i]));
 	writer_end_record(v->rej);

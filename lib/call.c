@@ -65,7 +65,7 @@ int call_table(struct call *c, const char *name, struct table **t,
 	if (sbuf_adds(&path, c->dir) < 0 || sbuf_addc(&path, '/') < 0 ||
 	    sbuf_adds(&path, name) < 0) {
 		sbuf_fini(&path);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	rc = table_load(path.data, t, err);
 	sbuf_fini(&path);
@@ -73,12 +73,12 @@ int call_table(struct call *c, const char *name, struct table **t,
 		return -1;
 	f = mem_realloc(c->files, (c->nfiles + 1) * sizeof(*f));
 	if (f == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	c->files = f;
 	f += c->nfiles;
 	memcpy(f->sha256, (*t)->sha256, sizeof(f->sha256));
 	if ((f->name = mem_strdup(name)) == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	c->nfiles++;
 	return 0;
 }
@@ -221,7 +221,7 @@ static int take_field(const struct table *t, const struct table_row *row,
 	f->required = strcmp(req, "yes") == 0;
 	if ((f->name = mem_strdup(name)) == NULL ||
 	    (hcol >= 0 && split_headers(f, row->cells[hcol]) < 0))
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	return 0;
 }
 
@@ -239,7 +239,7 @@ static int load_fields(struct call *c, struct diag *err)
 		goto done;
 	c->fields = mem_calloc(t->nrows, sizeof(*c->fields));
 	if (c->fields == NULL) {
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		goto done;
 	}
 	/* application_id is placed first, the others keep their order. */
@@ -284,7 +284,7 @@ int call_load(const char *dir, struct call **out, struct diag *err)
 		n--;
 	if (c == NULL || (c->dir = mem_strndup(dir, n)) == NULL) {
 		mem_free(c);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	if (call_table(c, "call.csv", &c->settings, err) < 0 ||
 	    check_settings(c, err) < 0 || load_fields(c, err) < 0) {

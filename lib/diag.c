@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aap.h"
 #include "diag.h"
 
 void diag_clear(struct diag *d)
@@ -99,4 +100,9 @@ size_t diag_format(const struct diag *d, const char *prog, char *buf,
 	if (d->hint[0] != '\0')
 		put(buf, cap, &len, "%s: hint: %s\n", prog, d->hint);
 	return len;
+}
+
+int diag_oom(struct diag *d)
+{
+	return diag_set(d, AAP_ESYS, NULL, 0, "out of memory");
 }

@@ -36,6 +36,9 @@ void diag_clear(struct diag *d);
 int diag_set(struct diag *d, int status, const char *file, unsigned long line,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Fills d with "out of memory", class AAP_ESYS.  Returns -1. */
+int diag_oom(struct diag *d);
+
 /* Sets the detail line of d, formatted from fmt. */
 void diag_detail(struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -241,7 +241,7 @@ int digest_file(const char *path, char hex[DIGEST_HEX_LEN + 1],
 	d = digest_new();
 	if (d == NULL) {
 		close(fd);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	for (;;) {
 		n = io_read(fd, buf, sizeof(buf));

@@ -131,7 +131,7 @@ struct reader *reader_new(int fd, const char *name,
 		if (r != NULL)
 			mem_free(r->name);
 		mem_free(r);
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		return NULL;
 	}
 	r->fd = fd;
@@ -684,7 +684,7 @@ static enum read_result read_hash_line(struct reader *r, struct diag *err)
 			return READ_ERROR;
 		}
 		if (sbuf_add(&r->hline, r->buf + r->pos, n) < 0) {
-			diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			diag_oom(err);
 			return READ_ERROR;
 		}
 		consume(r, n);
@@ -731,7 +731,7 @@ static int skip_line(struct reader *r, struct diag *err)
 
 	csv_free(&r->p);
 	if (parser_setup(r) != 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	while (!ended) {
 		if (r->pos == r->end) {
 			if (r->eof)
@@ -755,7 +755,7 @@ static enum read_result parse_error(struct reader *r, size_t at,
 	int stray;
 
 	if (csv_error(&r->p) != CSV_EPARSE)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory"),
+		return diag_oom(err),
 		       READ_ERROR;
 	stray = r->buf[at] == '"' && !r->p.quoted;
 	if (r->o.recover) {
@@ -784,7 +784,7 @@ static enum read_result callback_error(struct reader *r, struct diag *err)
 		diag_set(err, AAP_EDATA, r->name, r->rec.line,
 			 "carriage return outside a quoted field");
 	else
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 	return READ_ERROR;
 }
 

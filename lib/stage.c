@@ -40,7 +40,7 @@ static int check_fits(struct stage *st, struct diag *err)
 
 	sbuf_init(&id);
 	if (input_call(st->in, &id) < 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		rc = diag_oom(err);
 	else if (id.len > 0 && strcmp(id.data, st->call->id) != 0)
 		rc = diag_set(err, AAP_EDATA, st->input_name, 0,
 			      "the stream is of the call \"%s\", not \"%s\"",
@@ -79,7 +79,7 @@ int stage_open(struct stage *st, const char *name, const struct call *call,
 	st->input_name = mem_strdup(base != NULL && base[1] ? base + 1 : path);
 	st->out = stream_out_new(STDOUT_FILENO, "standard output", plain);
 	if (st->input_name == NULL || st->out == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	st->in = stream_in_open(st->fd, path, check, err);
 	if (st->in == NULL)
 		return -1;
@@ -119,7 +119,7 @@ int stage_begin(struct stage *st, const struct sbuf *extra,
 		rc = stream_token(&line, "truncation-check", "off");
 	if (rc < 0) {
 		sbuf_fini(&line);
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	}
 	stream_out_line(st->out, line.data, line.len);
 	sbuf_fini(&line);
@@ -143,7 +143,7 @@ int stage_finish(struct stage *st, const struct sbuf *extra,
 	    sbuf_adds(&v, stream_in_digest(st->in)) < 0 ||
 	    stream_token_n(&t, "input", v.data, v.len) < 0 ||
 	    (extra != NULL && sbuf_add(&t, sbuf_str(extra), extra->len) < 0))
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		rc = diag_oom(err);
 	if (rc == 0)
 		rc = stream_out_finish(st->out, &t, err);
 	if (rc == 0)

@@ -150,10 +150,10 @@ static int keep_prov(struct stream_in *s, const char *line, size_t n,
 				STREAM_PROV_MAX);
 	p = mem_realloc(s->prov, (s->nprov + 1) * sizeof(*p));
 	if (p == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	s->prov = p;
 	if ((p[s->nprov] = mem_strndup(line, n)) == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	s->nprov++;
 	return 0;
 }
@@ -169,7 +169,7 @@ static int keep_header(struct stream_in *s, const struct record *rec,
 	h->len = mem_calloc(rec->n ? rec->n : 1, sizeof(*h->len));
 	if (h->off == NULL || h->len == NULL ||
 	    sbuf_add(&h->data, rec->data.data, rec->data.len) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	if (rec->n > 0) {
 		memcpy(h->off, rec->off, rec->n * sizeof(*h->off));
 		memcpy(h->len, rec->len, rec->n * sizeof(*h->len));
@@ -250,7 +250,7 @@ struct stream_in *stream_in_open(int fd, const char *name, int check,
 	    (s->digest = digest_new()) == NULL ||
 	    (s->rd = reader_new(fd, name, &o, err)) == NULL) {
 		stream_in_free(s);
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		return NULL;
 	}
 	s->check = check;
@@ -370,10 +370,10 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 				"a '#' line among the records that is not the "
 				"trailer");
 	if (sbuf_adds(&s->trailer, line) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	sbuf_init(&count);
 	if (sbuf_addu(&count, s->count) < 0)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	v = trailer_value(line, "records", &n);
 	if (v == NULL || n != count.len || strncmp(v, count.data, n) != 0) {
 		diag_set(err, AAP_EDATA, s->name, line_no,
@@ -537,7 +537,7 @@ int stream_out_finish(struct stream_out *s, const struct sbuf *tokens,
 		    (tokens != NULL && sbuf_add(&t, sbuf_str(tokens), tokens->len) < 0) ||
 		    sbuf_adds(&t, " sha256=") < 0 || sbuf_adds(&t, hex) < 0 ||
 		    sbuf_addc(&t, '\n') < 0)
-			rc = diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			rc = diag_oom(err);
 		else
 			writer_bytes(s->w, t.data, t.len);
 		sbuf_fini(&t);

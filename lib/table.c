@@ -98,7 +98,7 @@ static int take_record(struct table *t, const struct record *rec,
 	if (t->cols == NULL) {
 		t->cols = copy_cells(rec, rec->n);
 		if (t->cols == NULL)
-			return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+			return diag_oom(err);
 		t->ncols = rec->n;
 		t->header_line = rec->line;
 		for (i = 0; i < t->ncols; i++)
@@ -117,12 +117,12 @@ static int take_record(struct table *t, const struct record *rec,
 				"more than %d rows", TABLE_ROWS_MAX);
 	rows = mem_realloc(t->rows, (t->nrows + 1) * sizeof(*rows));
 	if (rows == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	t->rows = rows;
 	rows[t->nrows].line = rec->line;
 	rows[t->nrows].cells = copy_cells(rec, rec->n);
 	if (rows[t->nrows].cells == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	t->nrows++;
 	return 0;
 }
@@ -163,7 +163,7 @@ int table_load(const char *path, struct table **out, struct diag *err)
 	*out = NULL;
 	if (t == NULL || d == NULL || (t->path = mem_strdup(path)) == NULL ||
 	    (t->name = mem_strdup(base ? base + 1 : path)) == NULL) {
-		diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		diag_oom(err);
 		goto done;
 	}
 	fd = open(path, O_RDONLY);

@@ -162,7 +162,7 @@ int writer_failed(const struct writer *w, struct diag *err)
 	if (w->error == 0)
 		return 0;
 	if (w->error == ENOMEM)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	return diag_set(err, AAP_ESYS, NULL, 0, "could not write to %s: %s",
 			w->name, strerror(w->error));
 }

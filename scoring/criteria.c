@@ -20,11 +20,6 @@ static const char *cell(const struct table *t, size_t row, const char *col)
 	return c < 0 ? "" : t->rows[row].cells[c];
 }
 
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-}
-
 /* Parses s as a normal decimal at scale into *v; an error names what. */
 static int parse_num(const struct table *t, unsigned long line,
 		     const char *what, const char *s, unsigned scale,
@@ -188,7 +183,7 @@ static int take_item(struct call *c, const struct table *t, size_t r,
 				"[a-z][a-z0-9_]*", id);
 	if ((it->id = mem_strdup(id)) == NULL ||
 	    (it->label = mem_strdup(cell(t, r, "label"))) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	if (parse_num(t, line, "weight", cell(t, r, "weight"),
 		      SCORE_WEIGHT_SCALE, &it->weight, err) < 0 ||
 	    parse_num(t, line, "min", cell(t, r, "min"), SCORE_SCALE,
@@ -246,7 +241,7 @@ static int take_item(struct call *c, const struct table *t, size_t r,
 			it->fscale = 0;
 	}
 	if ((it->field = mem_strdup(fd)) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	return 0;
 }
 
@@ -269,7 +264,7 @@ static int take_band(struct criteria *k, const struct table *t, size_t r,
 	it = &k->items[ci];
 	b = mem_realloc(it->bands, (it->nbands + 1) * sizeof(*b));
 	if (b == NULL)
-		return oom(err);
+		return diag_oom(err);
 	it->bands = b;
 	b += it->nbands;
 	memset(b, 0, sizeof(*b));
@@ -287,7 +282,7 @@ static int take_band(struct criteria *k, const struct table *t, size_t r,
 			return diag_set(err, AAP_EUSAGE, t->path, line,
 					"a band has a value or a range, not both");
 		if ((b->value = mem_strdup(val)) == NULL)
-			return oom(err);
+			return diag_oom(err);
 	} else if (lo[0] == '\0' && hi[0] == '\0') {
 		b->otherwise = 1;
 	} else {
@@ -351,7 +346,7 @@ static int load_criteria(struct call *c, struct criteria *k,
 	}
 	k->items = mem_calloc(t->nrows, sizeof(*k->items));
 	if (k->items == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (r = 0; r < t->nrows; r++) {
@@ -510,12 +505,12 @@ static int take_setting(struct call *c, struct criteria *k,
 			return -1;
 		mem_free(*dst);
 		if ((*dst = mem_strdup(v)) == NULL)
-			return oom(err);
+			return diag_oom(err);
 	} else if (strcmp(key, "rate_field") == 0) {
 		if (need_field(c, t, line, v, err) == NULL)
 			return -1;
 		if ((k->rate_field = mem_strdup(v)) == NULL)
-			return oom(err);
+			return diag_oom(err);
 	} else {
 		return diag_set(err, AAP_EUSAGE, t->path, line,
 				"unknown setting \"%s\"", key);
@@ -538,7 +533,7 @@ static int load_settings(struct call *c, struct criteria *k,
 	k->max_rate = 1000000;
 	if ((k->amount_field = mem_strdup("amount_requested")) == NULL ||
 	    (k->cost_field = mem_strdup("eligible_cost")) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	if (call_table(c, "scoring.csv", &t, err) < 0 ||
 	    table_expect(t, cols, need, 2, err) < 0)
 		goto done;
@@ -585,7 +580,7 @@ static int load_rates(struct call *c, struct criteria *k, struct diag *err)
 		goto done;
 	k->rates = mem_calloc(t->nrows + 1, sizeof(*k->rates));
 	if (k->rates == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (r = 0; r < t->nrows; r++) {
@@ -608,7 +603,7 @@ static int load_rates(struct call *c, struct criteria *k, struct diag *err)
 			goto done;
 		}
 		if ((q->value = mem_strdup(cell(t, r, "value"))) == NULL) {
-			oom(err);
+			diag_oom(err);
 			goto done;
 		}
 		k->nrates++;
@@ -629,7 +624,7 @@ static int add_tb(struct criteria *k, const struct criteria_tiebreak *s,
 	struct sbuf r;
 
 	if (tb == NULL)
-		return oom(err);
+		return diag_oom(err);
 	k->tb = tb;
 	tb += k->ntb;
 	*tb = *s;
@@ -640,14 +635,14 @@ static int add_tb(struct criteria *k, const struct criteria_tiebreak *s,
 	    (a != NULL && sbuf_adds(&r, a) < 0) ||
 	    (b != NULL && (sbuf_addc(&r, ':') < 0 || sbuf_adds(&r, b) < 0))) {
 		sbuf_fini(&r);
-		return oom(err);
+		return diag_oom(err);
 	}
 	tb->reason = r.data != NULL ? r.data : mem_strdup("application_id");
 	if (tb->reason == NULL ||
 	    (s->kind != CRITERIA_TB_SCORE && a != NULL &&
 	     (tb->field = mem_strdup(a)) == NULL) ||
 	    (b != NULL && (tb->field2 = mem_strdup(b)) == NULL))
-		return oom(err);
+		return diag_oom(err);
 	return 0;
 }
 
@@ -781,10 +776,10 @@ static int add_unique(struct criteria *k, const char *name, struct diag *err)
 			return 0;
 	u = mem_realloc(k->unique, (k->nunique + 1) * sizeof(*u));
 	if (u == NULL)
-		return oom(err);
+		return diag_oom(err);
 	k->unique = u;
 	if ((u[k->nunique] = mem_strdup(name)) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	k->nunique++;
 	return 0;
 }
@@ -843,7 +838,7 @@ int criteria_load(struct call *c, struct criteria **out, struct diag *err)
 
 	*out = NULL;
 	if (k == NULL)
-		return oom(err);
+		return diag_oom(err);
 	if (load_criteria(c, k, err) < 0 || load_settings(c, k, err) < 0 ||
 	    (k->rate_field != NULL && load_rates(c, k, err) < 0) ||
 	    load_tiebreaks(c, k, err) < 0 || load_unique(c, k, err) < 0) {

@@ -356,11 +356,6 @@ static void bad(struct marks *mk, const struct marks_ctx *x,
 		x->sink->fn(x->sink->ctx, &d);
 }
 
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-}
-
 /* Field c of the current row, trimmed (the comments are kept whole). */
 static const char *fld(const struct side *sd, size_t c, size_t *n, int trim)
 {
@@ -396,7 +391,7 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 	size_t i, j;
 
 	if (d == NULL)
-		return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
+		return diag_oom(err);
 	fd = open(sd->path, O_RDONLY);
 	if (fd < 0) {
 		digest_free(d);
@@ -419,7 +414,7 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 			if (fn(mk, x, sd, err) < 0)
 				goto done;
 			if (sd->held != NULL && sd->held->failed) {
-				oom(err);
+				diag_oom(err);
 				goto done;
 			}
 			continue;
@@ -585,7 +580,7 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 	if (intern(mk, sd->st, who, n, &off) < 0 ||
 	    make_key(&sd->st->key, (size_t)a, 0, off) < 0 ||
 	    hmap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
-		return oom(err);
+		return diag_oom(err);
 	return 0;
 }
 
@@ -612,7 +607,7 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	if (intern(mk, sd->st, who, n, &off) < 0 ||
 	    make_key(&sd->st->key, (size_t)a, 0, off) < 0)
-		return oom(err);
+		return diag_oom(err);
 	if (sd->st->conflicts.cap > 0 &&
 	    hmap_find(&sd->st->conflicts, sd->st->key.data, sd->st->key.len) != 0) {
 		bad(mk, x, sd, sd->rec->line,
@@ -625,7 +620,7 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 		size_t c = mk->cap ? mk->cap * 2 : 256;
 
 		if ((m = mem_realloc(mk->m, c * sizeof(*m))) == NULL)
-			return oom(err);
+			return diag_oom(err);
 		mk->m = m;
 		mk->cap = c;
 	}
@@ -669,11 +664,11 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	}
 	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, 0) < 0)
-		return oom(err);
+		return diag_oom(err);
 	r = hmap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
 		     &first);
 	if (r < 0)
-		return oom(err);
+		return diag_oom(err);
 	if (r == 1) {
 		bad(mk, x, sd, sd->rec->line,
 		    "duplicate consensus on criterion \"%s\" of this "
@@ -684,7 +679,7 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 		size_t cp = mk->capc ? mk->capc * 2 : 64;
 
 		if ((c = mem_realloc(mk->c, cp * sizeof(*c))) == NULL)
-			return oom(err);
+			return diag_oom(err);
 		mk->c = c;
 		mk->capc = cp;
 	}
@@ -887,7 +882,7 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		rc = read_side(mk, x, &sd, review_row, rev_sha, err);
 		/* Even after an error, the lines before it are reported. */
 		if (settle(mk, x, &sd, &st.held) < 0 && rc == 0)
-			rc = oom(err);
+			rc = diag_oom(err);
 	}
 	if (rc == 0 && consensus != NULL) {
 		memset(&sd, 0, sizeof(sd));

@@ -58,11 +58,6 @@ struct run {
 	int64_t granted, left;   /* the envelope's outcome */
 };
 
-static int oom(struct diag *err)
-{
-	return diag_set(err, AAP_ESYS, NULL, 0, "out of memory");
-}
-
 static const char *field(const struct run *r, size_t i, size_t col,
 			 size_t *len)
 {
@@ -96,12 +91,12 @@ static int keep_record(struct run *r, struct diag *err)
 		struct app *na = mem_realloc(r->a, c * sizeof(*na));
 
 		if (na == NULL)
-			return oom(err);
+			return diag_oom(err);
 		r->a = na;
 		r->cap = c;
 	}
 	if ((blk = mem_alloc(head + bytes)) == NULL)
-		return oom(err);
+		return diag_oom(err);
 	off = (uint32_t *)(void *)blk;
 	bytes = 0;
 	for (i = 0; i < rec->n; i++) {
@@ -196,7 +191,7 @@ static int index_ids(struct run *r, struct diag *err)
 	uint64_t hv, *s;
 
 	if (colindex_init(r, &r->byid, 0) < 0)
-		return oom(err);
+		return diag_oom(err);
 	for (i = 0; i < r->n; i++) {
 		id = field(r, i, 0, &len);
 		hv = hash64(id, len);
@@ -220,7 +215,7 @@ static int add_finding(struct run *r, size_t i, const char *code,
 	sbuf_init(&f);
 	if (sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
 	    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
-		return oom(err);
+		return diag_oom(err);
 	n = f.len;
 	for (p = have; p != NULL && p < have + len;) {
 		const char *e = memchr(p, ';', (size_t)(have + len - p));
@@ -238,7 +233,7 @@ static int add_finding(struct run *r, size_t i, const char *code,
 		if (sbuf_adds(&f, r->a[i].extra) < 0 || sbuf_addc(&f, ';') < 0 ||
 		    sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
 		    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
-			return oom(err);
+			return diag_oom(err);
 		mem_free(r->a[i].extra);
 	}
 	r->a[i].extra = f.data;
@@ -257,11 +252,11 @@ static int check_unique(struct run *r, struct diag *err)
 
 	memset(&ix, 0, sizeof(ix));
 	if (dup == NULL)
-		return oom(err);
+		return diag_oom(err);
 	for (u = 0; u < r->k->nunique; u++) {
 		memset(dup, 0, r->n);
 		if (colindex_init(r, &ix, (size_t)r->c_unique[u]) < 0) {
-			oom(err);
+			diag_oom(err);
 			goto done;
 		}
 		for (i = 0; i < r->n; i++) {
@@ -428,7 +423,7 @@ static int score_all(struct run *r, struct diag *err)
 	x = mem_calloc(most + 1, sizeof(*x));
 	if (x == NULL || use == NULL || r->score == NULL ||
 	    r->has == NULL || r->spread == NULL || r->has_spread == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (i = 0; i < r->n; i++)
@@ -436,7 +431,7 @@ static int score_all(struct run *r, struct diag *err)
 	for (c = 0; c < nc && k->normalise; c++)
 		if (k->items[c].source == CRITERIA_REVIEWS &&
 		    marks_normalise(&r->mk, &k->items[c], c, use) < 0) {
-			oom(err);
+			diag_oom(err);
 			goto done;
 		}
 	for (i = 0; i < r->n && r->mk.start != NULL; i++)
@@ -524,7 +519,7 @@ static int rank_and_fund(struct run *r, size_t *out, size_t *nout,
 	if (ra == NULL || who == NULL || order == NULL || reason == NULL ||
 	    award == NULL || granted == NULL || dec == NULL || v == NULL ||
 	    vl == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	m = 0;
@@ -547,7 +542,7 @@ static int rank_and_fund(struct run *r, size_t *out, size_t *nout,
 		m++;
 	}
 	if (rank_order(k, ra, m, order, reason) < 0) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (i = 0; i < m; i++)
@@ -641,7 +636,7 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 			if ((len > 0 && (sbuf_add(b, s, len) < 0 ||
 					 sbuf_addc(b, ';') < 0)) ||
 			    sbuf_adds(b, p->extra) < 0)
-				return oom(err);
+				return diag_oom(err);
 			put(r, b->data, b->len);
 		} else if ((long)c == r->c_admissible && p->made_inadmissible) {
 			put(r, "no", 2);
@@ -659,7 +654,7 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 	put_num(r, b, p->has_total, p->total, SCORE_SCALE);
 	sbuf_reset(b);
 	if (p->rank > 0 && sbuf_addu(b, (unsigned long long)p->rank) < 0)
-		return oom(err);
+		return diag_oom(err);
 	put(r, sbuf_str(b), b->len);
 	s = p->reason >= 0 ? k->tb[p->reason].reason : "";
 	put(r, s, strlen(s));
@@ -739,7 +734,7 @@ static int columns(struct run *r, struct diag *err)
 	r->c_tb = tb = mem_calloc(2 * k->ntb + 1, sizeof(*r->c_tb));
 	r->c_unique = mem_calloc(k->nunique + 1, sizeof(*r->c_unique));
 	if (r->c_band == NULL || tb == NULL || r->c_unique == NULL)
-		return oom(err);
+		return diag_oom(err);
 	for (c = 0; c < k->nitems; c++)
 		r->c_band[c] = k->items[c].field ?
 			stream_in_column(r->st.in, k->items[c].field) : -1;
@@ -785,7 +780,7 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 					       base_name(o->consensus), cs) < 0) ||
 	    (o->conflicts && stream_token_file(extra, "conflicts",
 					       base_name(o->conflicts), fs) < 0))
-		return oom(err);
+		return diag_oom(err);
 	return 0;
 }
 
@@ -829,7 +824,7 @@ int score_run(const struct score_opts *o, struct diag *err)
 		       o->plain, err) < 0 || columns(&r, err) < 0)
 		goto done;
 	if (added_columns(r.k, &names, &cols, &ncols) < 0) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	for (i = 0; i < ncols; i++)
@@ -848,7 +843,7 @@ int score_run(const struct score_opts *o, struct diag *err)
 		goto done;
 	out = mem_calloc(r.n + 1, sizeof(*out));
 	if (out == NULL) {
-		oom(err);
+		diag_oom(err);
 		goto done;
 	}
 	if (rank_and_fund(&r, out, &nranked, err) < 0)
@@ -882,7 +877,7 @@ int score_run(const struct score_opts *o, struct diag *err)
 	rc = stage_finish(&r.st, &extra, err);
 	goto done;
 oom:
-	oom(err);
+	diag_oom(err);
 done:
 	stage_close(&r.st);
 	run_free(&r);
