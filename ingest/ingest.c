@@ -153,6 +153,7 @@ static int source_open(struct source *s, const char *path,
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
 	o.recover = 1;
+	o.ahead = 1; /* parsing on one core, the rest on the other */
 	o.encoding = (enum reader_encoding)io->encoding;
 	o.delim = io->delim;
 	s->name = mem_strdup(base != NULL && base[1] != '\0' ? base + 1 : path);

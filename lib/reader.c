@@ -6,6 +6,7 @@
  * the same records and the same errors, several times faster than libcsv,
  * which copies and tests every byte through its state machine. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,41 @@
 
 #define READER_BUF 65536
 #define READER_RAW 16384 /* decoded, at most 3 times as long */
+
+#define AHEAD_SLOTS 256
+#define AHEAD_BATCH 16
+
+/* One item read ahead, with what the accessors report for it. */
+struct ahead_item {
+	enum read_result rr;
+	struct record rec;          /* READ_RECORD: the record */
+	unsigned long line;         /* reader_line */
+	unsigned long long offset;  /* reader_offset */
+	unsigned char delim;        /* reader_delim */
+	enum reader_encoding enc;   /* reader_encoding */
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t can_put;     /* to the thread: slots given back, stop */
+	pthread_cond_t can_take;    /* to the caller: items published */
+	unsigned long put;          /* items published (under mu) */
+	unsigned long took;         /* items given back (under mu) */
+	int done;                   /* the last item is published (under mu) */
+	int stop;                   /* the caller is gone (under mu) */
+	int put_waits;              /* the thread sleeps for room (under mu) */
+	int take_waits;             /* the caller sleeps for items (under mu) */
+	unsigned long take_from;    /* the item it waits for (under mu) */
+	unsigned long made;         /* items the thread has made */
+	struct diag err;            /* the READ_ERROR item's, written before
+				       that item is published */
+	unsigned long next;         /* the caller's next item */
+	unsigned long avail;        /* items the caller knows published */
+	unsigned long given;        /* items the caller has given back */
+	struct ahead_item *cur;     /* the caller's current item, or NULL */
+	struct ahead_item item[AHEAD_SLOTS];
+};
 
 struct reader {
 	int fd;                   /* input, not owned */
@@ -59,7 +95,13 @@ struct reader {
 				     3 CR outside quotes in the stream */
 	int scan;                 /* the stream scanner reads, not libcsv */
 	int fstate;               /* the scanner's place in the record */
+	struct ahead *ahead;      /* the reading thread, when one runs */
+	int ahead_tried;          /* the first reader_next decided on it */
+	int cancel_reads;         /* reads may be cancelled (that thread) */
 };
+
+static void ahead_stop(struct reader *r);
+static void ahead_flush(struct ahead *a);
 
 /* What stops the stream scanner short of a record. */
 enum {
@@ -150,6 +192,8 @@ void reader_free(struct reader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->ahead != NULL)
+		ahead_stop(r);
 	csv_free(&r->p);
 	sbuf_fini(&r->hline);
 	sbuf_fini(&r->rec.data);
@@ -170,9 +214,20 @@ void reader_set_hash_lines(struct reader *r, int on)
 	r->o.hash_lines = on;
 }
 
+/* The item the caller holds when a thread reads ahead, or NULL. */
+static const struct ahead_item *ahead_cur(const struct reader *r);
+
+/* The delimiter in use, as the thread that reads sees it. */
+static unsigned char own_delim(const struct reader *r)
+{
+	return r->o.delim ? r->o.delim : ',';
+}
+
 const struct record *reader_record(const struct reader *r)
 {
-	return &r->rec;
+	const struct ahead_item *it = ahead_cur(r);
+
+	return it != NULL ? &it->rec : &r->rec;
 }
 
 const char *reader_hash_line(const struct reader *r, size_t *len)
@@ -184,17 +239,23 @@ const char *reader_hash_line(const struct reader *r, size_t *len)
 
 unsigned char reader_delim(const struct reader *r)
 {
-	return r->o.delim ? r->o.delim : ',';
+	const struct ahead_item *it = ahead_cur(r);
+
+	return it != NULL ? it->delim : own_delim(r);
 }
 
 enum reader_encoding reader_encoding(const struct reader *r)
 {
-	return r->enc;
+	const struct ahead_item *it = ahead_cur(r);
+
+	return it != NULL ? it->enc : r->enc;
 }
 
 unsigned long reader_line(const struct reader *r)
 {
-	return r->item_line;
+	const struct ahead_item *it = ahead_cur(r);
+
+	return it != NULL ? it->line : r->item_line;
 }
 
 const char *reader_name(const struct reader *r)
@@ -204,7 +265,9 @@ const char *reader_name(const struct reader *r)
 
 unsigned long long reader_offset(const struct reader *r)
 {
-	return r->offset;
+	const struct ahead_item *it = ahead_cur(r);
+
+	return it != NULL ? it->offset : r->offset;
 }
 
 /* Makes room in the record for one more field. */
@@ -286,7 +349,19 @@ static int tap_flush(struct reader *r, struct diag *err)
 static ssize_t read_some(struct reader *r, void *dst, size_t cap,
 			 struct diag *err)
 {
-	ssize_t n = io_read(r->fd, dst, cap);
+	ssize_t n;
+	int old;
+
+	if (r->cancel_reads) {
+		/* reader_free may stop a reading thread that waits for input
+		 * that never comes: only here, where it holds no lock */
+		ahead_flush(r->ahead);
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		n = io_read(r->fd, dst, cap);
+		pthread_setcancelstate(old, NULL);
+	} else {
+		n = io_read(r->fd, dst, cap);
+	}
 
 	if (n < 0)
 		diag_set(err, AAP_ESYS, r->name, 0, "could not read: %s",
@@ -1027,7 +1102,8 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 	}
 }
 
-enum read_result reader_next(struct reader *r, struct diag *err)
+/* Reads the next item in the calling thread. */
+static enum read_result next_item(struct reader *r, struct diag *err)
 {
 	int ended;
 	size_t n, done;
@@ -1084,4 +1160,191 @@ enum read_result reader_next(struct reader *r, struct diag *err)
 			return READ_RECORD;
 		}
 	}
+}
+
+/* Reading ahead (reader_opts.ahead): a thread of its own reads, decodes and
+ * parses into a ring of items while the caller works on the ones before.
+ * Each record is handed over by swapping it with the ring slot's, so no
+ * field is copied.  The thread publishes items, and the caller gives slots
+ * back, a few at a time, under one mutex. */
+
+static void swap_records(struct record *a, struct record *b)
+{
+	struct record t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Publishes the items made; done: the last one is.  Wakes the caller
+ * when it waits and half the ring is ready for it, or the last item, or
+ * (flush) anything at all.  Called with mu held. */
+static void ahead_publish(struct ahead *a, int done, int flush)
+{
+	a->put = a->made;
+	a->done = done;
+	if (a->take_waits && (done || a->made - a->take_from >= AHEAD_SLOTS / 2 ||
+			      (flush && a->made > a->take_from)))
+		pthread_cond_signal(&a->can_take);
+}
+
+/* Before a read, which may wait for input: the caller gets every item
+ * made so far. */
+static void ahead_flush(struct ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	ahead_publish(a, 0, 1);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Each side, once it has to wait, sleeps until half the ring is ready for
+ * it (or, for the caller, until the thread has to read): a few wake-ups for
+ * every half ring, whichever side is slower. */
+static void *ahead_main(void *arg)
+{
+	struct reader *r = arg;
+	struct ahead *a = r->ahead;
+	struct ahead_item *it;
+	enum read_result rr;
+	unsigned long room = 0;
+	int stop = 0;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	r->cancel_reads = 1;
+	do {
+		if (a->made == room) {
+			pthread_mutex_lock(&a->mu);
+			ahead_publish(a, 0, 0);
+			if (a->made - a->took >= AHEAD_SLOTS) {
+				a->put_waits = 1;
+				while (!a->stop &&
+				       a->made - a->took > AHEAD_SLOTS / 2)
+					pthread_cond_wait(&a->can_put, &a->mu);
+				a->put_waits = 0;
+			}
+			room = a->took + AHEAD_SLOTS;
+			stop = a->stop;
+			pthread_mutex_unlock(&a->mu);
+			if (stop)
+				break;
+		}
+		it = &a->item[a->made % AHEAD_SLOTS];
+		rr = next_item(r, &a->err);
+		it->rr = rr;
+		if (rr == READ_RECORD)
+			swap_records(&it->rec, &r->rec);
+		it->line = r->item_line;
+		it->offset = r->offset;
+		it->delim = own_delim(r);
+		it->enc = r->enc;
+		a->made++;
+		if (rr != READ_RECORD || a->made % AHEAD_BATCH == 0) {
+			pthread_mutex_lock(&a->mu);
+			ahead_publish(a, rr != READ_RECORD, 0);
+			pthread_mutex_unlock(&a->mu);
+		}
+	} while (rr == READ_RECORD);
+	return NULL;
+}
+
+/* Starts the thread; 0, or -1 (memory or threads refused: read inline). */
+static int ahead_start(struct reader *r)
+{
+	struct ahead *a = mem_calloc(1, sizeof(*a));
+	size_t i;
+
+	if (a == NULL)
+		return -1;
+	for (i = 0; i < AHEAD_SLOTS; i++)
+		sbuf_init(&a->item[i].rec.data);
+	if (pthread_mutex_init(&a->mu, NULL) != 0)
+		goto no_mutex;
+	if (pthread_cond_init(&a->can_put, NULL) != 0)
+		goto no_put;
+	if (pthread_cond_init(&a->can_take, NULL) != 0)
+		goto no_take;
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, ahead_main, r) == 0)
+		return 0;
+	r->ahead = NULL;
+	pthread_cond_destroy(&a->can_take);
+no_take:
+	pthread_cond_destroy(&a->can_put);
+no_put:
+	pthread_mutex_destroy(&a->mu);
+no_mutex:
+	mem_free(a);
+	return -1;
+}
+
+/* Stops the thread (at once, even in a read that waits) and frees it all. */
+static void ahead_stop(struct reader *r)
+{
+	struct ahead *a = r->ahead;
+	size_t i;
+
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_signal(&a->can_put);
+	pthread_mutex_unlock(&a->mu);
+	pthread_cancel(a->thread);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->can_take);
+	pthread_cond_destroy(&a->can_put);
+	pthread_mutex_destroy(&a->mu);
+	for (i = 0; i < AHEAD_SLOTS; i++) {
+		sbuf_fini(&a->item[i].rec.data);
+		mem_free(a->item[i].rec.off);
+		mem_free(a->item[i].rec.len);
+	}
+	mem_free(a);
+	r->ahead = NULL;
+}
+
+static const struct ahead_item *ahead_cur(const struct reader *r)
+{
+	return r->ahead != NULL ? r->ahead->cur : NULL;
+}
+
+/* The next item read ahead: the current one goes back to the thread. */
+static enum read_result ahead_next(struct ahead *a, struct diag *err)
+{
+	if (a->cur != NULL && a->cur->rr != READ_RECORD) {
+		if (a->cur->rr == READ_ERROR)
+			*err = a->err;
+		return a->cur->rr; /* the end, or the error, again */
+	}
+	if (a->next == a->avail || a->next - a->given >= AHEAD_BATCH) {
+		pthread_mutex_lock(&a->mu);
+		a->took = a->given = a->next;
+		if (a->put_waits && a->put - a->took <= AHEAD_SLOTS / 2)
+			pthread_cond_signal(&a->can_put);
+		if (a->put == a->next) {
+			/* woken by the thread when enough is ready */
+			a->take_from = a->next;
+			a->take_waits = 1;
+			do
+				pthread_cond_wait(&a->can_take, &a->mu);
+			while (a->put == a->next);
+			a->take_waits = 0;
+		}
+		a->avail = a->put;
+		pthread_mutex_unlock(&a->mu);
+	}
+	a->cur = &a->item[a->next++ % AHEAD_SLOTS];
+	if (a->cur->rr == READ_ERROR)
+		*err = a->err;
+	return a->cur->rr;
+}
+
+enum read_result reader_next(struct reader *r, struct diag *err)
+{
+	if (!r->ahead_tried) {
+		r->ahead_tried = 1;
+		if (r->o.ahead && !r->o.hash_lines)
+			(void)ahead_start(r); /* or read inline */
+	}
+	if (r->ahead != NULL)
+		return ahead_next(r->ahead, err);
+	return next_item(r, err);
 }

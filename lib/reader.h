@@ -42,6 +42,13 @@ struct reader_opts {
 				 LF only, no recovery), which the reader's own
 				 scanner reads otherwise: the reference that
 				 tests compare the scanner with */
+	int ahead;            /* 1: a thread of its own reads and parses
+				 ahead of the caller, on another core (ignored
+				 with hash_lines, and when no thread can be
+				 had: the items are the same either way).  The
+				 tap is then called from that thread, and the
+				 tap and hash_lines may no longer change once
+				 reader_next was first called */
 };
 
 /* What reader_next found. */
@@ -93,7 +100,8 @@ struct reader *reader_new(int fd, const char *name,
 /* Frees r; reader_free(NULL) does nothing. */
 void reader_free(struct reader *r);
 
-/* Sets the tap that sees every consumed byte (NULL for none). */
+/* Sets the tap that sees every consumed byte (NULL for none); before the
+ * first reader_next when reading ahead. */
 void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx);
 
 /* Turns the return of '#' lines on (1) or off (0) from now on. */

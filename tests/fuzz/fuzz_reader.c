@@ -3,7 +3,8 @@
  * line ends, caps.  The data is handed to reader_new on a memfd, read to
  * the end twice: with the real caps, and with tiny ones.  In stream mode
  * the reader's own scanner must give exactly what libcsv gives: the same
- * items, the same lines, the same error. */
+ * items, the same lines, the same error; and a source read ahead on a
+ * thread of its own must give exactly what it gives read inline. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +44,9 @@ static void log_item(struct sbuf *log, struct reader *r, enum read_result rr,
 		if (sbuf_add(log, h, len) < 0)
 			abort();
 	} else if (rr == READ_RECORD) {
-		snprintf(num, sizeof(num), "%zu/%lu/%d", rec->n, rec->line,
-			 rec->broken);
+		snprintf(num, sizeof(num), "%zu/%lu/%d/%c/%d/%llu", rec->n,
+			 rec->line, rec->broken, reader_delim(r),
+			 (int)reader_encoding(r), reader_offset(r));
 		if (sbuf_adds(log, num) < 0)
 			abort();
 		for (i = 0; i < rec->n; i++) {
@@ -122,6 +124,19 @@ static void read_all(const uint8_t *data, size_t size,
 	close(fd);
 }
 
+/* Aborts when the logs of two ways of reading differ. */
+static void same_logs(struct sbuf *a, struct sbuf *b, const char *how_a,
+		      const char *how_b)
+{
+	if (a->len != b->len || memcmp(sbuf_str(a), sbuf_str(b), a->len) != 0) {
+		fprintf(stderr, "%s:\n%s\n%s:\n%s\n", how_a, sbuf_str(a),
+			how_b, sbuf_str(b));
+		abort();
+	}
+	sbuf_fini(a);
+	sbuf_fini(b);
+}
+
 /* Reads data in stream mode with the scanner and with libcsv, and aborts
  * when they differ in anything. */
 static void stream_both(const uint8_t *data, size_t size,
@@ -136,13 +151,23 @@ static void stream_both(const uint8_t *data, size_t size,
 	o->libcsv = 1;
 	read_all(data, size, o, &b);
 	o->libcsv = 0;
-	if (a.len != b.len || memcmp(sbuf_str(&a), sbuf_str(&b), a.len) != 0) {
-		fprintf(stderr, "scanner:\n%s\nlibcsv:\n%s\n", sbuf_str(&a),
-			sbuf_str(&b));
-		abort();
-	}
-	sbuf_fini(&a);
-	sbuf_fini(&b);
+	same_logs(&a, &b, "scanner", "libcsv");
+}
+
+/* Reads a source inline and ahead, and aborts when they differ. */
+static void source_both(const uint8_t *data, size_t size,
+			struct reader_opts *o)
+{
+	struct sbuf a, b;
+
+	sbuf_init(&a);
+	sbuf_init(&b);
+	o->ahead = 0;
+	read_all(data, size, o, &a);
+	o->ahead = 1;
+	read_all(data, size, o, &b);
+	o->ahead = 0;
+	same_logs(&a, &b, "inline", "ahead");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -156,12 +181,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.recover = 1;
 	o.encoding = READER_AUTO;
 	o.delim = 0;
-	read_all(data, size, &o, NULL);
+	source_both(data, size, &o);
 
 	/* The same with caps small enough for the fuzzer to reach. */
 	o.field_max = 16;
 	o.record_max = 64;
-	read_all(data, size, &o, NULL);
+	source_both(data, size, &o);
 
 	/* The stream's settings: bytes, LF only, '#' lines, no recovery; the
 	 * scanner against libcsv. */

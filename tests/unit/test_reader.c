@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include "aap.h"
 #include "diag.h"
 #include "reader.h"
@@ -335,6 +338,164 @@ static void long_cp1252_source_is_decoded_across_reads(void **state)
 	assert_int_equal(reader_encoding(r), READER_CP1252);
 }
 
+/* Opens a reader of the source in fd, read ahead or inline; ';' found from
+ * the header, the encoding decided while reading, recovery on, a field
+ * cap of 64 bytes. */
+static struct reader *open_source(int fd, int ahead)
+{
+	struct reader_opts o;
+	struct diag err;
+	struct reader *r;
+
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	o.recover = 1;
+	o.encoding = READER_AUTO;
+	o.delim = 0;
+	o.field_max = 64;
+	o.ahead = ahead;
+	diag_clear(&err);
+	r = reader_new(fd, "t.csv", &o, &err);
+	assert_non_null(r);
+	return r;
+}
+
+/* A source read ahead on a thread gives, item for item, what it gives read
+ * inline: records, lines, broken records, the delimiter and encoding as
+ * known at each item (the encoding is decided far in), offsets, and the
+ * same error at the same place; the end and the error are given again when
+ * asked again. */
+static void read_ahead_gives_what_inline_gives(void **state)
+{
+	static char big[2000000];
+	struct reader *in, *ah;
+	struct diag e1, e2;
+	enum read_result r1, r2;
+	const struct record *a, *b;
+	size_t len = 0, i, items = 0, broken = 0;
+	int fd1, fd2, pass;
+
+	(void)state;
+	len += (size_t)snprintf(big + len, sizeof(big) - len, "id;name;note\r\n");
+	for (i = 0; i < 40000; i++) {
+		if (i == 30000) /* a Windows-1252 byte: the encoding is decided */
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%zu;caf\xE9;x\r\n", i);
+		else if (i % 997 == 0) /* bad quoting, recovered */
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%zu;a\"b;c\r\n", i);
+		else if (i % 101 == 0) /* a blank line */
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"\r\n");
+		else
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%zu;\"n;%zu\r\nsecond\";%.*s\r\n",
+						i, i, (int)(i % 40),
+						"0123456789012345678901234567890123456789");
+	}
+	for (pass = 0; pass < 2; pass++) {
+		/* pass 1: a field over the cap at the end stops both */
+		size_t n = len;
+
+		if (pass == 1)
+			n += (size_t)snprintf(big + len, sizeof(big) - len,
+					      "x;%0100d;y\r\n", 0);
+		fd1 = unit_fd(big, n);
+		fd2 = unit_fd(big, n);
+		in = open_source(fd1, 0);
+		ah = open_source(fd2, 1);
+		diag_clear(&e1);
+		diag_clear(&e2);
+		do {
+			r1 = reader_next(in, &e1);
+			r2 = reader_next(ah, &e2);
+			assert_int_equal(r1, r2);
+			assert_int_equal(reader_line(in), reader_line(ah));
+			assert_int_equal(reader_delim(in), reader_delim(ah));
+			assert_int_equal(reader_encoding(in), reader_encoding(ah));
+			assert_int_equal(reader_offset(in), reader_offset(ah));
+			if (r1 != READ_RECORD)
+				break;
+			a = reader_record(in);
+			b = reader_record(ah);
+			assert_int_equal(a->n, b->n);
+			assert_int_equal(a->line, b->line);
+			assert_int_equal(a->broken, b->broken);
+			broken += a->broken != 0;
+			for (i = 0; i < a->n; i++) {
+				assert_int_equal(record_len(a, i), record_len(b, i));
+				assert_memory_equal(record_field(a, i),
+						    record_field(b, i),
+						    record_len(a, i) + 1);
+			}
+			items++;
+		} while (1);
+		assert_int_equal(r1, pass == 0 ? READ_END : READ_ERROR);
+		if (pass == 1) {
+			assert_string_equal(e1.msg, e2.msg);
+			assert_int_equal(e1.line, e2.line);
+			assert_true(e2.msg[0] != '\0');
+		}
+		assert_int_equal(reader_encoding(ah), READER_CP1252);
+		assert_int_equal(reader_delim(ah), ';');
+		/* asked again: the same end, or the same error */
+		diag_clear(&e2);
+		assert_int_equal(reader_next(ah, &e2), r1);
+		if (pass == 1)
+			assert_string_equal(e1.msg, e2.msg);
+		reader_free(in);
+		reader_free(ah);
+		close(fd1);
+		close(fd2);
+	}
+	assert_true(items > 2 * 40000);
+	assert_true(broken >= 2 * 40);
+}
+
+/* The test has failed, stuck where no return is possible. */
+static void no_answer(int sig)
+{
+	static const char msg[] = "read_ahead_stops_while_waiting_for_input: "
+		"no answer in 20 s: records held back, or reader_free "
+		"waiting for input that never came\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+/* A reader that reads ahead from a pipe that stays open gives the records
+ * it has before it waits for more, and can be freed at once: its thread is
+ * stopped while it waits for input. */
+static void read_ahead_stops_while_waiting_for_input(void **state)
+{
+	char line[64];
+	struct reader *r;
+	struct diag err;
+	int p[2], i;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	/* fewer lines than the thread reads ahead: it goes on to wait */
+	for (i = 0; i < 100; i++) {
+		n = (size_t)snprintf(line, sizeof(line), "%d,x\n", i);
+		assert_int_equal(write(p[1], line, n), (ssize_t)n);
+	}
+	signal(SIGALRM, no_answer);
+	alarm(20);
+	r = open_source(p[0], 1);
+	/* the records come before the input ends */
+	for (i = 0; i < 10; i++)
+		assert_int_equal(reader_next(r, &err), READ_RECORD);
+	reader_free(r);
+	alarm(0);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +516,8 @@ int main(void)
 		cmocka_unit_test_teardown(long_input_crosses_buffer_boundaries, teardown),
 		cmocka_unit_test_teardown(long_utf8_source_is_checked_across_reads, teardown),
 		cmocka_unit_test_teardown(long_cp1252_source_is_decoded_across_reads, teardown),
+		cmocka_unit_test(read_ahead_gives_what_inline_gives),
+		cmocka_unit_test(read_ahead_stops_while_waiting_for_input),
 	};
 
 	return cmocka_run_group_tests_name("reader", tests, NULL, NULL);
