@@ -3,7 +3,7 @@
 -- aap_owner, and the migrations recorded.
 
 BEGIN;
-SELECT plan(78);
+SELECT plan(79);
 
 SELECT has_schema('aap');
 SELECT schema_owner_is('aap', 'aap_owner');
@@ -12,12 +12,12 @@ SELECT tables_are('aap', ARRAY['migrations', 'batch', 'config_file', 'applicatio
 SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
                                   'refuse_closed_batch', 'check_batch_complete',
-                                  'check_added_rows']);
+                                  'check_added_rows', 'check_record_numbers']);
 
 SELECT results_eq(
 	'SELECT version, name FROM aap.migrations ORDER BY version',
 	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
-	         (3, '003_statement_checks'::text)$$,
+	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(
@@ -111,9 +111,13 @@ SELECT triggers_are('aap', 'batch',
 	ARRAY['refuse_change', 'refuse_truncate', 'check_batch_complete']);
 SELECT triggers_are('aap', 'config_file',
 	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch']);
+SELECT triggers_are('aap', 'application',
+	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch', 'check_added_rows',
+	      'seq_within_record_count']);
 SELECT triggers_are('aap', t,
 	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch', 'check_added_rows'])
-FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict']) AS t;
+FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict']) AS t;
+SELECT trigger_is('aap', 'application', 'seq_within_record_count', 'aap', 'check_record_numbers');
 SELECT trigger_is('aap', t, 'check_added_rows', 'aap', 'check_added_rows')
 FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict']) AS t;
 SELECT is(

@@ -23,7 +23,8 @@ SELECT set_eq(
 	'pushing batches changed no object');
 SELECT results_eq(
 	$$SELECT name, id FROM aap_test.objects_again WHERE kind = 'migration' ORDER BY 1$$,
-	$$VALUES ('1', '001_schema'), ('2', '002_views'), ('3', '003_statement_checks')$$,
+	$$VALUES ('1', '001_schema'), ('2', '002_views'), ('3', '003_statement_checks'),
+	         ('4', '004_record_numbers')$$,
 	'each migration is recorded once');
 
 SELECT * FROM finish();

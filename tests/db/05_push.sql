@@ -5,7 +5,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(35);
+SELECT plan(37);
 
 -- The INSERT of a batch row of call sud-ia-2025 unless told otherwise.
 CREATE FUNCTION pg_temp.batch_sql(id text, records integer,
@@ -46,6 +46,21 @@ BEGIN
 		EXECUTE s;
 	END LOOP;
 	SET CONSTRAINTS ALL IMMEDIATE;
+	SET CONSTRAINTS ALL DEFERRED;
+END
+$$;
+
+-- Runs the statements with the deferred checks made as each one ends, as a
+-- loader may ask.
+CREATE FUNCTION pg_temp.push_immediate(statements text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	s text;
+BEGIN
+	SET CONSTRAINTS ALL IMMEDIATE;
+	FOREACH s IN ARRAY statements LOOP
+		EXECUTE s;
+	END LOOP;
 	SET CONSTRAINTS ALL DEFERRED;
 END
 $$;
@@ -164,7 +179,7 @@ SELECT throws_ok(
 	format('SELECT pg_temp.push(%L)',
 	       ARRAY[pg_temp.batch_sql('gap', 2), pg_temp.application_sql('gap', 1),
 	             pg_temp.application_sql('gap', 3)]),
-	'23514', 'batch "gap" has 2 records numbered up to 3',
+	'23514', 'cannot add record 3 to batch "gap": its record_count is 2',
 	'the applications of a batch are numbered from 1 without gaps');
 SELECT throws_ok(
 	format('SELECT pg_temp.push(%L)',
@@ -176,6 +191,18 @@ SELECT lives_ok(
 	format('SELECT pg_temp.push(%L)',
 	       ARRAY[pg_temp.batch_sql('empty', 0, call => 'empty-call')]),
 	'a batch of no record is complete');
+SELECT throws_ok(
+	format('SELECT pg_temp.push(%L)',
+	       ARRAY[pg_temp.batch_sql('over', 1, call => 'over-call'),
+	             pg_temp.application_sql('over', 1), pg_temp.application_sql('over', 2)]),
+	'23514', 'cannot add record 2 to batch "over": its record_count is 1',
+	'a record numbered above the batch''s count is refused as it comes');
+SELECT throws_ok(
+	format('SELECT pg_temp.push_immediate(%L)',
+	       ARRAY[pg_temp.batch_sql('sealed', 0, call => 'sealed-call'),
+	             pg_temp.application_sql('sealed', 1)]),
+	'23514', 'cannot add record 1 to batch "sealed": its record_count is 0',
+	'the completeness check made early lets no record in after it');
 
 -- The provenance names the call and every file read, by digest.
 SELECT throws_ok(

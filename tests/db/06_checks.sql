@@ -65,7 +65,7 @@ FROM (VALUES
 INSERT INTO aap.batch (batch_id, call_id, tool_versions, header, provenance,
                        trailer, stream_sha256, record_count)
 VALUES ('checks', 'sud-ia-2025', '{}', 'application_id,title', E'#aap-stream format=1\n#stage',
-        '#trailer records=2 sha256=' || repeat('0', 64), repeat('d', 64), 2);
+        '#trailer records=10 sha256=' || repeat('0', 64), repeat('d', 64), 10);
 
 -- An application row with one column replaced by a bad value; seq 9 unless
 -- told otherwise.
