@@ -122,16 +122,6 @@ enum {
 		     closing one */
 };
 
-const char *record_field(const struct record *r, size_t i)
-{
-	return r->data.data + r->off[i];
-}
-
-size_t record_len(const struct record *r, size_t i)
-{
-	return r->len[i];
-}
-
 void reader_opts_default(struct reader_opts *o)
 {
 	memset(o, 0, sizeof(*o));
