@@ -1,4 +1,5 @@
 /* mem.c - allocation with a failure counter for fault injection. */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,14 +7,17 @@
 #include "mem.h"
 
 static unsigned long fail_at;  /* 0: never fail */
-static unsigned long count;    /* allocations since mem_fail_at */
+/* Allocations since mem_fail_at; atomic, as threads allocate too (the
+ * reviews file is read on one while the stream is on another). */
+static atomic_ulong count;
 
 /* Counts one allocation; returns 1 when it must fail. */
 static int must_fail(void)
 {
 	if (fail_at == 0)
 		return 0;
-	return ++count >= fail_at;
+	return atomic_fetch_add_explicit(&count, 1, memory_order_relaxed) + 1 >=
+	       fail_at;
 }
 
 void *mem_alloc(size_t n)
@@ -63,7 +67,7 @@ char *mem_strdup(const char *s)
 void mem_fail_at(unsigned long n)
 {
 	fail_at = n;
-	count = 0;
+	atomic_store(&count, 0);
 }
 
 void mem_fail_from_env(void)

@@ -1,13 +1,17 @@
 /* marks.c - the reviewers' side files (reviews, consensus, conflicts),
  * each checked whole, and the exact arithmetic of scores: combination of
  * marks, the one rounding rule, normalisation of harsh and lenient
- * reviewers (docs/scoring.md). */
+ * reviewers (docs/scoring.md).  The reviews file can be read ahead, on a
+ * thread of its own, while the batch is read (marks_ahead_start). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aap.h"
@@ -283,7 +287,14 @@ struct side {
 	const struct record *rec;    /* the current row */
 	struct held *held;           /* where its messages wait, or NULL
 					when they go to the sink at once */
+	struct marks_ahead *ahead;   /* the reviews file read ahead: bad
+					lines are noted there, or NULL */
+	uint64_t run;                /* read ahead: the current row's run of
+					application ids, or NO_RUN */
 };
+
+static void ahead_note(struct marks_ahead *a, uint64_t run,
+		       unsigned long line, const char *msg);
 
 /* Holds the message msg for line. */
 static void hold(struct held *h, unsigned long line, const char *msg)
@@ -349,6 +360,11 @@ static void bad(struct marks *mk, const struct marks_ctx *x,
 	va_start(ap, fmt);
 	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
 	va_end(ap);
+	/* Read ahead, the message waits for the batch (resolve). */
+	if (sd->ahead != NULL) {
+		ahead_note(sd->ahead, sd->run, line, d.msg);
+		return;
+	}
 	mk->nbad++;
 	if (sd->held != NULL)
 		hold(sd->held, line, d.msg);
@@ -584,20 +600,190 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 	return 0;
 }
 
-static int review_row(struct marks *mk, const struct marks_ctx *x,
-		      struct side *sd, struct diag *err)
-{
-	size_t n, off;
-	const char *who;
-	long a, ci;
-	int64_t v;
-	struct marks_mark *m;
+/* The columns of the reviews file. */
+static const char *const rcols[] = { "application_id", "reviewer",
+	"criterion", "mark", "comment" };
+static const int rneed[] = { 1, 1, 1, 1, 0 };
 
+/* A row of the reviews file read ahead: one that passed every check that
+ * needs no batch (a mark whose application is not known yet), or a bad
+ * line.  The rows wait in an array of slots that becomes the marks, in
+ * place, once the batch is known (resolve): no second array of them. */
+struct ahead_row {
+	uint64_t line;  /* its line */
+	uint64_t run;   /* its run of equal application ids, or NO_RUN */
+	int64_t raw;    /* the mark, SCORE_SCALE; a bad line: its note */
+	uint32_t crit;  /* the criterion, or BAD_LINE */
+	uint32_t who;   /* the reviewer, numbered in the reader's own table */
+};
+
+#define NO_RUN UINT64_MAX
+#define BAD_LINE UINT32_MAX
+
+union ahead_slot {
+	struct ahead_row row;    /* as read */
+	struct marks_mark mark;  /* once resolved */
+};
+
+_Static_assert(sizeof(union ahead_slot) == sizeof(struct marks_mark),
+	       "a row read ahead becomes a mark in place");
+
+struct marks_ahead {
+	const struct criteria *k;  /* the criteria (not owned) */
+	char *path;                /* the file, as given */
+	union ahead_slot *slot;    /* the rows, in line order */
+	size_t n, cap;             /* used, allocated */
+	struct sbuf ids;           /* each run's application_id as written
+				      (untrimmed), followed by a NUL */
+	size_t *run_off, *run_len; /* each run's id in ids */
+	size_t nrun, caprun;       /* runs, allocated */
+	struct hmap reviewers;     /* trimmed name -> its number, which is
+				      its entry's */
+	size_t near[8];            /* reviewers met in the run near_run */
+	size_t nnear;              /* how many */
+	uint64_t near_run;         /* that run */
+	struct held notes;         /* the bad lines' messages; a bad row's
+				      raw is its index */
+	char sha[65];              /* the file's SHA-256, once read */
+	int rc;                    /* 0, or -1 with err set */
+	struct diag err;           /* what stopped the reading */
+	int done;                  /* 1: read, whole or up to err */
+	int threaded;              /* 1: a thread reads it, not yet joined */
+	pthread_t thread;          /* that thread */
+	atomic_int stop;           /* 1: the thread is to stop early, its
+				      rows are no longer wanted */
+};
+
+/* A new row at the end of a's rows, or NULL when memory ran out. */
+static struct ahead_row *ahead_add(struct marks_ahead *a)
+{
+	if (a->n == a->cap) {
+		size_t c = a->cap ? a->cap * 2 : 256;
+		union ahead_slot *s = mem_realloc(a->slot, c * sizeof(*s));
+
+		if (s == NULL)
+			return NULL;
+		a->slot = s;
+		a->cap = c;
+	}
+	return &a->slot[a->n++].row;
+}
+
+/* Notes the message msg of a bad line, read ahead: it is reported at
+ * resolve, unless the line's run (NO_RUN for none) names an application
+ * that is not in the batch, which is said instead. */
+static void ahead_note(struct marks_ahead *a, uint64_t run,
+		       unsigned long line, const char *msg)
+{
+	size_t i = a->notes.n;
+	struct ahead_row *r;
+
+	hold(&a->notes, line, msg);
+	if (a->notes.failed)
+		return;
+	if ((r = ahead_add(a)) == NULL) {
+		a->notes.failed = 1; /* read_side says memory ran out */
+		return;
+	}
+	r->line = line;
+	r->run = run;
+	r->raw = (int64_t)i;
+	r->crit = BAD_LINE;
+	r->who = 0;
+}
+
+/* Sets sd->run to the run of the current row's application_id as written:
+ * the last row's when it is the same, else a new one.  Returns 0, or -1
+ * when memory ran out. */
+static int ahead_run(struct marks_ahead *a, struct side *sd, struct diag *err)
+{
+	const char *id = record_field(sd->rec, (size_t)sd->col[0]);
+	size_t n = record_len(sd->rec, (size_t)sd->col[0]), last = a->nrun - 1;
+
+	/* The rows of one application usually follow each other. */
+	if (a->nrun > 0 && a->run_len[last] == n &&
+	    memcmp(a->ids.data + a->run_off[last], id, n) == 0) {
+		sd->run = last;
+		return 0;
+	}
+	if (a->nrun == a->caprun) {
+		size_t c = a->caprun ? a->caprun * 2 : 256;
+		size_t *o = mem_realloc(a->run_off, c * sizeof(*o));
+
+		if (o == NULL)
+			return diag_oom(err);
+		a->run_off = o;
+		if ((o = mem_realloc(a->run_len, c * sizeof(*o))) == NULL)
+			return diag_oom(err);
+		a->run_len = o;
+		a->caprun = c;
+	}
+	a->run_off[a->nrun] = a->ids.len;
+	a->run_len[a->nrun] = n;
+	if (sbuf_add(&a->ids, id, n) < 0 || sbuf_addc(&a->ids, '\0') < 0)
+		return diag_oom(err);
+	sd->run = a->nrun++;
+	return 0;
+}
+
+/* The number of reviewer name (n bytes) in a's table, where each name is
+ * numbered once (resolve keeps it once in the marks), into *who.  The few
+ * reviewers of the current run are looked at first: each marks every
+ * criterion.  Returns 0, or -1 when memory ran out. */
+static int ahead_reviewer(struct marks_ahead *a, uint64_t run,
+			  const char *name, size_t n, size_t *who)
+{
+	const struct hmap *h = &a->reviewers;
+	size_t i;
+
+	if (run != a->near_run) {
+		a->near_run = run;
+		a->nnear = 0;
+	}
+	for (i = 0; i < a->nnear; i++) {
+		size_t e = a->near[i];
+
+		if (h->len[e] == n && memcmp(h->keys.data + h->off[e], name, n) == 0) {
+			*who = e;
+			return 0;
+		}
+	}
+	*who = a->reviewers.n;
+	if (hmap_put(&a->reviewers, name, n, *who, who) < 0)
+		return -1;
+	if (a->nnear < sizeof(a->near) / sizeof(a->near[0]))
+		a->near[a->nnear++] = *who;
+	return 0;
+}
+
+/* A row of the reviews file, read ahead: the checks of a line in the
+ * order of the messages, all but those the batch is needed for (is the
+ * application in it, is the reviewer in conflict with it), which resolve
+ * makes.  mk is NULL and x gives only the criteria. */
+static int review_scan(struct marks *mk, const struct marks_ctx *x,
+		       struct side *sd, struct diag *err)
+{
+	struct marks_ahead *a = sd->ahead;
+	struct ahead_row *row;
+	size_t n, who;
+	const char *name;
+	long ci;
+	int64_t v;
+
+	if (atomic_load_explicit(&a->stop, memory_order_relaxed))
+		return diag_set(err, AAP_ESYS, sd->path, sd->rec->line,
+				"reading stopped: the batch could not be read");
+	sd->run = NO_RUN;
 	if (!fields_ok(mk, x, sd))
 		return 0;
-	if ((a = app_of(mk, x, sd, 0)) < 0)
+	fld(sd, 0, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "no application_id");
 		return 0;
-	who = fld(sd, 1, &n, 1);
+	}
+	if (ahead_run(a, sd, err) < 0)
+		return -1;
+	name = fld(sd, 1, &n, 1);
 	if (n == 0) {
 		bad(mk, x, sd, sd->rec->line, "no reviewer");
 		return 0;
@@ -605,37 +791,206 @@ static int review_row(struct marks *mk, const struct marks_ctx *x,
 	if ((ci = crit_of(mk, x, sd, 2)) < 0 ||
 	    value_of(mk, x, sd, 3, "mark", ci, &v) < 0)
 		return 0;
-	if (intern(mk, sd->st, who, n, &off) < 0 ||
-	    make_key(&sd->st->key, (size_t)a, 0, off) < 0)
+	if (ahead_reviewer(a, sd->run, name, n, &who) < 0 ||
+	    (row = ahead_add(a)) == NULL)
 		return diag_oom(err);
-	if (sd->st->conflicts.cap > 0 &&
-	    hmap_find(&sd->st->conflicts, sd->st->key.data, sd->st->key.len) != 0) {
-		bad(mk, x, sd, sd->rec->line,
-		    "reviewer \"%.*s\" is in conflict with application "
-		    "\"%s\"", (int)n, who, record_field(sd->rec, (size_t)sd->col[0]));
-		return 0;
-	}
-	/* Duplicates are found once the whole file is read (settle). */
-	if (mk->n == mk->cap) {
-		size_t c = mk->cap ? mk->cap * 2 : 256;
-
-		if ((m = mem_realloc(mk->m, c * sizeof(*m))) == NULL)
-			return diag_oom(err);
-		mk->m = m;
-		mk->cap = c;
-	}
-	m = &mk->m[mk->n++];
-	if ((unsigned long)a > UINT32_MAX || off > UINT32_MAX || n > UINT32_MAX ||
-	    sd->rec->line > UINT32_MAX)
-		return diag_set(err, AAP_EDATA, NULL, 0, "a reviews file of more "
-				"than 4294967295 lines cannot be held");
-	m->app = (uint32_t)a;
-	m->crit = (uint32_t)ci;
-	m->roff = (uint32_t)off;
-	m->rlen = (uint32_t)n;
-	m->raw = m->value = v;
-	m->line = (uint32_t)sd->rec->line;
+	row->line = sd->rec->line;
+	row->run = sd->run;
+	row->raw = v;
+	row->crit = (uint32_t)ci;
+	row->who = (uint32_t)who;
 	return 0;
+}
+
+/* Reads a's file whole (or up to an error, kept in a). */
+static void ahead_read(struct marks_ahead *a)
+{
+	struct marks_ctx tx;
+	struct side sd;
+
+	memset(&tx, 0, sizeof(tx));
+	tx.k = a->k;
+	memset(&sd, 0, sizeof(sd));
+	sd.path = a->path;
+	sd.cols = rcols;
+	sd.need = rneed;
+	sd.ncols = 5;
+	sd.held = &a->notes;
+	sd.ahead = a;
+	sd.run = NO_RUN;
+	a->rc = read_side(NULL, &tx, &sd, review_scan, a->sha, &a->err);
+	a->done = 1;
+}
+
+static void *ahead_thread(void *arg)
+{
+	ahead_read(arg);
+	return NULL;
+}
+
+struct marks_ahead *marks_ahead_start(const struct criteria *k,
+				      const char *path, int background)
+{
+	struct marks_ahead *a = mem_calloc(1, sizeof(*a));
+	struct stat sb;
+
+	if (a == NULL)
+		return NULL;
+	if ((a->path = mem_strdup(path)) == NULL) {
+		mem_free(a);
+		return NULL;
+	}
+	a->k = k;
+	sbuf_init(&a->ids);
+	sbuf_init(&a->notes.text);
+	diag_clear(&a->err);
+	atomic_init(&a->stop, 0);
+	/* A regular file only: a pipe may be the stream itself (/dev/stdin),
+	 * or be written by a program that first waits for the stream to be
+	 * read; it is read after the stream, as it always was. */
+	if (background && stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    pthread_create(&a->thread, NULL, ahead_thread, a) == 0)
+		a->threaded = 1;
+	return a;
+}
+
+int marks_ahead_threaded(const struct marks_ahead *a)
+{
+	return a != NULL && a->threaded;
+}
+
+/* Waits until a's file is read: joins its thread, or reads it now when
+ * it has none. */
+static void ahead_wait(struct marks_ahead *a)
+{
+	if (a->threaded) {
+		pthread_join(a->thread, NULL);
+		a->threaded = 0;
+	} else if (!a->done) {
+		ahead_read(a);
+	}
+}
+
+/* Frees the rows and tables a holds. */
+static void ahead_drop(struct marks_ahead *a)
+{
+	mem_free(a->slot);
+	a->slot = NULL;
+	a->n = a->cap = 0;
+	sbuf_fini(&a->ids);
+	mem_free(a->run_off);
+	mem_free(a->run_len);
+	a->run_off = a->run_len = NULL;
+	a->nrun = a->caprun = 0;
+	hmap_fini(&a->reviewers);
+	held_fini(&a->notes);
+}
+
+void marks_ahead_free(struct marks_ahead *a)
+{
+	if (a == NULL)
+		return;
+	if (a->threaded) {
+		atomic_store(&a->stop, 1);
+		pthread_join(a->thread, NULL);
+	}
+	ahead_drop(a);
+	mem_free(a->path);
+	mem_free(a);
+}
+
+/* Files the rows of a, read ahead from the reviews file sd->path, into mk
+ * as reading it line by line would have: in line order, looks each run's
+ * application up, says which are not in the batch and which reviewers are
+ * in conflict, and holds every message in sd->held.  The rows become mk's
+ * marks in place.  Returns 0, or -1 with err set (memory, or a line
+ * number too large): the rows before it are filed. */
+static int resolve(struct marks *mk, const struct marks_ctx *x,
+		   struct side *sd, struct marks_ahead *a, struct diag *err)
+{
+	struct state *st = sd->st;
+	union ahead_slot *s = a->slot;
+	size_t *roff, i, j = 0, idn = 0, off;
+	uint64_t run = NO_RUN;
+	const char *id = "";
+	long app = -1;
+	int rc = -1;
+
+	/* Each reviewer's offset in mk's text, + 1; 0 until it is met. */
+	if ((roff = mem_calloc(a->reviewers.n + 1, sizeof(*roff))) == NULL)
+		return diag_oom(err);
+	mem_free(mk->m);
+	mk->m = (struct marks_mark *)(void *)s;
+	mk->cap = a->cap;
+	mk->n = 0;
+	a->slot = NULL;
+	a->cap = 0;
+	for (i = 0; i < a->n; i++) {
+		struct ahead_row w = s[i].row;
+		struct marks_mark *m;
+		const char *name;
+		size_t len;
+
+		if (w.run != NO_RUN && w.run != run) {
+			run = w.run;
+			id = norm_trim(a->ids.data + a->run_off[run],
+				       a->run_len[run], &idn);
+			app = x->lookup(x->lookup_ctx, id, idn);
+		}
+		if (w.run != NO_RUN && app < 0) {
+			bad(mk, x, sd, (unsigned long)w.line,
+			    "unknown application \"%.*s\": it is not in the "
+			    "stream", (int)idn, id);
+		} else if (w.crit == BAD_LINE) {
+			bad(mk, x, sd, (unsigned long)w.line, "%s",
+			    a->notes.text.data + a->notes.off[w.raw]);
+		} else {
+			name = a->reviewers.keys.data + a->reviewers.off[w.who];
+			len = a->reviewers.len[w.who];
+			if (roff[w.who] == 0) {
+				if (intern(mk, st, name, len, &off) < 0)
+					goto oom;
+				roff[w.who] = off + 1;
+			}
+			off = roff[w.who] - 1;
+			if (make_key(&st->key, (size_t)app, 0, off) < 0)
+				goto oom;
+			if (st->conflicts.cap > 0 &&
+			    hmap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
+				bad(mk, x, sd, (unsigned long)w.line,
+				    "reviewer \"%.*s\" is in conflict with "
+				    "application \"%s\"", (int)len, name,
+				    a->ids.data + a->run_off[run]);
+			} else if ((unsigned long)app > UINT32_MAX ||
+				   off > UINT32_MAX || len > UINT32_MAX ||
+				   w.line > UINT32_MAX) {
+				diag_set(err, AAP_EDATA, NULL, 0, "a reviews file "
+					 "of more than 4294967295 lines cannot "
+					 "be held");
+				goto done;
+			} else {
+				/* Duplicates are found once every row is
+				 * filed (settle). */
+				m = &s[j++].mark;
+				m->app = (uint32_t)app;
+				m->crit = w.crit;
+				m->roff = (uint32_t)off;
+				m->rlen = (uint32_t)len;
+				m->raw = m->value = w.raw;
+				m->line = (uint32_t)w.line;
+				mk->n = j;
+			}
+		}
+		if (sd->held->failed)
+			goto oom;
+	}
+	rc = 0;
+	goto done;
+oom:
+	diag_oom(err);
+done:
+	mem_free(roff);
+	return rc;
 }
 
 static int consensus_row(struct marks *mk, const struct marks_ctx *x,
@@ -843,18 +1198,16 @@ done:
 }
 
 int marks_read(struct marks *mk, const struct marks_ctx *x,
-	       const char *reviews, const char *consensus,
-	       const char *conflicts, char rev_sha[65], char con_sha[65],
-	       char cfl_sha[65], struct diag *err)
+	       const char *reviews, struct marks_ahead *ahead,
+	       const char *consensus, const char *conflicts, char rev_sha[65],
+	       char con_sha[65], char cfl_sha[65], struct diag *err)
 {
 	static const char *const ccols[] = { "reviewer", "application_id" };
 	static const int cneed[] = { 1, 1 };
-	static const char *const rcols[] = { "application_id", "reviewer",
-		"criterion", "mark", "comment" };
-	static const int rneed[] = { 1, 1, 1, 1, 0 };
 	static const char *const kcols[] = { "application_id", "criterion",
 		"score", "author", "justification" };
 	static const int kneed[] = { 1, 1, 1, 1, 1 };
+	struct marks_ahead *own = NULL, *a = reviews != NULL ? ahead : NULL;
 	struct state st;
 	struct side sd;
 	int rc = 0;
@@ -871,19 +1224,30 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		sd.ncols = 2;
 		rc = read_side(mk, x, &sd, conflict_row, cfl_sha, err);
 	}
-	if (rc == 0 && reviews != NULL) {
+	/* Without a reader started ahead, the file is read here. */
+	if (rc == 0 && reviews != NULL && a == NULL &&
+	    (a = own = marks_ahead_start(x->k, reviews, 0)) == NULL)
+		rc = diag_oom(err);
+	if (rc == 0 && a != NULL) {
 		memset(&sd, 0, sizeof(sd));
 		sd.st = &st;
 		sd.path = reviews;
-		sd.cols = rcols;
-		sd.need = rneed;
-		sd.ncols = 5;
 		sd.held = &st.held;
-		rc = read_side(mk, x, &sd, review_row, rev_sha, err);
+		sd.run = NO_RUN;
+		ahead_wait(a);
+		rc = resolve(mk, x, &sd, a, err);
+		if (rc == 0 && a->rc < 0) {
+			*err = a->err;
+			rc = -1;
+		} else if (rc == 0) {
+			memcpy(rev_sha, a->sha, sizeof(a->sha));
+		}
+		ahead_drop(a);
 		/* Even after an error, the lines before it are reported. */
 		if (settle(mk, x, &sd, &st.held) < 0 && rc == 0)
 			rc = diag_oom(err);
 	}
+	marks_ahead_free(own);
 	if (rc == 0 && consensus != NULL) {
 		memset(&sd, 0, sizeof(sd));
 		sd.st = &st;

@@ -36,6 +36,20 @@ struct colindex {
 	size_t col;       /* the column */
 };
 
+/* The records' blocks are carved from chunks of this size: one
+ * allocation for thousands of records, and one free. */
+#define CHUNK_BYTES ((size_t)4 << 20)
+
+/* A chunk of record blocks; its bytes follow. */
+struct chunk {
+	struct chunk *next;  /* the chunk allocated before, or NULL */
+	size_t used, cap;    /* bytes used, bytes there */
+};
+
+/* Flags of a record's application_id (index_ids). */
+#define ID_FIRST 1  /* the copy byid finds */
+#define ID_DUP 2    /* a non-empty id that another record has too */
+
 /* The run. */
 struct run {
 	const struct score_opts *o;
@@ -48,13 +62,19 @@ struct run {
 	long *c_tb;              /* per tie-break step: two columns */
 	long *c_unique;          /* per unique field: its column */
 	struct app *a;           /* the batch */
+	struct chunk *chunks;    /* where the records' blocks are, the one
+				    being filled first */
 	size_t n, cap;           /* used, allocated */
 	struct colindex byid;    /* application_id; the first copy wins */
+	unsigned char *idflag;   /* per record: ID_FIRST, ID_DUP */
+	size_t next_id;          /* the record lookup tries first */
 	int64_t *score;          /* n * nitems */
 	unsigned char *has;      /* n * nitems: score set */
 	int64_t *spread;         /* n * nitems */
 	unsigned char *has_spread; /* n * nitems */
 	struct marks mk;         /* the side files */
+	struct marks_ahead *ahead; /* the reviews file, read while the
+				      stream is, or NULL */
 	int64_t granted, left;   /* the envelope's outcome */
 };
 
@@ -76,6 +96,36 @@ const char *score_decision_name(enum score_decision d)
 	return (size_t)d < sizeof(names) / sizeof(names[0]) ? names[d] : "";
 }
 
+/* Returns room for n bytes (aligned for the offsets) in r's chunks, or
+ * NULL when memory ran out. */
+static char *record_room(struct run *r, size_t n)
+{
+	struct chunk *c = r->chunks, *nc;
+	size_t cap;
+
+	n = (n + 7) & ~(size_t)7;
+	if (c != NULL && c->cap - c->used >= n) {
+		c->used += n;
+		return (char *)(c + 1) + c->used - n;
+	}
+	/* A large record gets a chunk of its own, behind the one being
+	 * filled, so that the rest of that one is not lost. */
+	cap = n > CHUNK_BYTES / 4 ? n : CHUNK_BYTES;
+	if (n > SIZE_MAX - sizeof(*nc) ||
+	    (nc = mem_alloc(sizeof(*nc) + cap)) == NULL)
+		return NULL;
+	nc->used = n;
+	nc->cap = cap;
+	if (cap == n && c != NULL) {
+		nc->next = c->next;
+		c->next = nc;
+	} else {
+		nc->next = c;
+		r->chunks = nc;
+	}
+	return (char *)(nc + 1);
+}
+
 /* Stores the current record in one block. */
 static int keep_record(struct run *r, struct diag *err)
 {
@@ -95,7 +145,7 @@ static int keep_record(struct run *r, struct diag *err)
 		r->a = na;
 		r->cap = c;
 	}
-	if ((blk = mem_alloc(head + bytes)) == NULL)
+	if ((blk = record_room(r, head + bytes)) == NULL)
 		return diag_oom(err);
 	off = (uint32_t *)(void *)blk;
 	bytes = 0;
@@ -176,28 +226,52 @@ static void colindex_put(const struct colindex *ix, uint64_t *s, uint64_t hv,
 
 static long lookup(void *ctx, const char *id, size_t n)
 {
-	const struct run *r = ctx;
-	uint64_t s = *colindex_slot(r, &r->byid, id, n, hash64(id, n));
+	struct run *r = ctx;
+	size_t g = r->next_id, len, i;
+	uint64_t s;
 
-	return s == 0 ? -1 : (long)colindex_record(&r->byid, s);
+	/* The side files mostly list the applications in the order of the
+	 * stream: the record after the one found last is tried first, which
+	 * is read in order, where the index is a cache miss a lookup. */
+	if (g < r->n && (r->idflag[g] & ID_FIRST)) {
+		const char *w = field(r, g, 0, &len);
+
+		if (len == n && memcmp(w, id, n) == 0) {
+			r->next_id = g + 1;
+			return (long)g;
+		}
+	}
+	s = *colindex_slot(r, &r->byid, id, n, hash64(id, n));
+	if (s == 0)
+		return -1;
+	i = colindex_record(&r->byid, s);
+	r->next_id = i + 1;
+	return (long)i;
 }
 
 /* Indexes the batch by application_id, the first copy of a duplicated id
- * winning (every copy is inadmissible anyway). */
+ * winning (every copy is inadmissible anyway), and flags the records in
+ * r->idflag.  Returns 0, or -1 when memory ran out. */
 static int index_ids(struct run *r, struct diag *err)
 {
 	size_t i, len;
 	const char *id;
 	uint64_t hv, *s;
 
-	if (colindex_init(r, &r->byid, 0) < 0)
+	if (colindex_init(r, &r->byid, 0) < 0 ||
+	    (r->idflag = mem_calloc(r->n + 1, 1)) == NULL)
 		return diag_oom(err);
 	for (i = 0; i < r->n; i++) {
 		id = field(r, i, 0, &len);
 		hv = hash64(id, len);
 		s = colindex_slot(r, &r->byid, id, len, hv);
-		if (*s == 0)
+		if (*s == 0) {
 			colindex_put(&r->byid, s, hv, i);
+			r->idflag[i] = ID_FIRST;
+		} else if (len > 0) {
+			r->idflag[i] |= ID_DUP;
+			r->idflag[colindex_record(&r->byid, *s)] |= ID_DUP;
+		}
 	}
 	return 0;
 }
@@ -240,42 +314,57 @@ static int add_finding(struct run *r, size_t i, const char *code,
 	return 0;
 }
 
+/* Sets dup[i] for every record i whose non-empty value of column col
+ * another record has too.  Returns 0, or -1 when memory ran out. */
+static int find_copies(const struct run *r, size_t col, unsigned char *dup)
+{
+	struct colindex ix;
+	size_t i, len;
+
+	memset(dup, 0, r->n);
+	/* index_ids found the copies of application_id already. */
+	if (col == r->byid.col) {
+		for (i = 0; i < r->n; i++)
+			dup[i] = (r->idflag[i] & ID_DUP) != 0;
+		return 0;
+	}
+	if (colindex_init(r, &ix, col) < 0)
+		return -1;
+	for (i = 0; i < r->n; i++) {
+		const char *v = field(r, i, ix.col, &len);
+		uint64_t hv, *s;
+
+		if (len == 0)
+			continue;
+		hv = hash64(v, len);
+		s = colindex_slot(r, &ix, v, len, hv);
+		if (*s == 0) {
+			colindex_put(&ix, s, hv, i);
+		} else {
+			dup[i] = 1;
+			dup[colindex_record(&ix, *s)] = 1;
+		}
+	}
+	mem_free(ix.slot);
+	return 0;
+}
+
 /* Every copy of a duplicated non-empty key is inadmissible.  Each record
  * gets one finding per key at most, so the order in which they are found
  * does not show. */
 static int check_unique(struct run *r, struct diag *err)
 {
 	unsigned char *dup = mem_calloc(r->n + 1, 1);
-	struct colindex ix;
-	size_t u, i, len;
+	size_t u, i;
 	int rc = -1;
 
-	memset(&ix, 0, sizeof(ix));
 	if (dup == NULL)
 		return diag_oom(err);
 	for (u = 0; u < r->k->nunique; u++) {
-		memset(dup, 0, r->n);
-		if (colindex_init(r, &ix, (size_t)r->c_unique[u]) < 0) {
+		if (find_copies(r, (size_t)r->c_unique[u], dup) < 0) {
 			diag_oom(err);
 			goto done;
 		}
-		for (i = 0; i < r->n; i++) {
-			const char *v = field(r, i, ix.col, &len);
-			uint64_t hv, *s;
-
-			if (len == 0)
-				continue;
-			hv = hash64(v, len);
-			s = colindex_slot(r, &ix, v, len, hv);
-			if (*s == 0) {
-				colindex_put(&ix, s, hv, i);
-			} else {
-				dup[i] = 1;
-				dup[colindex_record(&ix, *s)] = 1;
-			}
-		}
-		mem_free(ix.slot);
-		ix.slot = NULL;
 		for (i = 0; i < r->n; i++)
 			if (dup[i] && add_finding(r, i, "duplicate",
 						  r->k->unique[u], err) < 0)
@@ -283,7 +372,6 @@ static int check_unique(struct run *r, struct diag *err)
 	}
 	rc = 0;
 done:
-	mem_free(ix.slot);
 	mem_free(dup);
 	return rc;
 }
@@ -607,6 +695,50 @@ static int by_record(const void *pa, const void *pb)
 	return (i > j) - (i < j);
 }
 
+/* An unranked record, with the first bytes of its application_id (the
+ * first column by_record compares) big-endian, zero-padded: two different
+ * keys order two records as by_record does, without reading them. */
+struct unranked {
+	uint64_t key;  /* the id's first 8 bytes */
+	size_t i;      /* the record */
+};
+
+static int by_unranked(const void *pa, const void *pb)
+{
+	const struct unranked *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return by_record(&a->i, &b->i);
+}
+
+/* Sorts the n records at rest by by_record.  Returns 0, or -1 when memory
+ * ran out. */
+static int sort_unranked(struct run *r, size_t *rest, size_t n)
+{
+	struct unranked *u = mem_calloc(n + 1, sizeof(*u));
+	size_t i, j, len;
+
+	if (u == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const char *id = field(r, rest[i], 0, &len);
+
+		u[i].i = rest[i];
+		/* Unless the source columns come first: then by_record
+		 * does not start with the id, and every key is 0. */
+		for (j = 0; j < 8 && r->c_file != 0 && r->c_line != 0; j++)
+			u[i].key = u[i].key << 8 |
+				   (j < len ? (unsigned char)id[j] : 0u);
+	}
+	sort_r = r;
+	qsort(u, n, sizeof(*u), by_unranked);
+	for (i = 0; i < n; i++)
+		rest[i] = u[i].i;
+	mem_free(u);
+	return 0;
+}
+
 static void put(struct run *r, const char *s, size_t n)
 {
 	stream_out_field(r->st.out, s, n);
@@ -756,15 +888,13 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	struct marks_ctx x;
 	char rs[65] = "", cs[65] = "", fs[65] = "";
 
-	if (index_ids(r, err) < 0)
-		return -1;
 	x.k = r->k;
 	x.napps = r->n;
 	x.lookup = lookup;
 	x.lookup_ctx = r;
 	x.sink = o->sink;
-	if (marks_read(&r->mk, &x, o->reviews, o->consensus, o->conflicts,
-		       rs, cs, fs, err) < 0)
+	if (marks_read(&r->mk, &x, o->reviews, r->ahead, o->consensus,
+		       o->conflicts, rs, cs, fs, err) < 0)
 		return -1;
 	if (r->mk.nbad > 0) {
 		diag_set(err, AAP_EDATA, NULL, 0,
@@ -786,14 +916,18 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 
 static void run_free(struct run *r)
 {
+	struct chunk *c, *next;
 	size_t i;
 
-	for (i = 0; i < r->n; i++) {
-		mem_free(r->a[i].blk);
+	for (i = 0; i < r->n; i++)
 		mem_free(r->a[i].extra);
+	for (c = r->chunks; c != NULL; c = next) {
+		next = c->next;
+		mem_free(c);
 	}
 	mem_free(r->a);
 	mem_free(r->byid.slot);
+	mem_free(r->idflag);
 	mem_free(r->c_band);
 	mem_free(r->c_tb);
 	mem_free(r->c_unique);
@@ -801,6 +935,7 @@ static void run_free(struct run *r)
 	mem_free(r->has);
 	mem_free(r->spread);
 	mem_free(r->has_spread);
+	marks_ahead_free(r->ahead);
 	marks_fini(&r->mk);
 }
 
@@ -811,12 +946,18 @@ int score_run(const struct score_opts *o, struct diag *err)
 	const char **cols = NULL;
 	size_t ncols = 0, nranked = 0, i, *out = NULL, *rest = NULL, nrest = 0;
 	enum read_result rr;
-	int rc = -1;
+	struct diag early;
+	int rc = -1, early_rc;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.k = o->k;
 	marks_init(&r.mk);
+	/* The reviews file is the larger input: it is parsed while the
+	 * stream is read.  What it says waits for the stream (side_files),
+	 * and without a thread it is read there. */
+	if (o->reviews != NULL)
+		r.ahead = marks_ahead_start(r.k, o->reviews, 1);
 	sbuf_init(&extra);
 	sbuf_init(&names);
 	sbuf_init(&b);
@@ -837,9 +978,20 @@ int score_run(const struct score_opts *o, struct diag *err)
 	while ((rr = stream_in_next(r.st.in, err)) == READ_RECORD)
 		if (keep_record(&r, err) < 0)
 			goto done;
-	if (rr == READ_ERROR || side_files(&r, &extra, err) < 0 ||
-	    check_unique(&r, err) < 0 || admit(&r, err) < 0 ||
-	    score_all(&r, err) < 0)
+	if (rr == READ_ERROR || index_ids(&r, err) < 0)
+		goto done;
+	/* What needs only the batch is done while the reviews file may still
+	 * be read.  It fails only when memory runs out, and that is said
+	 * after the side files' messages, where it always was. */
+	diag_clear(&early);
+	early_rc = check_unique(&r, &early) < 0 || admit(&r, &early) < 0 ? -1 : 0;
+	if (side_files(&r, &extra, err) < 0)
+		goto done;
+	if (early_rc < 0) {
+		*err = early;
+		goto done;
+	}
+	if (score_all(&r, err) < 0)
 		goto done;
 	out = mem_calloc(r.n + 1, sizeof(*out));
 	if (out == NULL) {
@@ -852,8 +1004,10 @@ int score_run(const struct score_opts *o, struct diag *err)
 	for (i = 0; i < r.n; i++)
 		if (r.a[i].rank == 0)
 			rest[nrest++] = i;
-	sort_r = &r;
-	qsort(rest, nrest, sizeof(*rest), by_record);
+	if (sort_unranked(&r, rest, nrest) < 0) {
+		diag_oom(err);
+		goto done;
+	}
 	if (nranked == 0)
 		r.left = r.k->envelope;
 	if (stage_begin(&r.st, &extra, cols, ncols, err) < 0)

@@ -212,16 +212,42 @@ struct marks_ctx {
 void marks_init(struct marks *mk);
 void marks_fini(struct marks *mk);
 
+/* The reviews file read ahead of the batch: its rows checked as far as
+ * they can be without it, kept by runs of equal application ids.  Opaque;
+ * marks_read takes its rows. */
+struct marks_ahead;
+
+/* Starts reading the reviews file path for the criteria k (which must
+ * outlive it): on a thread of its own when background is 1, path is a
+ * regular file and a thread can be had; otherwise marks_read reads it when
+ * it needs it, with the same results.  Nothing is reported here: bad lines
+ * and errors wait for marks_read.  Returns a reader owned by the caller
+ * (free with marks_ahead_free), or NULL when memory ran out (marks_read
+ * then reads the file itself). */
+struct marks_ahead *marks_ahead_start(const struct criteria *k,
+				      const char *path, int background);
+
+/* Returns 1 when a is being read on a thread of its own. */
+int marks_ahead_threaded(const struct marks_ahead *a);
+
+/* Stops a's thread if it still runs (its rows are dropped), waits for it
+ * and frees a; marks_ahead_free(NULL) does nothing. */
+void marks_ahead_free(struct marks_ahead *a);
+
 /* Reads the side files (any path may be NULL) into mk, checking every
  * line: each bad one goes to x->sink as an error at path:line, in line
- * order within each file, and counts in mk->nbad.  With a reviews file,
- * mk->order and mk->start group the marks by application.  The SHA-256 of each file read is written to the matching
- * hex buffer.  Returns 0 (check mk->nbad), or -1 with err set: AAP_EDATA
- * when a file is not CSV or lacks a column, AAP_ESYS. */
+ * order within each file, and counts in mk->nbad.  ahead is NULL, or the
+ * reviews file started with marks_ahead_start for the same path: its rows
+ * are taken from it (waiting for its thread), and it can only be freed
+ * afterwards.  Whether it was read ahead or not changes nothing of the
+ * outcome.  With a reviews file, mk->order and mk->start group the marks
+ * by application.  The SHA-256 of each file read is written to the
+ * matching hex buffer.  Returns 0 (check mk->nbad), or -1 with err set:
+ * AAP_EDATA when a file is not CSV or lacks a column, AAP_ESYS. */
 int marks_read(struct marks *mk, const struct marks_ctx *x,
-	       const char *reviews, const char *consensus,
-	       const char *conflicts, char rev_sha[65], char con_sha[65],
-	       char cfl_sha[65], struct diag *err);
+	       const char *reviews, struct marks_ahead *ahead,
+	       const char *consensus, const char *conflicts, char rev_sha[65],
+	       char con_sha[65], char cfl_sha[65], struct diag *err);
 
 /* Normalises the marks of criterion crit whose application has
  * use[app] != 0 (docs/scoring.md): sets value for every such mark.

@@ -317,3 +317,74 @@ score call
 t_status 2
 t_stderr_has "call/rules.csv:2: error: aap-score cannot apply a unique rule with a condition (when)"
 t_end
+
+# The reviews file is read while the stream is (on a thread of its own
+# when it is a regular file); what it says still waits for the stream, so
+# the outcome never depends on which input was read first.
+# bad_reviews: the sample's reviews with an unknown application on line 2
+# and a quote left open on line 6.
+bad_reviews() {
+	local s="$CALL/sample"
+	head -n 1 "$s/reviews.csv"
+	echo 'NOPE,r1,excellence,4,'
+	tail -n +2 "$s/reviews.csv" | head -n 3
+	printf '18204511,r9,impact,"4\n'
+}
+
+t_begin cut_off_stream_wins_over_a_bad_reviews_file
+s="$CALL/sample"
+aap-ingest --call "$CALL" "$s/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >full
+head -c -100 full >cut
+bad_reviews >rev.csv
+t_run aap-score --call "$CALL" --reviews rev.csv cut
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<'EOF2'
+aap-score:cut:14: error: input ends in the middle of a line
+EOF2
+cp cut stdin
+t_run aap-score --call "$CALL" --reviews rev.csv
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<'EOF2'
+aap-score:-:14: error: input ends in the middle of a line
+EOF2
+t_end
+
+t_begin bad_reviews_lines_come_before_the_error_that_ends_the_file
+s="$CALL/sample"
+aap-ingest --call "$CALL" "$s/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >full
+bad_reviews >rev.csv
+t_run aap-score --call "$CALL" --reviews rev.csv full
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<'EOF2'
+aap-score:rev.csv:2: error: unknown application "NOPE": it is not in the stream
+aap-score:rev.csv:6: error: unterminated quoted field
+aap-score: detail: the input ends inside field 4 of the record
+EOF2
+t_end
+
+t_begin reviews_from_a_pipe_give_what_the_file_gives
+s="$CALL/sample"
+aap-ingest --call "$CALL" "$s/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >full
+cp "$s/reviews.csv" reviews.csv
+aap-score --call "$CALL" --reviews reviews.csv full >file.out 2>file.err ||
+	t_fail "aap-score failed: $(cat file.err)"
+# A pipe is not read ahead: it is read after the stream, as a file is.
+t_sh "cat reviews.csv | aap-score --call '$CALL' --reviews /dev/stdin full"
+t_status 0
+# Only the file's name differs, and so the trailer's digest.
+grep -v '^#trailer ' file.out | sed 's|file=reviews:reviews.csv:|file=reviews:stdin:|' >want
+grep -v '^#trailer ' out >got
+cmp -s want got || t_fail "the outputs differ: $(diff want got | head -n 4)"
+[ "$(grep -c '^#trailer ' out)" = 1 ] || t_fail "no trailer"
+# The stream itself through a pipe, named as the reviews file too: the
+# stream takes it all, the reviews file is found empty.
+t_sh "cat full | aap-score --call '$CALL' --reviews /dev/stdin"
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<'EOF2'
+aap-score:/dev/stdin: error: the file has no header
+EOF2
+t_end

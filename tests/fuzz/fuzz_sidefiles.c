@@ -104,8 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	x.sink = &sink;
 	marks_init(&mk);
 	diag_clear(&err);
-	if (marks_read(&mk, &x, path[0], path[1], path[2], sha[0], sha[1],
-		       sha[2], &err) < 0) {
+	if (marks_read(&mk, &x, path[0], NULL, path[1], path[2], sha[0],
+		       sha[1], sha[2], &err) < 0) {
 		if ((err.status != AAP_EDATA && err.status != AAP_ESYS) ||
 		    err.msg[0] == '\0')
 			abort();

@@ -1,11 +1,14 @@
 /* test_score.c - the exact arithmetic of aap-score: combination of marks,
  * the rounding rule, the integer square root, normalisation, the award
- * caps and the envelope walk, and loading the sample call's tables. */
+ * caps and the envelope walk, loading the sample call's tables, and the
+ * reviews file read ahead on a thread giving what reading it inline
+ * gives. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "aap.h"
@@ -13,6 +16,7 @@
 #include "diag.h"
 #include "mem.h"
 #include "score.h"
+#include "unit.h"
 
 static void median_of_even_count_is_mean_of_middle_marks(void **state)
 {
@@ -248,6 +252,289 @@ static void sample_call_scoring_tables_load(void **state)
 	call_free(c);
 }
 
+/* Side files read by marks_read, with and without a reader ahead. */
+
+/* The batch the side files are checked against. */
+static const char *const batch[] = { "H-01", "H-02", "H-03", "H-04" };
+
+static long batch_lookup(void *ctx, const char *id, size_t n)
+{
+	size_t i;
+
+	(void)ctx;
+	for (i = 0; i < sizeof(batch) / sizeof(batch[0]); i++)
+		if (strlen(batch[i]) == n && memcmp(batch[i], id, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Collects every message as "line: text\n". */
+static void collect(void *ctx, const struct diag *d)
+{
+	struct sbuf *b = ctx;
+
+	assert_int_equal(sbuf_addu(b, d->line), 0);
+	assert_int_equal(sbuf_adds(b, ": "), 0);
+	assert_int_equal(sbuf_adds(b, d->msg), 0);
+	assert_int_equal(sbuf_addc(b, '\n'), 0);
+}
+
+/* What one way of reading gave. */
+struct outcome {
+	int rc;             /* marks_read's return */
+	struct diag err;    /* its error */
+	struct sbuf msgs;   /* the messages, in order */
+	struct marks mk;    /* the marks */
+	char sha[65];       /* the reviews file's digest */
+};
+
+/* How the reviews file is read. */
+enum way {
+	INLINE,     /* by marks_read, no reader given */
+	NO_THREAD,  /* a reader without a thread (the fallback) */
+	THREAD      /* a reader on a thread of its own */
+};
+
+/* Reads reviews and conflicts (which may be NULL) of the call at dir
+ * against the batch, the way w says, into o. */
+static void read_marks(const char *dir, const char *reviews,
+		       const char *conflicts, enum way w, struct outcome *o)
+{
+	struct call *c = NULL;
+	struct criteria *k = NULL;
+	struct marks_ahead *a = NULL;
+	struct diag_sink sink = { collect, NULL };
+	struct marks_ctx x;
+	char cs[65] = "", fs[65] = "";
+
+	memset(o, 0, sizeof(*o));
+	sbuf_init(&o->msgs);
+	marks_init(&o->mk);
+	diag_clear(&o->err);
+	sink.ctx = &o->msgs;
+	assert_int_equal(call_load(dir, &c, &o->err), 0);
+	assert_int_equal(criteria_load(c, &k, &o->err), 0);
+	if (w != INLINE) {
+		a = marks_ahead_start(k, reviews, w == THREAD);
+		assert_non_null(a);
+		assert_int_equal(marks_ahead_threaded(a), w == THREAD);
+	}
+	x.k = k;
+	x.napps = sizeof(batch) / sizeof(batch[0]);
+	x.lookup = batch_lookup;
+	x.lookup_ctx = NULL;
+	x.sink = &sink;
+	o->rc = marks_read(&o->mk, &x, reviews, a, NULL, conflicts, o->sha,
+			   cs, fs, &o->err);
+	marks_ahead_free(a);
+	criteria_free(k);
+	call_free(c);
+}
+
+static void outcome_fini(struct outcome *o)
+{
+	sbuf_fini(&o->msgs);
+	marks_fini(&o->mk);
+}
+
+/* o and p are the same in every respect that shows. */
+static void assert_same_outcome(const struct outcome *o, const struct outcome *p)
+{
+	size_t i;
+
+	assert_int_equal(o->rc, p->rc);
+	assert_int_equal(o->err.status, p->err.status);
+	assert_string_equal(o->err.file, p->err.file);
+	assert_int_equal(o->err.line, p->err.line);
+	assert_string_equal(o->err.msg, p->err.msg);
+	assert_string_equal(sbuf_str(&o->msgs), sbuf_str(&p->msgs));
+	assert_int_equal(o->mk.nbad, p->mk.nbad);
+	assert_int_equal(o->mk.n, p->mk.n);
+	assert_int_equal(o->mk.text.len, p->mk.text.len);
+	assert_memory_equal(sbuf_str(&o->mk.text), sbuf_str(&p->mk.text),
+			    o->mk.text.len);
+	for (i = 0; i < o->mk.n; i++) {
+		assert_int_equal(o->mk.m[i].app, p->mk.m[i].app);
+		assert_int_equal(o->mk.m[i].crit, p->mk.m[i].crit);
+		assert_int_equal(o->mk.m[i].roff, p->mk.m[i].roff);
+		assert_int_equal(o->mk.m[i].rlen, p->mk.m[i].rlen);
+		assert_int_equal(o->mk.m[i].raw, p->mk.m[i].raw);
+		assert_int_equal(o->mk.m[i].value, p->mk.m[i].value);
+		assert_int_equal(o->mk.m[i].line, p->mk.m[i].line);
+		assert_int_equal(o->mk.order[i], p->mk.order[i]);
+	}
+	for (i = 0; o->mk.start != NULL && i <= sizeof(batch) / sizeof(batch[0]); i++)
+		assert_int_equal(o->mk.start[i], p->mk.start[i]);
+	assert_true((o->mk.start == NULL) == (p->mk.start == NULL));
+	if (o->rc == 0)
+		assert_string_equal(o->sha, p->sha);
+}
+
+/* Every kind of bad line, in the order of the messages a line can get:
+ * the application is looked up before the reviewer, the criterion and
+ * the mark are checked, so "X-9" with no reviewer says the application
+ * is unknown.  Runs of one id are broken and taken up again, and an id
+ * written with spaces is found trimmed but named as written. */
+static const char reviews_text[] =
+	"application_id,reviewer,criterion,mark,comment\n"
+	"H-01,r1,excellence,4,good\n"
+	"H-01,r1,impact,3.5,\n"
+	"H-01,r2,excellence,4.5,\"long, with a comma\"\n"
+	"X-9,,excellence,4,unknown application before no reviewer\n"
+	"H-02,,excellence,4,no reviewer\n"
+	"H-02,r2,originality,4,unknown criterion\n"
+	"H-02,r2,impact,5.5,off the scale\n"
+	"H-02,r2,impact,3.25,off the step\n"
+	",r2,impact,3,no application\n"
+	"H-02,r2,impact,3\n"
+	"H-01,r1,excellence,2,duplicate\n"
+	" H-03 ,r3,impact,4,in conflict\n"
+	"H-03,r1,impact,4,\n"
+	"\n"
+	"H-04,r1,implementation,1,\n"
+	"H-02,r1,implementation,2.5,\n"
+	"H-02,r2,implementation,2,\n";
+
+static const char conflicts_text[] = "reviewer,application_id\nr3,H-03\n";
+
+static const char reviews_msgs[] =
+	"5: unknown application \"X-9\": it is not in the stream\n"
+	"6: no reviewer\n"
+	"7: unknown criterion \"originality\"\n"
+	"8: mark 5.5 is off the scale of criterion \"impact\" (0.0000 to 5.0000)\n"
+	"9: mark 3.25 is off the step of criterion \"impact\" (0.5000 from 0.0000)\n"
+	"10: no application_id\n"
+	"11: the line has 4 fields, the header 5\n"
+	"12: duplicate mark: reviewer \"r1\" already marked criterion "
+	"\"excellence\" of this application at line 2\n"
+	"13: reviewer \"r3\" is in conflict with application \" H-03 \"\n";
+
+static void reviews_read_ahead_give_what_reading_inline_gives(void **state)
+{
+	char dir[] = "/tmp/aap-unit-XXXXXX", rev[300], cfl[300];
+	struct outcome o[3];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(unit_dir_new(dir), 0);
+	assert_int_equal(unit_put(dir, "reviews.csv", reviews_text), 0);
+	assert_int_equal(unit_put(dir, "conflicts.csv", conflicts_text), 0);
+	snprintf(rev, sizeof(rev), "%s/reviews.csv", dir);
+	snprintf(cfl, sizeof(cfl), "%s/conflicts.csv", dir);
+	read_marks("tests/data/calls/horizon-ria", rev, cfl, INLINE, &o[0]);
+	read_marks("tests/data/calls/horizon-ria", rev, cfl, NO_THREAD, &o[1]);
+	read_marks("tests/data/calls/horizon-ria", rev, cfl, THREAD, &o[2]);
+	assert_int_equal(o[0].rc, 0);
+	assert_string_equal(sbuf_str(&o[0].msgs), reviews_msgs);
+	assert_int_equal(o[0].mk.nbad, 9);
+	/* Lines 2, 3, 4, 14, 16, 17, 18: the duplicate is dropped. */
+	assert_int_equal(o[0].mk.n, 7);
+	assert_int_equal(o[0].mk.start[1] - o[0].mk.start[0], 3);
+	assert_int_equal(o[0].mk.start[2] - o[0].mk.start[1], 2);
+	assert_int_equal(o[0].mk.start[3] - o[0].mk.start[2], 1);
+	assert_int_equal(o[0].mk.start[4] - o[0].mk.start[3], 1);
+	assert_int_equal(o[0].mk.m[o[0].mk.order[o[0].mk.start[3]]].line, 16);
+	assert_int_equal(o[0].mk.m[o[0].mk.order[o[0].mk.start[3]]].raw, 10000);
+	assert_int_equal(strlen(o[0].sha), 64);
+	for (i = 1; i < 3; i++)
+		assert_same_outcome(&o[0], &o[i]);
+	for (i = 0; i < 3; i++)
+		outcome_fini(&o[i]);
+	unit_dir_remove(dir);
+}
+
+static void reviews_error_comes_after_the_lines_before_it_either_way(void **state)
+{
+	/* A quote left open: the file is not CSV from line 4 on.  The bad
+	 * lines before it are reported (the unknown application too, which
+	 * only the batch tells), then the error stops the run. */
+	static const char text[] =
+		"application_id,reviewer,criterion,mark,comment\n"
+		"H-01,r1,excellence,4,\n"
+		"X-9,r1,excellence,4,\n"
+		"H-01,r1,excellence,3,\n"
+		"H-02,r1,impact,4,\"never closed\n"
+		"H-02,r2,impact,4,\n";
+	char dir[] = "/tmp/aap-unit-XXXXXX", rev[300];
+	struct outcome o[3];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(unit_dir_new(dir), 0);
+	assert_int_equal(unit_put(dir, "reviews.csv", text), 0);
+	snprintf(rev, sizeof(rev), "%s/reviews.csv", dir);
+	read_marks("tests/data/calls/horizon-ria", rev, NULL, INLINE, &o[0]);
+	read_marks("tests/data/calls/horizon-ria", rev, NULL, NO_THREAD, &o[1]);
+	read_marks("tests/data/calls/horizon-ria", rev, NULL, THREAD, &o[2]);
+	assert_int_equal(o[0].rc, -1);
+	assert_int_equal(o[0].err.status, AAP_EDATA);
+	assert_int_equal(o[0].err.line, 5);
+	assert_string_equal(sbuf_str(&o[0].msgs),
+			    "3: unknown application \"X-9\": it is not in the stream\n"
+			    "4: duplicate mark: reviewer \"r1\" already marked "
+			    "criterion \"excellence\" of this application at line 2\n");
+	for (i = 1; i < 3; i++)
+		assert_same_outcome(&o[0], &o[i]);
+	for (i = 0; i < 3; i++)
+		outcome_fini(&o[i]);
+	/* A file that cannot be opened: the same error, read ahead or not. */
+	snprintf(rev, sizeof(rev), "%s/missing.csv", dir);
+	read_marks("tests/data/calls/horizon-ria", rev, NULL, INLINE, &o[0]);
+	read_marks("tests/data/calls/horizon-ria", rev, NULL, NO_THREAD, &o[1]);
+	assert_int_equal(o[0].rc, -1);
+	assert_int_equal(o[0].err.status, AAP_ESYS);
+	assert_non_null(strstr(o[0].err.msg, "could not open"));
+	assert_same_outcome(&o[0], &o[1]);
+	outcome_fini(&o[0]);
+	outcome_fini(&o[1]);
+	unit_dir_remove(dir);
+}
+
+static void reader_ahead_freed_unread_stops_its_thread(void **state)
+{
+	/* The stream failed: the rows read ahead are dropped unreported. */
+	struct call *c = NULL;
+	struct criteria *k = NULL;
+	struct marks_ahead *a;
+	struct diag err;
+	char dir[] = "/tmp/aap-unit-XXXXXX", rev[300];
+	struct sbuf big;
+	int i;
+
+	(void)state;
+	diag_clear(&err);
+	sbuf_init(&big);
+	assert_int_equal(sbuf_adds(&big, "application_id,reviewer,criterion,"
+				   "mark,comment\n"), 0);
+	for (i = 0; i < 20000; i++)
+		assert_int_equal(sbuf_adds(&big, "H-01,r1,excellence,4,x\n"), 0);
+	assert_int_equal(unit_dir_new(dir), 0);
+	assert_int_equal(unit_put(dir, "reviews.csv", sbuf_str(&big)), 0);
+	snprintf(rev, sizeof(rev), "%s/reviews.csv", dir);
+	assert_int_equal(call_load("tests/data/calls/horizon-ria", &c, &err), 0);
+	assert_int_equal(criteria_load(c, &k, &err), 0);
+	a = marks_ahead_start(k, rev, 1);
+	assert_non_null(a);
+	assert_int_equal(marks_ahead_threaded(a), 1);
+	marks_ahead_free(a);
+	/* Without a thread, nothing was read and nothing is left. */
+	a = marks_ahead_start(k, rev, 0);
+	assert_non_null(a);
+	assert_int_equal(marks_ahead_threaded(a), 0);
+	marks_ahead_free(a);
+	/* Nor is a pipe read ahead: it might be the stream itself. */
+	snprintf(rev, sizeof(rev), "%s/pipe", dir);
+	assert_int_equal(mkfifo(rev, 0600), 0);
+	a = marks_ahead_start(k, rev, 1);
+	assert_non_null(a);
+	assert_int_equal(marks_ahead_threaded(a), 0);
+	marks_ahead_free(a);
+	criteria_free(k);
+	call_free(c);
+	sbuf_fini(&big);
+	unit_dir_remove(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +550,9 @@ int main(void)
 		cmocka_unit_test(envelope_stop_ends_at_the_first_misfit),
 		cmocka_unit_test(envelope_partial_gives_what_is_left_and_ends),
 		cmocka_unit_test(sample_call_scoring_tables_load),
+		cmocka_unit_test(reviews_read_ahead_give_what_reading_inline_gives),
+		cmocka_unit_test(reviews_error_comes_after_the_lines_before_it_either_way),
+		cmocka_unit_test(reader_ahead_freed_unread_stops_its_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
