@@ -290,7 +290,11 @@ static void on_field(void *s, size_t len, void *data)
 		r->cb_error = 2;
 		return;
 	}
-	if (record_slot(rec) < 0 || sbuf_grow(&rec->data, len + 1) < 0) {
+	/* The usual case, room for the field, its NUL and the buffer's, is
+	 * tested here: this runs for every field of every source. */
+	if ((rec->n >= rec->cap && record_slot(rec) < 0) ||
+	    (rec->data.cap - rec->data.len < len + 2 &&
+	     sbuf_grow(&rec->data, len + 1) < 0)) {
 		r->cb_error = 1;
 		return;
 	}
