@@ -35,6 +35,8 @@ struct ahead_item {
 	unsigned long long offset;  /* reader_offset */
 	unsigned char delim;        /* reader_delim */
 	enum reader_encoding enc;   /* reader_encoding */
+	struct sbuf hline;          /* READ_HASH: the line, NUL-terminated */
+	size_t hline_len;           /* its length */
 };
 
 struct ahead {
@@ -222,6 +224,13 @@ const struct record *reader_record(const struct reader *r)
 
 const char *reader_hash_line(const struct reader *r, size_t *len)
 {
+	const struct ahead_item *it = ahead_cur(r);
+
+	if (it != NULL) {
+		if (len != NULL)
+			*len = it->hline_len;
+		return sbuf_str(&it->hline);
+	}
 	if (len != NULL)
 		*len = r->hline_len;
 	return sbuf_str(&r->hline);
@@ -1096,6 +1105,14 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 	}
 }
 
+void reader_read_ahead(struct reader *r)
+{
+	if (r->ahead == NULL) {
+		r->o.ahead = 1;
+		r->ahead_tried = 0;
+	}
+}
+
 /* Reads the next item in the calling thread. */
 static enum read_result next_item(struct reader *r, struct diag *err)
 {
@@ -1224,6 +1241,14 @@ static void *ahead_main(void *arg)
 		}
 		it = &a->item[a->made % AHEAD_SLOTS];
 		rr = next_item(r, &a->err);
+		if (rr == READ_HASH) {
+			sbuf_reset(&it->hline);
+			it->hline_len = r->hline_len;
+			if (sbuf_add(&it->hline, r->hline.data, r->hline_len) < 0) {
+				diag_oom(&a->err);
+				rr = READ_ERROR;
+			}
+		}
 		it->rr = rr;
 		if (rr == READ_RECORD)
 			swap_records(&it->rec, &r->rec);
@@ -1232,12 +1257,25 @@ static void *ahead_main(void *arg)
 		it->delim = own_delim(r);
 		it->enc = r->enc;
 		a->made++;
-		if (rr != READ_RECORD || a->made % AHEAD_BATCH == 0) {
+		if (rr == READ_HASH) {
+			/* The caller may look at the digest of what comes before
+			 * the line (the stream's trailer): nothing more is read,
+			 * nor tapped, until it asks for the next item. */
+			pthread_mutex_lock(&a->mu);
+			ahead_publish(a, 0, 1);
+			a->put_waits = 1;
+			while (!a->stop && a->took < a->made)
+				pthread_cond_wait(&a->can_put, &a->mu);
+			a->put_waits = 0;
+			room = a->took + AHEAD_SLOTS;
+			stop = a->stop;
+			pthread_mutex_unlock(&a->mu);
+		} else if (rr != READ_RECORD || a->made % AHEAD_BATCH == 0) {
 			pthread_mutex_lock(&a->mu);
 			ahead_publish(a, rr != READ_RECORD, 0);
 			pthread_mutex_unlock(&a->mu);
 		}
-	} while (rr == READ_RECORD);
+	} while ((rr == READ_RECORD || rr == READ_HASH) && !stop);
 	return NULL;
 }
 
@@ -1249,8 +1287,10 @@ static int ahead_start(struct reader *r)
 
 	if (a == NULL)
 		return -1;
-	for (i = 0; i < AHEAD_SLOTS; i++)
+	for (i = 0; i < AHEAD_SLOTS; i++) {
 		sbuf_init(&a->item[i].rec.data);
+		sbuf_init(&a->item[i].hline);
+	}
 	if (pthread_mutex_init(&a->mu, NULL) != 0)
 		goto no_mutex;
 	if (pthread_cond_init(&a->can_put, NULL) != 0)
@@ -1288,6 +1328,7 @@ static void ahead_stop(struct reader *r)
 	pthread_mutex_destroy(&a->mu);
 	for (i = 0; i < AHEAD_SLOTS; i++) {
 		sbuf_fini(&a->item[i].rec.data);
+		sbuf_fini(&a->item[i].hline);
 		mem_free(a->item[i].rec.off);
 		mem_free(a->item[i].rec.len);
 	}
@@ -1303,7 +1344,8 @@ static const struct ahead_item *ahead_cur(const struct reader *r)
 /* The next item read ahead: the current one goes back to the thread. */
 static enum read_result ahead_next(struct ahead *a, struct diag *err)
 {
-	if (a->cur != NULL && a->cur->rr != READ_RECORD) {
+	if (a->cur != NULL && a->cur->rr != READ_RECORD &&
+	    a->cur->rr != READ_HASH) {
 		if (a->cur->rr == READ_ERROR)
 			*err = a->err;
 		return a->cur->rr; /* the end, or the error, again */
@@ -1311,7 +1353,8 @@ static enum read_result ahead_next(struct ahead *a, struct diag *err)
 	if (a->next == a->avail || a->next - a->given >= AHEAD_BATCH) {
 		pthread_mutex_lock(&a->mu);
 		a->took = a->given = a->next;
-		if (a->put_waits && a->put - a->took <= AHEAD_SLOTS / 2)
+		if (a->put_waits && (a->put - a->took <= AHEAD_SLOTS / 2 ||
+				     a->took == a->put))
 			pthread_cond_signal(&a->can_put);
 		if (a->put == a->next) {
 			/* woken by the thread when enough is ready */
@@ -1335,7 +1378,7 @@ enum read_result reader_next(struct reader *r, struct diag *err)
 {
 	if (!r->ahead_tried) {
 		r->ahead_tried = 1;
-		if (r->o.ahead && !r->o.hash_lines)
+		if (r->o.ahead)
 			(void)ahead_start(r); /* or read inline */
 	}
 	if (r->ahead != NULL)

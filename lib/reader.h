@@ -43,12 +43,15 @@ struct reader_opts {
 				 scanner reads otherwise: the reference that
 				 tests compare the scanner with */
 	int ahead;            /* 1: a thread of its own reads and parses
-				 ahead of the caller, on another core (ignored
-				 with hash_lines, and when no thread can be
-				 had: the items are the same either way).  The
-				 tap is then called from that thread, and the
-				 tap and hash_lines may no longer change once
-				 reader_next was first called */
+				 ahead of the caller, on another core (or, when
+				 no thread can be had, the caller reads: the
+				 items are the same either way).  The tap is
+				 then called from that thread, and the tap and
+				 hash_lines may no longer change once
+				 reader_next was first called.  At a '#' line
+				 the thread waits for the caller to ask for the
+				 next item, so that the tap has then seen what
+				 reader_next promises */
 };
 
 /* What reader_next found. */
@@ -111,7 +114,12 @@ void reader_free(struct reader *r);
  * first reader_next when reading ahead. */
 void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx);
 
-/* Turns the return of '#' lines on (1) or off (0) from now on. */
+/* Reads ahead (reader_opts.ahead) from the next reader_next on: for the
+ * stream, once its header is read. */
+void reader_read_ahead(struct reader *r);
+
+/* Turns the return of '#' lines on (1) or off (0) from now on; not once
+ * reading ahead. */
 void reader_set_hash_lines(struct reader *r, int on);
 
 /* Reads the next item.  On READ_ERROR err holds the message, at the line

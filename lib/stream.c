@@ -276,6 +276,9 @@ struct stream_in *stream_in_open(int fd, const char *name, int check,
 			      strlen(reader_hash_line(s->rd, NULL)), err) < 0)
 			goto fail;
 	}
+	/* The records are scanned on a thread of their own, ahead of the
+	 * stage's work on them. */
+	reader_read_ahead(s->rd);
 	return s;
 fail:
 	stream_in_free(s);

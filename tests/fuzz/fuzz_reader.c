@@ -24,9 +24,10 @@ static int count_tap(void *ctx, const void *p, size_t n)
 }
 
 /* Appends what the reader returned to a log (when log is not NULL): the
- * kind of item, its line, its bytes. */
+ * kind of item, its line, its bytes; for a '#' line, how many bytes the
+ * tap had seen (the stream's trailer is checked against that digest). */
 static void log_item(struct sbuf *log, struct reader *r, enum read_result rr,
-		     const struct diag *err)
+		     const struct diag *err, unsigned long long tapped)
 {
 	const struct record *rec = reader_record(r);
 	size_t i, len;
@@ -41,7 +42,8 @@ static void log_item(struct sbuf *log, struct reader *r, enum read_result rr,
 		abort();
 	if (rr == READ_HASH) {
 		h = reader_hash_line(r, &len);
-		if (sbuf_add(log, h, len) < 0)
+		snprintf(num, sizeof(num), "tapped %llu:", tapped);
+		if (sbuf_adds(log, num) < 0 || sbuf_add(log, h, len) < 0)
 			abort();
 	} else if (rr == READ_RECORD) {
 		snprintf(num, sizeof(num), "%zu/%lu/%d/%c/%d/%llu", rec->n,
@@ -86,7 +88,7 @@ static void read_all(const uint8_t *data, size_t size,
 	while ((rr = reader_next(r, &err)) == READ_RECORD || rr == READ_HASH) {
 		const struct record *rec = reader_record(r);
 
-		log_item(log, r, rr, &err);
+		log_item(log, r, rr, &err, tapped);
 		/* Every item consumes input, so the loop ends. */
 		if (++items > size + 2)
 			abort();
@@ -108,7 +110,7 @@ static void read_all(const uint8_t *data, size_t size,
 				abort();
 		}
 	}
-	log_item(log, r, rr, &err);
+	log_item(log, r, rr, &err, tapped);
 	if (rr == READ_ERROR) {
 		/* An error always says what and has a class. */
 		if (err.status != AAP_EDATA && err.status != AAP_ESYS)
@@ -137,20 +139,30 @@ static void same_logs(struct sbuf *a, struct sbuf *b, const char *how_a,
 	sbuf_fini(b);
 }
 
-/* Reads data in stream mode with the scanner and with libcsv, and aborts
- * when they differ in anything. */
+/* Reads data in stream mode with the scanner and with libcsv, and with
+ * the scanner ahead on a thread, and aborts when they differ in anything. */
 static void stream_both(const uint8_t *data, size_t size,
 			struct reader_opts *o)
 {
-	struct sbuf a, b;
+	struct sbuf a, b, c;
 
 	sbuf_init(&a);
 	sbuf_init(&b);
+	sbuf_init(&c);
 	o->libcsv = 0;
 	read_all(data, size, o, &a);
+	o->ahead = 1;
+	read_all(data, size, o, &c);
+	o->ahead = 0;
 	o->libcsv = 1;
 	read_all(data, size, o, &b);
 	o->libcsv = 0;
+	if (a.len != c.len || memcmp(sbuf_str(&a), sbuf_str(&c), a.len) != 0) {
+		fprintf(stderr, "inline:\n%s\nahead:\n%s\n", sbuf_str(&a),
+			sbuf_str(&c));
+		abort();
+	}
+	sbuf_fini(&c);
 	same_logs(&a, &b, "scanner", "libcsv");
 }
 
