@@ -42,6 +42,12 @@ MODULE_SAN = $(MODULE_SRC:%.c=build/san/%.o)
 BINS = $(PROGRAMS:%=build/bin/%)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=build/test/%)
+# The unit tests of the code that runs threads (reading ahead, digests, the
+# reviews file read beside the stream), again under ThreadSanitizer.
+TSAN = -fsanitize=thread -fno-omit-frame-pointer
+TSAN_UNITS = test_reader test_digest test_stream test_score
+TSAN_BINS = $(TSAN_UNITS:%=build/tsan/test/%)
+MODULE_TSAN = $(MODULE_SRC:%.c=build/tsan/%.o)
 
 .SECONDARY:
 
@@ -67,6 +73,14 @@ $(foreach p,$(PROGRAM_SRC),$(eval $(call program_rule,$(p))))
 build/test/%: build/san/tests/unit/%.o $(MODULE_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+build/tsan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(TSAN) -MMD -MP -c -o $@ $<
+
+build/tsan/test/%: build/tsan/tests/unit/%.o $(MODULE_TSAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(TSAN) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
 
 # Fuzzing (tests/fuzz/): libFuzzer harnesses built with clang; `make fuzz`
 # runs each for FUZZ_SECONDS; `make check` replays the corpus with $(CC).
@@ -134,11 +148,11 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory check-now
 
-check-now: all $(UNIT_BINS) $(FUZZ_REPLAY) $(ASAN_BINS)
-	@scripts/run-tests $(UNIT_BINS) $(FUZZ_REPLAY)
+check-now: all $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_REPLAY) $(ASAN_BINS)
+	@scripts/run-tests $(UNIT_BINS) $(TSAN_BINS) $(FUZZ_REPLAY)
 
-unit: $(UNIT_BINS)
-	@scripts/run-tests --unit-only $(UNIT_BINS)
+unit: $(UNIT_BINS) $(TSAN_BINS)
+	@scripts/run-tests --unit-only $(UNIT_BINS) $(TSAN_BINS)
 
 cli: all asan
 	@tests/cli/run
@@ -165,4 +179,5 @@ clean:
 -include $(MODULE_OBJ:.o=.d) $(MODULE_SAN:.o=.d) $(PROGRAM_SRC:%.c=build/obj/%.d) \
 	$(UNIT_SRC:%.c=build/san/%.d) $(MODULE_FUZZ:.o=.d) \
 	$(FUZZ_SRC:%.c=build/fuzz/obj/%.d) $(FUZZ_SRC:%.c=build/san/%.d) \
-	build/san/tests/fuzz/replay.d $(PROGRAM_SRC:%.c=build/san/%.d)
+	build/san/tests/fuzz/replay.d $(PROGRAM_SRC:%.c=build/san/%.d) \
+	$(MODULE_TSAN:.o=.d) $(TSAN_UNITS:%=build/tsan/tests/unit/%.d)
