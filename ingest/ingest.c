@@ -153,7 +153,6 @@ static int source_open(struct source *s, const char *path,
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
 	o.recover = 1;
-	o.ahead = 1; /* parsing on one core, the rest on the other */
 	o.encoding = (enum reader_encoding)io->encoding;
 	o.delim = io->delim;
 	s->name = mem_strdup(base != NULL && base[1] != '\0' ? base + 1 : path);
@@ -164,6 +163,7 @@ static int source_open(struct source *s, const char *path,
 		return diag_oom(err);
 	(void)digest_background(s->digest); /* else inline, just as well */
 	reader_set_tap(s->rd, tap_digest, s->digest);
+	reader_read_ahead(s->rd); /* parsing on one core, the rest on the other */
 	for (f = 0; f < io->call->nfields; f++)
 		s->map[f] = -1;
 	return 0;

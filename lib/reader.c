@@ -98,8 +98,9 @@ struct reader {
 	int scan;                 /* the stream scanner reads, not libcsv */
 	int fstate;               /* the scanner's place in the record */
 	struct ahead *ahead;      /* the reading thread, when one runs */
-	int ahead_tried;          /* the first reader_next decided on it */
-	int cancel_reads;         /* reads may be cancelled (that thread) */
+	int reads_ahead;          /* this is that thread: it hands over what
+				     it has before a read, which may then be
+				     cancelled */
 };
 
 static void ahead_stop(struct reader *r);
@@ -188,11 +189,16 @@ void reader_free(struct reader *r)
 		ahead_stop(r);
 	csv_free(&r->p);
 	sbuf_fini(&r->hline);
-	sbuf_fini(&r->rec.data);
-	mem_free(r->rec.off);
-	mem_free(r->rec.len);
+	record_fini(&r->rec);
 	mem_free(r->name);
 	mem_free(r);
+}
+
+void record_fini(struct record *r)
+{
+	sbuf_fini(&r->data);
+	mem_free(r->off);
+	mem_free(r->len);
 }
 
 void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx)
@@ -355,7 +361,7 @@ static ssize_t read_some(struct reader *r, void *dst, size_t cap,
 	ssize_t n;
 	int old;
 
-	if (r->cancel_reads) {
+	if (r->reads_ahead) {
 		/* reader_free may stop a reading thread that waits for input
 		 * that never comes: only here, where it holds no lock */
 		ahead_flush(r->ahead);
@@ -1105,14 +1111,6 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 	}
 }
 
-void reader_read_ahead(struct reader *r)
-{
-	if (r->ahead == NULL) {
-		r->o.ahead = 1;
-		r->ahead_tried = 0;
-	}
-}
-
 /* Reads the next item in the calling thread. */
 static enum read_result next_item(struct reader *r, struct diag *err)
 {
@@ -1173,7 +1171,7 @@ static enum read_result next_item(struct reader *r, struct diag *err)
 	}
 }
 
-/* Reading ahead (reader_opts.ahead): a thread of its own reads, decodes and
+/* Reading ahead (reader_read_ahead): a thread of its own reads, decodes and
  * parses into a ring of items while the caller works on the ones before.
  * Each record is handed over by swapping it with the ring slot's, so no
  * field is copied.  The thread publishes items, and the caller gives slots
@@ -1208,6 +1206,29 @@ static void ahead_flush(struct ahead *a)
 	pthread_mutex_unlock(&a->mu);
 }
 
+/* Publishes what the thread has made (flush: waking the caller for any of
+ * it); then, if the caller holds at least `full` items, sleeps until it
+ * holds no more than `keep`.  Sets *room to the count of items the thread
+ * may make before it must come back.  Returns 1 when the caller is gone. */
+static int ahead_sync(struct ahead *a, int flush, unsigned long full,
+		      unsigned long keep, unsigned long *room)
+{
+	int stop;
+
+	pthread_mutex_lock(&a->mu);
+	ahead_publish(a, 0, flush);
+	if (a->made - a->took >= full) {
+		a->put_waits = 1;
+		while (!a->stop && a->made - a->took > keep)
+			pthread_cond_wait(&a->can_put, &a->mu);
+		a->put_waits = 0;
+	}
+	*room = a->took + AHEAD_SLOTS;
+	stop = a->stop;
+	pthread_mutex_unlock(&a->mu);
+	return stop;
+}
+
 /* Each side, once it has to wait, sleeps until half the ring is ready for
  * it (or, for the caller, until the thread has to read): a few wake-ups for
  * every half ring, whichever side is slower. */
@@ -1221,24 +1242,11 @@ static void *ahead_main(void *arg)
 	int stop = 0;
 
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-	r->cancel_reads = 1;
+	r->reads_ahead = 1;
 	do {
-		if (a->made == room) {
-			pthread_mutex_lock(&a->mu);
-			ahead_publish(a, 0, 0);
-			if (a->made - a->took >= AHEAD_SLOTS) {
-				a->put_waits = 1;
-				while (!a->stop &&
-				       a->made - a->took > AHEAD_SLOTS / 2)
-					pthread_cond_wait(&a->can_put, &a->mu);
-				a->put_waits = 0;
-			}
-			room = a->took + AHEAD_SLOTS;
-			stop = a->stop;
-			pthread_mutex_unlock(&a->mu);
-			if (stop)
-				break;
-		}
+		if (a->made == room &&
+		    ahead_sync(a, 0, AHEAD_SLOTS, AHEAD_SLOTS / 2, &room))
+			break;
 		it = &a->item[a->made % AHEAD_SLOTS];
 		rr = next_item(r, &a->err);
 		if (rr == READ_HASH) {
@@ -1260,16 +1268,9 @@ static void *ahead_main(void *arg)
 		if (rr == READ_HASH) {
 			/* The caller may look at the digest of what comes before
 			 * the line (the stream's trailer): nothing more is read,
-			 * nor tapped, until it asks for the next item. */
-			pthread_mutex_lock(&a->mu);
-			ahead_publish(a, 0, 1);
-			a->put_waits = 1;
-			while (!a->stop && a->took < a->made)
-				pthread_cond_wait(&a->can_put, &a->mu);
-			a->put_waits = 0;
-			room = a->took + AHEAD_SLOTS;
-			stop = a->stop;
-			pthread_mutex_unlock(&a->mu);
+			 * nor tapped, until it has taken the line and asks for
+			 * the next item. */
+			stop = ahead_sync(a, 1, 1, 0, &room);
 		} else if (rr != READ_RECORD || a->made % AHEAD_BATCH == 0) {
 			pthread_mutex_lock(&a->mu);
 			ahead_publish(a, rr != READ_RECORD, 0);
@@ -1279,14 +1280,14 @@ static void *ahead_main(void *arg)
 	return NULL;
 }
 
-/* Starts the thread; 0, or -1 (memory or threads refused: read inline). */
-static int ahead_start(struct reader *r)
+void reader_read_ahead(struct reader *r)
 {
-	struct ahead *a = mem_calloc(1, sizeof(*a));
+	struct ahead *a;
 	size_t i;
 
-	if (a == NULL)
-		return -1;
+	/* Without memory or a thread, the caller goes on reading inline. */
+	if (r->ahead != NULL || (a = mem_calloc(1, sizeof(*a))) == NULL)
+		return;
 	for (i = 0; i < AHEAD_SLOTS; i++) {
 		sbuf_init(&a->item[i].rec.data);
 		sbuf_init(&a->item[i].hline);
@@ -1299,7 +1300,7 @@ static int ahead_start(struct reader *r)
 		goto no_take;
 	r->ahead = a;
 	if (pthread_create(&a->thread, NULL, ahead_main, r) == 0)
-		return 0;
+		return;
 	r->ahead = NULL;
 	pthread_cond_destroy(&a->can_take);
 no_take:
@@ -1308,7 +1309,6 @@ no_put:
 	pthread_mutex_destroy(&a->mu);
 no_mutex:
 	mem_free(a);
-	return -1;
 }
 
 /* Stops the thread (at once, even in a read that waits) and frees it all. */
@@ -1327,10 +1327,8 @@ static void ahead_stop(struct reader *r)
 	pthread_cond_destroy(&a->can_put);
 	pthread_mutex_destroy(&a->mu);
 	for (i = 0; i < AHEAD_SLOTS; i++) {
-		sbuf_fini(&a->item[i].rec.data);
+		record_fini(&a->item[i].rec);
 		sbuf_fini(&a->item[i].hline);
-		mem_free(a->item[i].rec.off);
-		mem_free(a->item[i].rec.len);
 	}
 	mem_free(a);
 	r->ahead = NULL;
@@ -1353,8 +1351,7 @@ static enum read_result ahead_next(struct ahead *a, struct diag *err)
 	if (a->next == a->avail || a->next - a->given >= AHEAD_BATCH) {
 		pthread_mutex_lock(&a->mu);
 		a->took = a->given = a->next;
-		if (a->put_waits && (a->put - a->took <= AHEAD_SLOTS / 2 ||
-				     a->took == a->put))
+		if (a->put_waits && a->put - a->took <= AHEAD_SLOTS / 2)
 			pthread_cond_signal(&a->can_put);
 		if (a->put == a->next) {
 			/* woken by the thread when enough is ready */
@@ -1376,11 +1373,6 @@ static enum read_result ahead_next(struct ahead *a, struct diag *err)
 
 enum read_result reader_next(struct reader *r, struct diag *err)
 {
-	if (!r->ahead_tried) {
-		r->ahead_tried = 1;
-		if (r->o.ahead)
-			(void)ahead_start(r); /* or read inline */
-	}
 	if (r->ahead != NULL)
 		return ahead_next(r->ahead, err);
 	return next_item(r, err);

@@ -42,16 +42,6 @@ struct reader_opts {
 				 LF only, no recovery), which the reader's own
 				 scanner reads otherwise: the reference that
 				 tests compare the scanner with */
-	int ahead;            /* 1: a thread of its own reads and parses
-				 ahead of the caller, on another core (or, when
-				 no thread can be had, the caller reads: the
-				 items are the same either way).  The tap is
-				 then called from that thread, and the tap and
-				 hash_lines may no longer change once
-				 reader_next was first called.  At a '#' line
-				 the thread waits for the caller to ask for the
-				 next item, so that the tap has then seen what
-				 reader_next promises */
 };
 
 /* What reader_next found. */
@@ -92,6 +82,9 @@ static inline size_t record_len(const struct record *r, size_t i)
 	return r->len[i];
 }
 
+/* Frees what r holds (a record the caller keeps, or a reader's). */
+void record_fini(struct record *r);
+
 /* Called with every byte the reader consumes, in order (for digests).
  * Returns 0, or -1 to stop the reader with a system error. */
 typedef int (*reader_tap_fn)(void *ctx, const void *p, size_t n);
@@ -110,12 +103,17 @@ struct reader *reader_new(int fd, const char *name,
 /* Frees r; reader_free(NULL) does nothing. */
 void reader_free(struct reader *r);
 
-/* Sets the tap that sees every consumed byte (NULL for none); before the
- * first reader_next when reading ahead. */
+/* Sets the tap that sees every consumed byte (NULL for none); not once
+ * reading ahead. */
 void reader_set_tap(struct reader *r, reader_tap_fn fn, void *ctx);
 
-/* Reads ahead (reader_opts.ahead) from the next reader_next on: for the
- * stream, once its header is read. */
+/* From now on, a thread of its own reads and parses ahead of the caller,
+ * on another core (or, when no thread can be had, the caller reads: the
+ * items are the same either way).  The tap is then called from that
+ * thread, and neither the tap nor hash_lines may change any more.  At a
+ * '#' line the thread waits for the caller to ask for the next item, so
+ * that the tap has then seen what reader_next promises.  A source calls it
+ * once its tap is set, the stream once its header is read. */
 void reader_read_ahead(struct reader *r);
 
 /* Turns the return of '#' lines on (1) or off (0) from now on; not once

@@ -130,9 +130,7 @@ void stream_in_free(struct stream_in *s)
 	for (i = 0; i < s->nprov; i++)
 		mem_free(s->prov[i]);
 	mem_free(s->prov);
-	sbuf_fini(&s->header.data);
-	mem_free(s->header.off);
-	mem_free(s->header.len);
+	record_fini(&s->header);
 	sbuf_fini(&s->trailer);
 	mem_free(s->name);
 	mem_free(s);

@@ -639,9 +639,6 @@ struct marks_ahead {
 	size_t nrun, caprun;       /* runs, allocated */
 	struct hmap reviewers;     /* trimmed name -> its number, which is
 				      its entry's */
-	size_t near[8];            /* reviewers met in the run near_run */
-	size_t nnear;              /* how many */
-	uint64_t near_run;         /* that run */
 	struct held notes;         /* the bad lines' messages; a bad row's
 				      raw is its index */
 	char sha[65];              /* the file's SHA-256, once read */
@@ -726,36 +723,6 @@ static int ahead_run(struct marks_ahead *a, struct side *sd, struct diag *err)
 	return 0;
 }
 
-/* The number of reviewer name (n bytes) in a's table, where each name is
- * numbered once (resolve keeps it once in the marks), into *who.  The few
- * reviewers of the current run are looked at first: each marks every
- * criterion.  Returns 0, or -1 when memory ran out. */
-static int ahead_reviewer(struct marks_ahead *a, uint64_t run,
-			  const char *name, size_t n, size_t *who)
-{
-	const struct hmap *h = &a->reviewers;
-	size_t i;
-
-	if (run != a->near_run) {
-		a->near_run = run;
-		a->nnear = 0;
-	}
-	for (i = 0; i < a->nnear; i++) {
-		size_t e = a->near[i];
-
-		if (h->len[e] == n && memcmp(h->keys.data + h->off[e], name, n) == 0) {
-			*who = e;
-			return 0;
-		}
-	}
-	*who = a->reviewers.n;
-	if (hmap_put(&a->reviewers, name, n, *who, who) < 0)
-		return -1;
-	if (a->nnear < sizeof(a->near) / sizeof(a->near[0]))
-		a->near[a->nnear++] = *who;
-	return 0;
-}
-
 /* A row of the reviews file, read ahead: the checks of a line in the
  * order of the messages, all but those the batch is needed for (is the
  * application in it, is the reviewer in conflict with it), which resolve
@@ -791,7 +758,10 @@ static int review_scan(struct marks *mk, const struct marks_ctx *x,
 	if ((ci = crit_of(mk, x, sd, 2)) < 0 ||
 	    value_of(mk, x, sd, 3, "mark", ci, &v) < 0)
 		return 0;
-	if (ahead_reviewer(a, sd->run, name, n, &who) < 0 ||
+	/* Each name numbered once, in the order met (resolve keeps each once
+	 * in the marks): a new one gets the next number. */
+	who = a->reviewers.n;
+	if (hmap_put(&a->reviewers, name, n, who, &who) < 0 ||
 	    (row = ahead_add(a)) == NULL)
 		return diag_oom(err);
 	row->line = sd->rec->line;

@@ -717,6 +717,9 @@ static int by_unranked(const void *pa, const void *pb)
 static int sort_unranked(struct run *r, size_t *rest, size_t n)
 {
 	struct unranked *u = mem_calloc(n + 1, sizeof(*u));
+	/* by_record starts with the first column unless that is a source
+	 * column: then every key is 0 and by_record decides alone. */
+	int keyed = r->c_file != 0 && r->c_line != 0;
 	size_t i, j, len;
 
 	if (u == NULL)
@@ -725,9 +728,7 @@ static int sort_unranked(struct run *r, size_t *rest, size_t n)
 		const char *id = field(r, rest[i], 0, &len);
 
 		u[i].i = rest[i];
-		/* Unless the source columns come first: then by_record
-		 * does not start with the id, and every key is 0. */
-		for (j = 0; j < 8 && r->c_file != 0 && r->c_line != 0; j++)
+		for (j = 0; keyed && j < 8; j++)
 			u[i].key = u[i].key << 8 |
 				   (j < len ? (unsigned char)id[j] : 0u);
 	}

@@ -68,10 +68,10 @@ static void log_item(struct sbuf *log, struct reader *r, enum read_result rr,
 		abort();
 }
 
-/* Reads everything, checking what the reader promises of each record, and
- * logs what it read when log is not NULL. */
+/* Reads everything, inline or ahead, checking what the reader promises of
+ * each record, and logs what it read when log is not NULL. */
 static void read_all(const uint8_t *data, size_t size,
-		     const struct reader_opts *o, struct sbuf *log)
+		     const struct reader_opts *o, int ahead, struct sbuf *log)
 {
 	struct diag err;
 	struct reader *r;
@@ -86,6 +86,8 @@ static void read_all(const uint8_t *data, size_t size,
 	if (r == NULL)
 		abort(); /* no injected failure here: this is a bug */
 	reader_set_tap(r, count_tap, &tapped);
+	if (ahead)
+		reader_read_ahead(r);
 	while ((rr = reader_next(r, &err)) == READ_RECORD || rr == READ_HASH) {
 		const struct record *rec = reader_record(r);
 
@@ -127,20 +129,26 @@ static void read_all(const uint8_t *data, size_t size,
 	close(fd);
 }
 
-/* Reads data with o, then with *flag (a field of o) set to 1, and aborts
- * when the two logs differ in anything. */
+/* What is compared with reading inline with the reader's own parser. */
+enum other_way {
+	WITH_LIBCSV,  /* the stream parsed by libcsv, the reference */
+	READ_AHEAD    /* the same parser on a thread reading ahead */
+};
+
+/* Reads data with o, then the other way, and aborts when the two logs
+ * differ in anything. */
 static void read_both(const uint8_t *data, size_t size,
-		      struct reader_opts *o, int *flag, const char *how)
+		      const struct reader_opts *o, enum other_way way)
 {
+	struct reader_opts other = *o;
+	const char *how = way == WITH_LIBCSV ? "libcsv" : "a thread reading ahead";
 	struct sbuf a, b;
 
+	other.libcsv = way == WITH_LIBCSV;
 	sbuf_init(&a);
 	sbuf_init(&b);
-	*flag = 0;
-	read_all(data, size, o, &a);
-	*flag = 1;
-	read_all(data, size, o, &b);
-	*flag = 0;
+	read_all(data, size, o, 0, &a);
+	read_all(data, size, &other, way == READ_AHEAD, &b);
 	if (a.len != b.len || memcmp(sbuf_str(&a), sbuf_str(&b), a.len) != 0) {
 		fprintf(stderr, "without %s:\n%s\nwith %s:\n%s\n", how,
 			sbuf_str(&a), how, sbuf_str(&b));
@@ -161,21 +169,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.recover = 1;
 	o.encoding = READER_AUTO;
 	o.delim = 0;
-	read_both(data, size, &o, &o.ahead, "a thread reading ahead");
+	read_both(data, size, &o, READ_AHEAD);
 
 	/* The same with caps small enough for the fuzzer to reach. */
 	o.field_max = 16;
 	o.record_max = 64;
-	read_both(data, size, &o, &o.ahead, "a thread reading ahead");
+	read_both(data, size, &o, READ_AHEAD);
 
 	/* The stream's settings: bytes, LF only, '#' lines, no recovery; the
 	 * scanner against libcsv, and against itself reading ahead. */
 	reader_opts_default(&o);
 	o.hash_lines = 1;
-	read_both(data, size, &o, &o.libcsv, "libcsv");
-	read_both(data, size, &o, &o.ahead, "a thread reading ahead");
+	read_both(data, size, &o, WITH_LIBCSV);
+	read_both(data, size, &o, READ_AHEAD);
 	o.field_max = 16;
-	read_both(data, size, &o, &o.libcsv, "libcsv");
-	read_both(data, size, &o, &o.ahead, "a thread reading ahead");
+	read_both(data, size, &o, WITH_LIBCSV);
+	read_both(data, size, &o, READ_AHEAD);
 	return 0;
 }

@@ -354,10 +354,11 @@ static struct reader *open_source(int fd, int ahead)
 	o.encoding = READER_AUTO;
 	o.delim = 0;
 	o.field_max = 64;
-	o.ahead = ahead;
 	diag_clear(&err);
 	r = reader_new(fd, "t.csv", &o, &err);
 	assert_non_null(r);
+	if (ahead)
+		reader_read_ahead(r);
 	return r;
 }
 
