@@ -1,10 +1,11 @@
 /* reader.c - CSV records, in constant memory.  Sources (CR or LF line ends,
  * encodings, recovery from bad quoting) go through libcsv, fed one line at a
  * time so that record starts, line numbers and '#' lines are known exactly.
- * The stream (bytes as they are, LF only, no recovery) goes through a
- * scanner of its own that reads each byte once: the same RFC 4180 rules,
- * the same records and the same errors, several times faster than libcsv,
- * which copies and tests every byte through its state machine. */
+ * Whatever is read without recovery (the stream, the call's tables, the
+ * reviews file) goes through a scanner of its own that reads each byte
+ * once: the same RFC 4180 rules, the same records, lines and errors as
+ * libcsv, several times faster, since libcsv copies and tests every byte
+ * through its state machine. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -95,7 +96,7 @@ struct reader {
 	int rec_done;             /* libcsv ended the record */
 	int cb_error;             /* a callback failed: 1 memory, 2 field cap,
 				     3 CR outside quotes in the stream */
-	int scan;                 /* the stream scanner reads, not libcsv */
+	int scan;                 /* the scanner reads, not libcsv */
 	int fstate;               /* the scanner's place in the record */
 	struct ahead *ahead;      /* the reading thread, when one runs */
 	int reads_ahead;          /* this is that thread: it hands over what
@@ -106,7 +107,7 @@ struct reader {
 static void ahead_stop(struct reader *r);
 static void ahead_flush(struct ahead *a);
 
-/* What stops the stream scanner short of a record. */
+/* What stops the scanner short of a record. */
 enum {
 	SCAN_MEMORY = -1,       /* memory ran out */
 	SCAN_FIELD_CAP = -2,    /* a field over field_max */
@@ -116,7 +117,7 @@ enum {
 	SCAN_RECORD_CAP = -6    /* a record over record_max */
 };
 
-/* Where the stream scanner stands in a record. */
+/* Where the scanner stands in a record. */
 enum {
 	F_START,  /* where a field starts */
 	F_PLAIN,  /* inside an unquoted field */
@@ -174,8 +175,7 @@ struct reader *reader_new(int fd, const char *name,
 	r->delim_known = o->delim != 0;
 	r->at_start = 1;
 	r->line = 1;
-	r->scan = r->o.encoding == READER_BYTES && !r->o.cr_ends_line &&
-		  !r->o.recover && !r->o.libcsv;
+	r->scan = !r->o.recover && !r->o.libcsv;
 	sbuf_init(&r->hline);
 	sbuf_init(&r->rec.data);
 	return r;
@@ -900,7 +900,7 @@ static enum read_result at_eof(struct reader *r, struct diag *err)
 	return READ_RECORD;
 }
 
-/* ---- The stream scanner ----------------------------------------------- */
+/* ---- The scanner -------------------------------------------------------- */
 
 /* Opens a field at the end of the record's data. */
 static int scan_open(struct reader *r)
@@ -950,6 +950,25 @@ static unsigned long count_lf(const unsigned char *p, size_t n)
 		p++;
 	}
 	return k;
+}
+
+/* Counts the line ends in p[0, n) of quoted text, where CR, LF and CRLF
+ * each end one (sources), as consume() counts them: an LF right after a
+ * CR, in p or just before it (last_cr), is not counted again. */
+static void count_ends(struct reader *r, const unsigned char *p, size_t n)
+{
+	const unsigned char *e = p + n, *q;
+	unsigned long k;
+
+	if (n == 0)
+		return;
+	k = count_lf(p, n);
+	if (r->last_cr && p[0] == '\n')
+		k--;
+	for (q = p; (q = memchr(q, '\r', (size_t)(e - q))) != NULL; q++)
+		k += q + 1 == e || q[1] != '\n';
+	r->line += k;
+	r->last_cr = e[-1] == '\r';
 }
 
 /* Reports what stopped the scanner (a SCAN_* code). */
@@ -1003,20 +1022,52 @@ static enum read_result scan_eof(struct reader *r, struct diag *err)
 		rc = scan_close(r);
 	if (rc < 0)
 		return scan_error(r, rc, err);
+	if (r->o.cr_ends_line) {
+		/* A source's last line needs no line end. */
+		r->finished = 0;
+		return READ_RECORD;
+	}
 	diag_set(err, AAP_EDATA, r->name, r->rec.line,
 		 "input ends in the middle of a line");
 	return READ_ERROR;
 }
 
-/* Reads the rest of a record of the stream from buf[pos]: runs of plain
- * bytes are found a word at a time and quoted text with memchr, and each
- * run is copied once into the record. */
+/* Where the scanner may read up to in buf before it checks the record's size
+ * again, as the libcsv path checks it before each piece it feeds (up to a
+ * line end, or to the end of buf): a record over record_max is refused at
+ * the start of the piece that would take it past the cap, before any
+ * error inside that piece.  While the rest of buf fits, nothing is
+ * looked for.  Returns 0, or SCAN_RECORD_CAP. */
+static int scan_limit(const struct reader *r, size_t *lim)
+{
+	size_t n;
+	int ended;
+
+	if (r->rec_bytes + (r->end - r->pos) <= r->o.record_max) {
+		*lim = r->end;
+		return 0;
+	}
+	n = next_piece(r, &ended);
+	if (r->rec_bytes + n > r->o.record_max)
+		return SCAN_RECORD_CAP;
+	*lim = r->pos + n;
+	return 0;
+}
+
+/* Reads the rest of a record from buf[pos]: runs of plain bytes are found
+ * a word at a time and quoted text with memchr, and each run is copied
+ * once into the record.  A line ends at LF; in a source (cr_ends_line) at
+ * CR too, the LF of a CRLF being skipped before the next record, as
+ * next_item does for libcsv. */
 static enum read_result scan_record(struct reader *r, struct diag *err)
 {
 	const unsigned char *s, *p, *e, *q;
 	unsigned char delim = r->o.delim ? r->o.delim : ',';
+	unsigned char cr = r->o.cr_ends_line ? '\r' : '\n';
 	int done = 0, rc = 0;
-	size_t n;
+	size_t n, lim = r->pos; /* a piece starts with the record */
+
+	r->last_cr = 0; /* next_item has skipped the LF of a CRLF */
 
 	for (;;) {
 		if (r->pos == r->end) {
@@ -1024,14 +1075,16 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 				return READ_ERROR;
 			if (r->pos == r->end)
 				return scan_eof(r, err);
+			lim = r->pos; /* and with each buffer */
 		}
+		if (r->pos == lim && (rc = scan_limit(r, &lim)) < 0)
+			return scan_error(r, rc, err);
 		s = p = r->buf + r->pos;
-		e = r->buf + r->end;
+		e = r->buf + lim;
 		switch (r->fstate) {
 		case F_START:
-			if (*p == '\n' && r->rec.n == 0) {
-				p++;    /* a blank line: a record of no field */
-				done = 1;
+			if ((*p == '\n' || *p == cr) && r->rec.n == 0) {
+				done = *p++; /* a blank line: a record of no field */
 				break;
 			}
 			if (scan_open(r) < 0) {
@@ -1054,13 +1107,14 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			p = q;
 			if (p == e)
 				break;
-			if (*p == delim || *p == '\n') {
-				done = *p++ == '\n';
+			if (*p == delim || *p == '\n' || *p == cr) {
+				done = *p == delim ? 0 : *p;
+				p++;
 				r->fstate = F_START;
 				rc = scan_close(r);
 			} else if (*p == '"') {
 				rc = SCAN_STRAY_QUOTE;
-			} else { /* CR: it ends the field, as in libcsv */
+			} else { /* CR in the stream: it ends the field, as in libcsv */
 				rc = scan_close(r);
 				rc = rc < 0 ? rc : SCAN_CR;
 			}
@@ -1072,19 +1126,24 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 				rc = SCAN_MEMORY;
 				break;
 			}
-			r->line += count_lf(p, n);
+			if (cr == '\r')
+				count_ends(r, p, n);
+			else
+				r->line += count_lf(p, n);
 			p += n;
 			if (q != NULL) {
 				p++;
 				r->fstate = F_QUOTE;
+				r->last_cr = 0;
 			}
 			break;
 		case F_QUOTE:
 			if (*p == '"') {
 				rc = scan_add(r, p++, 1) < 0 ? SCAN_MEMORY : 0;
 				r->fstate = F_QUOTED;
-			} else if (*p == delim || *p == '\n') {
-				done = *p++ == '\n';
+			} else if (*p == delim || *p == '\n' || *p == cr) {
+				done = *p == delim ? 0 : *p;
+				p++;
 				r->fstate = F_START;
 				rc = scan_close(r);
 			} else if (*p == '\r') {
@@ -1096,8 +1155,6 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			break;
 		}
 		n = (size_t)(p - s);
-		if (rc == 0 && r->rec_bytes + n > r->o.record_max)
-			rc = SCAN_RECORD_CAP;
 		r->rec_bytes += n;
 		r->pos += n;
 		r->offset += n;
@@ -1105,6 +1162,7 @@ static enum read_result scan_record(struct reader *r, struct diag *err)
 			return scan_error(r, rc, err);
 		if (done) {
 			r->line++;
+			r->last_cr = done == '\r';
 			r->at_start = 1;
 			return READ_RECORD;
 		}

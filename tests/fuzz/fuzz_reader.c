@@ -1,11 +1,14 @@
 /* fuzz_reader.c - libFuzzer harness for the CSV reader in source mode:
  * encoding detection, delimiter detection, recovery after bad quoting,
  * line ends, caps.  The data is handed to reader_new on a memfd, read to
- * the end twice: with the real caps, and with tiny ones.  In stream mode
- * the reader's own scanner must give exactly what libcsv gives: the same
- * items, the same lines, the same error; and a source or the stream
- * read ahead on a thread of its own must give exactly what it gives read
- * inline, the bytes hashed at each '#' line included. */
+ * the end twice: with the real caps, and with tiny ones.  Wherever it
+ * reads without recovery (the stream; the call's tables and the reviews
+ * file, with their CR, LF and CRLF line ends and byte order mark; a file
+ * of unknown encoding and delimiter) the reader's own scanner must give
+ * exactly what libcsv gives: the same items, the same lines, the same
+ * error; and a source or the stream read ahead on a thread of its own
+ * must give exactly what it gives read inline, the bytes hashed at each
+ * '#' line included. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +134,7 @@ static void read_all(const uint8_t *data, size_t size,
 
 /* What is compared with reading inline with the reader's own parser. */
 enum other_way {
-	WITH_LIBCSV,  /* the stream parsed by libcsv, the reference */
+	WITH_LIBCSV,  /* parsed by libcsv, the reference of the scanner */
 	READ_AHEAD    /* the same parser on a thread reading ahead */
 };
 
@@ -174,6 +177,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The same with caps small enough for the fuzzer to reach. */
 	o.field_max = 16;
 	o.record_max = 64;
+	read_both(data, size, &o, READ_AHEAD);
+
+	/* The call's tables and side files: bytes, CR, LF or CRLF, a byte
+	 * order mark skipped, no recovery; the scanner against libcsv. */
+	reader_opts_default(&o);
+	o.cr_ends_line = 1;
+	o.skip_bom = 1;
+	read_both(data, size, &o, WITH_LIBCSV);
+	o.field_max = 16;
+	o.record_max = 64;
+	read_both(data, size, &o, WITH_LIBCSV);
+	/* The same, with the encoding and the delimiter found out. */
+	o.field_max = READER_FIELD_MAX;
+	o.record_max = READER_RECORD_MAX;
+	o.encoding = READER_AUTO;
+	o.delim = 0;
+	read_both(data, size, &o, WITH_LIBCSV);
 	read_both(data, size, &o, READ_AHEAD);
 
 	/* The stream's settings: bytes, LF only, '#' lines, no recovery; the

@@ -338,46 +338,112 @@ static void long_cp1252_source_is_decoded_across_reads(void **state)
 	assert_int_equal(reader_encoding(r), READER_CP1252);
 }
 
-/* Opens a reader of the source in fd, read ahead or inline; ';' found from
- * the header, the encoding decided while reading, recovery on, a field
- * cap of 64 bytes. */
-static struct reader *open_source(int fd, int ahead)
+/* A source's options: ';' found from the header, the encoding decided
+ * while reading, recovery on, a field cap of 64 bytes. */
+static void source_opts(struct reader_opts *o)
 {
-	struct reader_opts o;
-	struct diag err;
-	struct reader *r;
+	reader_opts_default(o);
+	o->cr_ends_line = 1;
+	o->skip_bom = 1;
+	o->recover = 1;
+	o->encoding = READER_AUTO;
+	o->delim = 0;
+	o->field_max = 64;
+}
 
-	reader_opts_default(&o);
-	o.cr_ends_line = 1;
-	o.skip_bom = 1;
-	o.recover = 1;
-	o.encoding = READER_AUTO;
-	o.delim = 0;
-	o.field_max = 64;
-	diag_clear(&err);
-	r = reader_new(fd, "t.csv", &o, &err);
-	assert_non_null(r);
-	if (ahead)
-		reader_read_ahead(r);
-	return r;
+/* What two readers of the same bytes gave, item for item. */
+struct both {
+	enum read_result rr;      /* the last item: READ_END or READ_ERROR */
+	struct diag err;          /* its error, as the first reader said it */
+	size_t items;             /* records */
+	size_t broken;            /* records cut short by bad quoting */
+	unsigned char delim;      /* the delimiter at the end */
+	enum reader_encoding enc; /* the encoding at the end */
+};
+
+/* Reads s[0, n) with oa (read ahead when ahead_a) and with ob (ahead_b),
+ * and checks that both give the same items: records, lines, broken
+ * records, the delimiter and encoding as known at each item, offsets (but
+ * past an error), and the same error at the same place; and the same end
+ * or error when asked again. */
+static void read_same(const char *s, size_t n, const struct reader_opts *oa,
+		      int ahead_a, const struct reader_opts *ob, int ahead_b,
+		      struct both *out)
+{
+	struct reader *ra, *rb;
+	struct diag e2;
+	const struct record *a, *b;
+	enum read_result r2;
+	int fd1 = unit_fd(s, n), fd2 = unit_fd(s, n);
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	diag_clear(&out->err);
+	diag_clear(&e2);
+	ra = reader_new(fd1, "t.csv", oa, &out->err);
+	rb = reader_new(fd2, "t.csv", ob, &e2);
+	assert_non_null(ra);
+	assert_non_null(rb);
+	if (ahead_a)
+		reader_read_ahead(ra);
+	if (ahead_b)
+		reader_read_ahead(rb);
+	do {
+		out->rr = reader_next(ra, &out->err);
+		r2 = reader_next(rb, &e2);
+		assert_int_equal(out->rr, r2);
+		assert_int_equal(reader_line(ra), reader_line(rb));
+		assert_int_equal(reader_delim(ra), reader_delim(rb));
+		assert_int_equal(reader_encoding(ra), reader_encoding(rb));
+		if (out->rr == READ_ERROR)
+			break; /* the offset past an error is not defined */
+		assert_int_equal(reader_offset(ra), reader_offset(rb));
+		if (out->rr != READ_RECORD)
+			break;
+		a = reader_record(ra);
+		b = reader_record(rb);
+		assert_int_equal(a->n, b->n);
+		assert_int_equal(a->line, b->line);
+		assert_int_equal(a->broken, b->broken);
+		out->broken += a->broken != 0;
+		for (i = 0; i < a->n; i++) {
+			assert_int_equal(record_len(a, i), record_len(b, i));
+			assert_memory_equal(record_field(a, i), record_field(b, i),
+					    record_len(a, i) + 1);
+		}
+		out->items++;
+	} while (1);
+	if (out->rr == READ_ERROR) {
+		assert_string_equal(out->err.msg, e2.msg);
+		assert_string_equal(out->err.detail, e2.detail);
+		assert_int_equal(out->err.line, e2.line);
+		assert_true(e2.msg[0] != '\0');
+	}
+	out->delim = reader_delim(rb);
+	out->enc = reader_encoding(rb);
+	/* asked again: the same end, or the same error */
+	diag_clear(&e2);
+	assert_int_equal(reader_next(rb, &e2), out->rr);
+	if (out->rr == READ_ERROR)
+		assert_string_equal(out->err.msg, e2.msg);
+	reader_free(ra);
+	reader_free(rb);
+	close(fd1);
+	close(fd2);
 }
 
 /* A source read ahead on a thread gives, item for item, what it gives read
- * inline: records, lines, broken records, the delimiter and encoding as
- * known at each item (the encoding is decided far in), offsets, and the
- * same error at the same place; the end and the error are given again when
- * asked again. */
+ * inline (read_same), the encoding being decided far in. */
 static void read_ahead_gives_what_inline_gives(void **state)
 {
 	static char big[2000000];
-	struct reader *in, *ah;
-	struct diag e1, e2;
-	enum read_result r1, r2;
-	const struct record *a, *b;
+	struct reader_opts o;
+	struct both got;
 	size_t len = 0, i, items = 0, broken = 0;
-	int fd1, fd2, pass;
+	int pass;
 
 	(void)state;
+	source_opts(&o);
 	len += (size_t)snprintf(big + len, sizeof(big) - len, "id;name;note\r\n");
 	for (i = 0; i < 40000; i++) {
 		if (i == 30000) /* a Windows-1252 byte: the encoding is decided */
@@ -402,56 +468,73 @@ static void read_ahead_gives_what_inline_gives(void **state)
 		if (pass == 1)
 			n += (size_t)snprintf(big + len, sizeof(big) - len,
 					      "x;%0100d;y\r\n", 0);
-		fd1 = unit_fd(big, n);
-		fd2 = unit_fd(big, n);
-		in = open_source(fd1, 0);
-		ah = open_source(fd2, 1);
-		diag_clear(&e1);
-		diag_clear(&e2);
-		do {
-			r1 = reader_next(in, &e1);
-			r2 = reader_next(ah, &e2);
-			assert_int_equal(r1, r2);
-			assert_int_equal(reader_line(in), reader_line(ah));
-			assert_int_equal(reader_delim(in), reader_delim(ah));
-			assert_int_equal(reader_encoding(in), reader_encoding(ah));
-			assert_int_equal(reader_offset(in), reader_offset(ah));
-			if (r1 != READ_RECORD)
-				break;
-			a = reader_record(in);
-			b = reader_record(ah);
-			assert_int_equal(a->n, b->n);
-			assert_int_equal(a->line, b->line);
-			assert_int_equal(a->broken, b->broken);
-			broken += a->broken != 0;
-			for (i = 0; i < a->n; i++) {
-				assert_int_equal(record_len(a, i), record_len(b, i));
-				assert_memory_equal(record_field(a, i),
-						    record_field(b, i),
-						    record_len(a, i) + 1);
-			}
-			items++;
-		} while (1);
-		assert_int_equal(r1, pass == 0 ? READ_END : READ_ERROR);
-		if (pass == 1) {
-			assert_string_equal(e1.msg, e2.msg);
-			assert_int_equal(e1.line, e2.line);
-			assert_true(e2.msg[0] != '\0');
-		}
-		assert_int_equal(reader_encoding(ah), READER_CP1252);
-		assert_int_equal(reader_delim(ah), ';');
-		/* asked again: the same end, or the same error */
-		diag_clear(&e2);
-		assert_int_equal(reader_next(ah, &e2), r1);
-		if (pass == 1)
-			assert_string_equal(e1.msg, e2.msg);
-		reader_free(in);
-		reader_free(ah);
-		close(fd1);
-		close(fd2);
+		read_same(big, n, &o, 0, &o, 1, &got);
+		assert_int_equal(got.rr, pass == 0 ? READ_END : READ_ERROR);
+		assert_int_equal(got.enc, READER_CP1252);
+		assert_int_equal(got.delim, ';');
+		items += got.items;
+		broken += got.broken;
 	}
 	assert_true(items > 2 * 40000);
 	assert_true(broken >= 2 * 40);
+}
+
+/* A source read without recovery (the call's tables, the reviews file)
+ * goes through the reader's own scanner, and gives, item for item, what
+ * libcsv gives (read_same): CR, LF and CRLF line ends, outside quotes and
+ * inside them, cut by the reads at every place; blank lines; a byte order
+ * mark; a last line with no end; and the same error where one stops the
+ * file: a record over the cap in the piece where a field is over its own
+ * cap too, text after a closing quote, a quoted field left open. */
+static void scanner_gives_what_libcsv_gives_for_a_source(void **state)
+{
+	static const char *const ends[] = { "\r\n", "\n", "\r" };
+	static const char *const tails[] = {
+		"", "9,r9,\"last line\",with no end",
+		"9,r9,\"", "9,r9,\"a\"b\r\n",
+		"9,r9,0123456789,\"one\r\n0123456789012345678901234\"\r\n",
+	};
+	static char big[1500000];
+	struct reader_opts lib, own;
+	struct both got;
+	size_t len, i, t;
+
+	(void)state;
+	reader_opts_default(&own);
+	own.cr_ends_line = 1;
+	own.skip_bom = 1;
+	own.record_max = 40;
+	own.field_max = 24;
+	lib = own;
+	lib.libcsv = 1;
+	len = (size_t)snprintf(big, sizeof(big),
+			       "\xEF\xBB\xBF" "application_id,reviewer,mark,"
+			       "comment\r\n");
+	for (i = 0; i < 30000; i++) {
+		const char *end = ends[i % 3], *in = ends[(i / 3) % 3];
+
+		if (i % 89 == 0)
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%s", end); /* blank */
+		else
+			len += (size_t)snprintf(big + len, sizeof(big) - len,
+						"%zu,r%zu,%zu,\"a%sb\"\"c\"%s",
+						i % 1000, i % 7, i % 5, in, end);
+	}
+	for (t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+		size_t n = len + (size_t)snprintf(big + len, sizeof(big) - len,
+						  "%s", tails[t]);
+
+		read_same(big, n, &own, 0, &lib, 0, &got);
+		assert_true(got.items > 30000);
+		assert_int_equal(got.rr, t < 2 ? READ_END : READ_ERROR);
+		if (t == 2)
+			assert_non_null(strstr(got.err.msg, "unterminated"));
+		if (t == 3)
+			assert_non_null(strstr(got.err.msg, "after the closing"));
+		if (t == 4)
+			assert_non_null(strstr(got.err.msg, "record longer"));
+	}
 }
 
 /* The test has failed, stuck where no return is possible. */
@@ -473,6 +556,7 @@ static void no_answer(int sig)
 static void read_ahead_stops_while_waiting_for_input(void **state)
 {
 	char line[64];
+	struct reader_opts o;
 	struct reader *r;
 	struct diag err;
 	int p[2], i;
@@ -487,7 +571,11 @@ static void read_ahead_stops_while_waiting_for_input(void **state)
 	}
 	signal(SIGALRM, no_answer);
 	alarm(20);
-	r = open_source(p[0], 1);
+	source_opts(&o);
+	diag_clear(&err);
+	r = reader_new(p[0], "t.csv", &o, &err);
+	assert_non_null(r);
+	reader_read_ahead(r);
 	/* the records come before the input ends */
 	for (i = 0; i < 10; i++)
 		assert_int_equal(reader_next(r, &err), READ_RECORD);
@@ -518,6 +606,7 @@ int main(void)
 		cmocka_unit_test_teardown(long_utf8_source_is_checked_across_reads, teardown),
 		cmocka_unit_test_teardown(long_cp1252_source_is_decoded_across_reads, teardown),
 		cmocka_unit_test(read_ahead_gives_what_inline_gives),
+		cmocka_unit_test(scanner_gives_what_libcsv_gives_for_a_source),
 		cmocka_unit_test(read_ahead_stops_while_waiting_for_input),
 	};
 
