@@ -5,7 +5,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(37);
+SELECT plan(38);
 
 -- The INSERT of a batch row of call sud-ia-2025 unless told otherwise.
 CREATE FUNCTION pg_temp.batch_sql(id text, records integer,
@@ -128,8 +128,16 @@ SELECT throws_ok(pg_temp.batch_sql('cross', 0, 'nord-vert-2025-v1'), '23503', NU
 	'a batch cannot supersede one of another call');
 SELECT throws_ok(pg_temp.batch_sql('orphan', 0, 'no-such-batch'), '23503', NULL,
 	'a batch cannot supersede one that does not exist');
-SELECT throws_ok(pg_temp.application_sql('no-such-batch', 1), '23503', NULL,
+SELECT throws_ok(pg_temp.application_sql('no-such-batch', 1), '23503',
+	'cannot add rows to "aap.application" for batch "no-such-batch": there is no such batch',
 	'an application needs its batch');
+SELECT throws_ok(
+	format('SELECT pg_temp.push(%L)',
+	       ARRAY[pg_temp.batch_sql('mixed', 1),
+	             pg_temp.application_sql('mixed', 1) || ', ' ||
+	             substring(pg_temp.application_sql('no-such-batch', 1) FROM ' VALUES (.*)$')]),
+	'23503', 'cannot add rows to "aap.application" for batch "no-such-batch": there is no such batch',
+	'an application needs its batch, even beside applications that have theirs');
 SELECT throws_ok(
 	$$INSERT INTO aap.config_file (batch_id, role, name, sha256, content)
 	  VALUES ('no-such-batch', 'call', 'call.csv', encode(sha256(''), 'hex'), '')$$,
