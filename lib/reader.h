@@ -1,6 +1,8 @@
 /* reader.h - CSV records from a file descriptor, in constant memory (libcsv
- * for sources, a scanner of its own for the stream); optionally hands back '#' lines met at a record start
- * (the stream's provenance and trailer) instead of parsing them. */
+ * for exports, read with recovery from bad quoting; a scanner of its own
+ * for the stream and the call's files); optionally hands back '#' lines met
+ * at a record start (the stream's provenance and trailer) instead of
+ * parsing them. */
 #ifndef READER_H
 #define READER_H
 
@@ -38,10 +40,10 @@ struct reader_opts {
 	int recover;          /* 1: a record with bad quoting is returned cut
 				 short with `broken` set, and reading goes on
 				 at the next line (sources) */
-	int libcsv;           /* 1: parse with libcsv even the stream (bytes,
-				 LF only, no recovery), which the reader's own
-				 scanner reads otherwise: the reference that
-				 tests compare the scanner with */
+	int libcsv;           /* 1: parse with libcsv even without recovery,
+				 where the reader's own scanner reads
+				 otherwise: the reference that tests compare
+				 the scanner with */
 };
 
 /* What reader_next found. */
