@@ -1,11 +1,12 @@
-/* reader.c - CSV records, in constant memory.  Sources (CR or LF line ends,
- * encodings, recovery from bad quoting) go through libcsv, fed one line at a
- * time so that record starts, line numbers and '#' lines are known exactly.
- * Whatever is read without recovery (the stream, the call's tables, the
- * reviews file) goes through a scanner of its own that reads each byte
- * once: the same RFC 4180 rules, the same records, lines and errors as
- * libcsv, several times faster, since libcsv copies and tests every byte
- * through its state machine. */
+/* reader.c - CSV records, in constant memory.  Exports, read with recovery
+ * from bad quoting, go through libcsv, fed one line at a time so that record
+ * starts, line numbers and '#' lines are known exactly.  Whatever is read
+ * without recovery (the stream, the call's tables, the reviews file) goes
+ * through a scanner of its own that reads each byte once: the same RFC 4180
+ * rules, the same records, lines and errors as libcsv, several times
+ * faster, since libcsv copies and tests every byte through its state
+ * machine.  Both ways take CR or LF line ends (sources) and any encoding,
+ * decoded before it is parsed. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -1007,8 +1008,8 @@ static enum read_result scan_eof(struct reader *r, struct diag *err)
 	if (tap_flush(r, err) < 0)
 		return READ_ERROR;
 	r->at_start = 1;
-	r->finished = 1;
 	if (r->fstate == F_QUOTED) {
+		r->finished = 1;
 		diag_set(err, AAP_EDATA, r->name, r->rec.line,
 			 "unterminated quoted field");
 		diag_detail(err, "the input ends inside field %zu of the record",
@@ -1022,11 +1023,9 @@ static enum read_result scan_eof(struct reader *r, struct diag *err)
 		rc = scan_close(r);
 	if (rc < 0)
 		return scan_error(r, rc, err);
-	if (r->o.cr_ends_line) {
-		/* A source's last line needs no line end. */
-		r->finished = 0;
-		return READ_RECORD;
-	}
+	if (r->o.cr_ends_line)
+		return READ_RECORD; /* a source's last line needs no line end */
+	r->finished = 1;
 	diag_set(err, AAP_EDATA, r->name, r->rec.line,
 		 "input ends in the middle of a line");
 	return READ_ERROR;
