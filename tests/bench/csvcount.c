@@ -76,25 +76,27 @@ static int count(int fd, const char *name, struct counts *c)
 
 int main(int argc, char **argv)
 {
+	static const char *const standard_input[] = { "-" };
+	const char *const *files = argc > 1 ? (const char *const *)(argv + 1) :
+			       standard_input;
+	int nfiles = argc > 1 ? argc - 1 : 1;
 	struct counts c = { 0, 0, 0 };
-	const char *name;
-	int fd, i, status = 0;
+	int fd, i, status;
 
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+	for (i = 0; i < nfiles; i++)
+		if (files[i][0] == '-' && files[i][1] != '\0') {
 			fprintf(stderr, "usage: %s [FILE]...\n", PROG);
 			return 2;
 		}
-	for (i = 1; i < argc || (i == 1 && argc == 1); i++) {
-		name = argc == 1 ? "-" : argv[i];
+	for (i = 0; i < nfiles; i++) {
 		fd = STDIN_FILENO;
-		if (strcmp(name, "-") != 0 &&
-		    (fd = open(name, O_RDONLY)) < 0) {
+		if (strcmp(files[i], "-") != 0 &&
+		    (fd = open(files[i], O_RDONLY)) < 0) {
 			fprintf(stderr, "%s: error: could not open \"%s\": %s\n",
-				PROG, name, strerror(errno));
+				PROG, files[i], strerror(errno));
 			return 3;
 		}
-		status = count(fd, name, &c);
+		status = count(fd, files[i], &c);
 		if (fd != STDIN_FILENO)
 			close(fd);
 		if (status != 0)

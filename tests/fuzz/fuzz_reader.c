@@ -203,6 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	read_both(data, size, &o, WITH_LIBCSV);
 	read_both(data, size, &o, READ_AHEAD);
 	o.field_max = 16;
+	o.record_max = 64;
 	read_both(data, size, &o, WITH_LIBCSV);
 	read_both(data, size, &o, READ_AHEAD);
 	return 0;
