@@ -695,6 +695,13 @@ static int binary_field(struct sbuf *b, const char *s, size_t n)
 /* The most PostgreSQL keeps in one text value: 1 GB less a byte. */
 #define TEXT_MAX 0x3fffffffL
 
+/* Says that the file at path is no longer the one checked. */
+static int changed(const char *path, struct diag *err)
+{
+	return diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" changed while it "
+			"was being stored", path);
+}
+
 /* Streams one file into aap.config_file as one COPY row, hashing it on
  * the way: a file that changed since it was checked is refused.  COPY's
  * binary format, so that neither side escapes or scans the text: the
@@ -758,8 +765,7 @@ static int copy_file(struct push *p, const struct pfile *f, struct diag *err)
 	if (digest_peek(d, hex) < 0)
 		goto nomem;
 	if (left != 0 || n != 0 || strcmp(hex, f->sha256) != 0) {
-		diag_set(err, AAP_EUSAGE, NULL, 0, "\"%s\" changed while it was "
-			 "being stored", f->path.data);
+		changed(f->path.data, err);
 		goto abort;
 	}
 	if (pg_copy_send(p->db, "\377\377", 2, err) < 0 ||
@@ -841,29 +847,51 @@ static int side_header(const struct record *h, const struct side_spec *s,
 	return 0;
 }
 
-/* Copies the rows of one side file, read again from path. */
+/* The digest the provenance names for side file k (check_files found it
+ * named, and the file given to be that one). */
+static const char *side_sha256(const struct push *p, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++)
+		if (strcmp(p->files[i].role, side_role[k]) == 0)
+			break;
+	return p->files[i].sha256;
+}
+
+/* Copies the rows of one side file, read again from path and hashed on the
+ * way: rows of a file that changed since it was checked are refused, as
+ * its text is by copy_file. */
 static int copy_side(struct push *p, size_t k, struct diag *err)
 {
 	const struct side_spec *s = &side_specs[k];
 	const char *path = p->o->side[k];
+	char hex[DIGEST_HEX_LEN + 1];
 	struct reader_opts o;
 	struct reader *rd = NULL;
+	struct digest *d = digest_new();
 	enum read_result rr;
 	unsigned long long seq = 0;
 	long map[5];
 	size_t i;
 	int fd, rc = -1, header = 1;
 
+	if (d == NULL)
+		return diag_oom(err);
 	fd = open(path, O_RDONLY);
-	if (fd < 0)
+	if (fd < 0) {
+		digest_free(d);
 		return diag_set(err, AAP_ESYS, NULL, 0, "could not open \"%s\": %s",
 				path, strerror(errno));
+	}
 	reader_opts_default(&o);
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
 	rd = reader_new(fd, path, &o, err);
 	if (rd == NULL || pg_copy_begin(p->db, s->copy_sql, err) < 0)
 		goto done;
+	(void)digest_background(d); /* else inline, just as well */
+	reader_set_tap(rd, digest_tap, d);
 	sbuf_reset(&p->copy);
 	while ((rr = reader_next(rd, err)) == READ_RECORD) {
 		const struct record *r = reader_record(rd);
@@ -894,6 +922,12 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	}
 	if (rr == READ_ERROR)
 		goto abort;
+	if (digest_peek(d, hex) < 0)
+		goto nomem;
+	if (strcmp(hex, side_sha256(p, k)) != 0) {
+		changed(path, err);
+		goto abort;
+	}
 	if (copy_flush(p, 1, err) < 0 || pg_copy_end(p->db, NULL, NULL, err) < 0)
 		goto done;
 	rc = 0;
@@ -904,6 +938,7 @@ abort:
 	pg_copy_end(p->db, "the side file could not be read", NULL, err);
 done:
 	reader_free(rd);
+	digest_free(d);
 	close(fd);
 	return rc;
 }

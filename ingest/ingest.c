@@ -54,11 +54,6 @@ struct keys {
 	size_t n;                /* how many */
 };
 
-static int tap_digest(void *ctx, const void *p, size_t n)
-{
-	return digest_update(ctx, p, n);
-}
-
 static void keys_fini(struct keys *k)
 {
 	size_t i;
@@ -162,7 +157,7 @@ static int source_open(struct source *s, const char *path,
 	    (s->rd = reader_new(s->fd, path, &o, err)) == NULL)
 		return diag_oom(err);
 	(void)digest_background(s->digest); /* else inline, just as well */
-	reader_set_tap(s->rd, tap_digest, s->digest);
+	reader_set_tap(s->rd, digest_tap, s->digest);
 	reader_read_ahead(s->rd); /* parsing on one core, the rest on the other */
 	for (f = 0; f < io->call->nfields; f++)
 		s->map[f] = -1;

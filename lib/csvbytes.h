@@ -1,6 +1,6 @@
 /* csvbytes.h - finds, eight bytes at a time, the bytes that matter to CSV
- * quoting: the delimiter, '"', CR and LF.  Shared by the stream scanner
- * of the reader and by the writer's quoting test. */
+ * quoting: the delimiter, '"', CR and LF.  Shared by the reader's scanner
+ * and by the writer's quoting test. */
 #ifndef CSVBYTES_H
 #define CSVBYTES_H
 

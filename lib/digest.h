@@ -28,6 +28,9 @@ int digest_background(struct digest *d);
 /* Feeds n bytes at p to d.  Returns 0, or -1 on a library failure. */
 int digest_update(struct digest *d, const void *p, size_t n);
 
+/* digest_update for a reader's tap (reader_set_tap): d is the digest. */
+int digest_tap(void *d, const void *p, size_t n);
+
 /* Writes the hex digest of everything fed so far to hex (65 bytes, with
  * the NUL), leaving d able to take more bytes.  Returns 0 or -1. */
 int digest_peek(struct digest *d, char hex[DIGEST_HEX_LEN + 1]);

@@ -1061,7 +1061,7 @@ static int scan_limit(const struct reader *r, size_t *lim)
 static enum read_result scan_record(struct reader *r, struct diag *err)
 {
 	const unsigned char *s, *p, *e, *q;
-	unsigned char delim = r->o.delim ? r->o.delim : ',';
+	unsigned char delim = own_delim(r);
 	unsigned char cr = r->o.cr_ends_line ? '\r' : '\n';
 	int done = 0, rc = 0;
 	size_t n, lim = r->pos; /* a piece starts with the record */

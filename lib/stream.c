@@ -114,11 +114,6 @@ static int stream_valid_column(const char *name, size_t n)
 	return 1;
 }
 
-static int tap_digest(void *ctx, const void *p, size_t n)
-{
-	return digest_update(ctx, p, n);
-}
-
 void stream_in_free(struct stream_in *s)
 {
 	size_t i;
@@ -254,7 +249,7 @@ struct stream_in *stream_in_open(int fd, const char *name, int check,
 	s->check = check;
 	sbuf_init(&s->trailer);
 	(void)digest_background(s->digest); /* else inline, just as well */
-	reader_set_tap(s->rd, tap_digest, s->digest);
+	reader_set_tap(s->rd, digest_tap, s->digest);
 	if (read_magic(s, err) < 0)
 		goto fail;
 	while (!s->bare) {

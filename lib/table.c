@@ -13,11 +13,6 @@
 
 #define TABLE_ROWS_MAX 100000
 
-static int tap_digest(void *ctx, const void *p, size_t n)
-{
-	return digest_update(ctx, p, n);
-}
-
 void table_free(struct table *t)
 {
 	size_t i, j;
@@ -179,7 +174,7 @@ int table_load(const char *path, struct table **out, struct diag *err)
 	rd = reader_new(fd, path, &o, err);
 	if (rd == NULL)
 		goto done;
-	reader_set_tap(rd, tap_digest, d);
+	reader_set_tap(rd, digest_tap, d);
 	if (read_all(t, rd, err) < 0)
 		goto done;
 	if (digest_peek(d, t->sha256) < 0) {

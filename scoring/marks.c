@@ -386,11 +386,6 @@ static const char *fld(const struct side *sd, size_t c, size_t *n, int trim)
 	return trim ? norm_trim(s, *n, n) : s;
 }
 
-static int tap(void *ctx, const void *p, size_t n)
-{
-	return digest_update(ctx, p, n);
-}
-
 typedef int (*row_fn)(struct marks *mk, const struct marks_ctx *x,
 		      struct side *sd, struct diag *err);
 
@@ -421,7 +416,7 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 	if ((rd = reader_new(fd, sd->path, &o, err)) == NULL)
 		goto done;
 	(void)digest_background(d); /* else inline, just as well */
-	reader_set_tap(rd, tap, d);
+	reader_set_tap(rd, digest_tap, d);
 	while ((rr = reader_next(rd, err)) == READ_RECORD) {
 		sd->rec = reader_record(rd);
 		if (sd->rec->n == 0 || (sd->rec->n == 1 && record_len(sd->rec, 0) == 0))

@@ -229,6 +229,40 @@ t_status 2
 t_stderr_has 'the stream was made with the consensus file "consensus.csv", which was not given'
 t_end
 
+t_begin a_side_file_changed_while_pushed_is_refused
+# The reviews file is rewritten (header only) by the server as soon as its
+# text is stored, before its rows are read again: the rows read are no
+# longer those of the file the stream was made with, nor of the stored one.
+s_dir="$CALL/sample"
+w=$(mktemp -d /tmp/aap-changed.XXXXXX)
+T_CLEANUP+=("rm -rf '$w'")
+chmod 777 "$w"
+cp "$s_dir/reviews.csv" "$s_dir/consensus.csv" "$s_dir/conflicts.csv" "$w/"
+printf '\n' >>"$w/reviews.csv" # another file: another stream than b-scored's
+chmod 666 "$w/reviews.csv"
+side=(--reviews "$w/reviews.csv" --consensus "$w/consensus.csv" --conflicts "$w/conflicts.csv")
+aap-ingest --call "$CALL" "$s_dir/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" "${side[@]}" >scored
+admin <<SQL
+CREATE FUNCTION public.rewrite_reviews() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER AS \$\$
+BEGIN
+	EXECUTE format('COPY (SELECT %L) TO %L',
+	               'application_id,reviewer,criterion,mark,comment', '$w/reviews.csv');
+	RETURN NULL;
+END
+\$\$;
+CREATE TRIGGER rewrite_reviews AFTER INSERT ON aap.config_file
+	FOR EACH ROW WHEN (NEW.role = 'reviews') EXECUTE FUNCTION public.rewrite_reviews();
+SQL
+t_run aap-push --call "$CALL" --batch b-changed "${side[@]}" scored
+admin -c "DROP TRIGGER rewrite_reviews ON aap.config_file" -c "DROP FUNCTION public.rewrite_reviews()"
+t_status 2
+t_stderr_has "aap-push: error: \"$w/reviews.csv\" changed while it was being stored"
+[ "$(batches b-changed)" = 0 ] || t_fail "stored"
+[ "$(wc -l <"$w/reviews.csv")" = 1 ] || t_fail "the file was not rewritten: the test proves nothing"
+t_end
+
 t_begin a_killed_score_leaves_no_batch
 s_dir="$CALL/sample"
 side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
