@@ -72,8 +72,8 @@ for p in $(man_programs); do
 	man_help "$p" | man_help_options >help.opts
 	[ -s help.opts ] || t_fail "no option found in $p --help"
 	man_page_options "$page" >page.opts
-	diff -u help.opts page.opts >diff ||
-		t_fail "the options of man/$p.1 differ from $p --help (+ page only, - help only):"$'\n'"$(cat diff)"
+	diff -u help.opts page.opts >opts.diff ||
+		t_fail "the options of man/$p.1 differ from $p --help (+ page only, - help only):"$'\n'"$(cat opts.diff)"
 	man_synopsis_options "$page" >synopsis.opts
 	comm -23 synopsis.opts help.opts >stale
 	[ -s stale ] && t_fail "the SYNOPSIS of man/$p.1 names options $p --help lacks: $(tr '\n' ' ' <stale)"
