@@ -24,14 +24,23 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
 PKGS = libcrypto libutf8proc libpcre2-8 libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv $(THREADS)
+# The programs link only what they use: libpq is for those of store/.
+BASE_PKGS = libcrypto libutf8proc libpcre2-8
+BASE_LIBS = $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null) -lcsv $(THREADS)
+STORE_LIBS = $(shell pkg-config --libs libpq 2>/dev/null)
+AS_NEEDED = -Wl,--as-needed
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(THREADS) $(WARNINGS) $(WERROR) \
-	-Ilib -Iingest -Iscoring -Iexport $(PKG_CFLAGS) $(CFLAGS)
+	-Ilib $(STAGE_DIRS:%=-I%) $(PKG_CFLAGS) $(CFLAGS)
 
 # Programs: each <dir>/aap-<name>.c holds a main() and nothing else.
-# Modules: every other .c of lib/ and the stage folders.
-STAGE_DIRS = ingest scoring export
+# Modules: every other .c of lib/ and the stage folders.  Each folder's
+# modules make a static library (build/lib/libaap-<dir>.a); a program
+# links its own folder's library and lib/'s, and so only what it uses.
+# ingest: aap-ingest, aap-validate; scoring: aap-score; store: what
+# reads and writes the database (aap-push).
+STAGE_DIRS = ingest scoring store
 PROGRAM_SRC = $(wildcard $(STAGE_DIRS:%=%/aap-*.c))
 PROGRAMS = $(notdir $(PROGRAM_SRC:.c=))
 MODULE_SRC = $(wildcard lib/*.c) \
@@ -63,10 +72,20 @@ build/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(SANITIZE) -MMD -MP -c -o $@ $<
 
-define program_rule
-build/bin/$(notdir $(1:.c=)): build/obj/$(1:.c=.o) $$(MODULE_OBJ)
+# build/lib/libaap-<dir>.a: the modules of one folder (lib/ is "lib").
+define archive_rule
+build/lib/libaap-$(1).a: $$(patsubst %.c,build/obj/%.o,$$(filter-out $$(PROGRAM_SRC),$$(wildcard $(1)/*.c)))
 	@mkdir -p $$(@D)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach d,lib $(STAGE_DIRS),$(eval $(call archive_rule,$(d))))
+
+define program_rule
+build/bin/$(notdir $(1:.c=)): build/obj/$(1:.c=.o) build/lib/libaap-$(patsubst %/,%,$(dir $(1))).a build/lib/libaap-lib.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) $$(AS_NEEDED) -o $$@ $$^ \
+		$$(if $$(filter store/%,$(1)),$$(STORE_LIBS)) $$(BASE_LIBS)
 endef
 $(foreach p,$(PROGRAM_SRC),$(eval $(call program_rule,$(p))))
 

@@ -74,3 +74,12 @@ left=$(cd root && find . ! -type d)
 # Only the shared folders may stay, empty; aap's own are gone.
 [ ! -e root/opt/aap/share/aap ] || t_fail "share/aap is left"
 t_end
+
+t_begin only_the_database_programs_link_libpq
+for p in aap-ingest aap-validate aap-score; do
+	readelf -d "$(command -v "$p")" >dyn || t_fail "could not read $p"
+	grep -q 'NEEDED.*libpq' dyn && t_fail "$p links libpq"
+done
+readelf -d "$(command -v aap-push)" | grep -q 'NEEDED.*libpq' ||
+	t_fail "aap-push does not link libpq: is readelf reading the right files?"
+t_end
