@@ -11,7 +11,7 @@
 #include "aap.h"
 #include "call.h"
 #include "diag.h"
-#include "hash.h"
+#include "htab.h"
 #include "mem.h"
 #include "norm.h"
 #include "region.h"
@@ -64,9 +64,9 @@ static const struct {
 	{ "missing", "a value is required" },
 };
 
-/* One slot of a set of unique keys: 20 bytes, with no padding.  The
+/* One key of a set of unique keys: 20 bytes, with no padding.  The
  * first copy's place is packed in 8 bytes: 1 + the index of its source
- * file in the top 24 bits, its line in the low 40; 0 marks a free slot. */
+ * file in the top 24 bits, its line in the low 40. */
 #define KEY_LINE_BITS 40
 #define KEY_LINE_MAX (((uint64_t)1 << KEY_LINE_BITS) - 1)
 #define KEY_FILE_MAX ((1u << (64 - KEY_LINE_BITS)) - 1)
@@ -75,22 +75,12 @@ struct key_slot {
 	unsigned char at[8];        /* file and line, packed; read with memcpy */
 };
 
-/* The packed place of slot s (0: free). */
-static uint64_t slot_at(const struct key_slot *s)
-{
-	uint64_t at;
-
-	memcpy(&at, s->at, sizeof(at));
-	return at;
-}
-
 /* The keys met so far by one unique rule. */
 struct keyset {
-	struct key_slot *slot; /* open addressing, linear probing */
-	size_t cap;            /* slots, a power of two */
-	size_t n;              /* used */
+	struct key_slot *key;  /* the keys, in the order met */
+	size_t n, cap;         /* used, allocated */
+	struct htab index;     /* the keys by their bytes */
 };
-
 
 struct rules {
 	const struct call *call; /* the call */
@@ -159,26 +149,13 @@ static int normal_form(struct rules *r, enum field_type t, const char *s,
 
 /* ---- unique keys ---- */
 
-static int keyset_grow(struct keyset *k)
+/* The bytes of key id of the keyset ctx (htab_key_fn). */
+static const void *keyset_key(const void *ctx, size_t id, size_t *n)
 {
-	size_t cap = k->cap ? k->cap * 2 : 1024, i, j;
-	struct key_slot *slot = mem_calloc(cap, sizeof(*slot));
+	const struct keyset *k = ctx;
 
-	if (slot == NULL)
-		return -1;
-	for (i = 0; i < k->cap; i++) {
-		if (slot_at(&k->slot[i]) == 0)
-			continue;
-		for (j = hash64(k->slot[i].k, KEY_BYTES) & (cap - 1);
-		     slot_at(&slot[j]) != 0;
-		     j = (j + 1) & (cap - 1))
-			;
-		slot[j] = k->slot[i];
-	}
-	mem_free(k->slot);
-	k->slot = slot;
-	k->cap = cap;
-	return 0;
+	*n = KEY_BYTES;
+	return k->key[id].k;
 }
 
 /* Looks key up; when absent, adds it with its place at (file and line,
@@ -187,17 +164,26 @@ static int keyset_grow(struct keyset *k)
 static int keyset_put(struct keyset *k, const unsigned char *key,
 		      uint64_t at, uint64_t *first)
 {
-	size_t i;
+	struct key_slot *e;
+	size_t cap, id;
+	int r;
 
 	*first = 0;
-	if ((k->n + 1) * 4 > k->cap * 3 && keyset_grow(k) < 0)
+	if (k->n == k->cap) {
+		cap = k->cap ? k->cap * 2 : 1024;
+		if ((e = mem_realloc(k->key, cap * sizeof(*e))) == NULL)
+			return -1;
+		k->key = e;
+		k->cap = cap;
+	}
+	if ((r = htab_put(&k->index, key, KEY_BYTES, k->n, &id)) < 0)
 		return -1;
-	for (i = hash64(key, KEY_BYTES) & (k->cap - 1);
-	     (*first = slot_at(&k->slot[i])) != 0; i = (i + 1) & (k->cap - 1))
-		if (memcmp(k->slot[i].k, key, KEY_BYTES) == 0)
-			return 0;
-	memcpy(k->slot[i].k, key, KEY_BYTES);
-	memcpy(k->slot[i].at, &at, sizeof(at));
+	if (r == 1) {
+		memcpy(first, k->key[id].at, sizeof(*first));
+		return 0;
+	}
+	memcpy(k->key[k->n].k, key, KEY_BYTES);
+	memcpy(k->key[k->n].at, &at, sizeof(at));
 	k->n++;
 	return 0;
 }
@@ -476,8 +462,10 @@ void rules_free(struct rules *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; r->keys != NULL && i < r->set->n; i++)
-		mem_free(r->keys[i].slot);
+	for (i = 0; r->keys != NULL && i < r->set->n; i++) {
+		htab_fini(&r->keys[i].index);
+		mem_free(r->keys[i].key);
+	}
 	mem_free(r->keys);
 	ruleset_free(r->set);
 	for (i = 0; i < r->nfiles; i++)
@@ -549,6 +537,8 @@ int rules_load(struct call *c, struct rules **out, struct diag *err)
 		rules_free(r);
 		return diag_oom(err);
 	}
+	for (i = 0; i < r->set->n; i++)
+		htab_init(&r->keys[i].index, keyset_key, &r->keys[i]);
 	for (i = 0; i < r->set->n; i++)
 		if ((r->set->rule[i].kind == RULESET_PATTERN &&
 		     matcher_init(r, r->set->rule[i].re) < 0) ||
