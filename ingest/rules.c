@@ -10,14 +10,13 @@
 
 #include "aap.h"
 #include "call.h"
-#include "checksum.h"
 #include "diag.h"
-#include "hash.h"
+#include "htab.h"
 #include "mem.h"
 #include "norm.h"
 #include "region.h"
 #include "rules.h"
-#include "table.h"
+#include "ruleset.h"
 
 /* Bounds of the matcher: a pattern that needs more is unsafe. */
 #define MATCH_LIMIT 1000000u
@@ -26,50 +25,22 @@
 #define JIT_STACK_MIN ((size_t)32 << 10)
 #define JIT_STACK_MAX ((size_t)1 << 20)
 
-#define SCALE 1000000000 /* numbers are compared as value × 10^9 */
 #define KEY_BYTES 12     /* a unique key is kept in 12 bytes (key_of) */
 
-/* Exact numbers wide enough for 15 integer digits, 9 decimals and one
- * product of two of them. */
-__extension__ typedef __int128 wide;
-
-/* The kinds of rule. */
-enum rule_kind {
-	RK_REQUIRED,
-	RK_MIN,
-	RK_MAX,
-	RK_ALLOWED,
-	RK_PATTERN,
-	RK_CHECKSUM,
-	RK_UNIQUE,
-	RK_REGION,
-	RK_MAX_SHARE,
-	RK_NOT_AFTER,
-	RK_NOT_ABOVE
+/* The finding each kind of rule gives. */
+static const char *const kind_code[] = {
+	[RULESET_REQUIRED] = "missing",
+	[RULESET_MIN] = "below_min",
+	[RULESET_MAX] = "above_max",
+	[RULESET_ALLOWED] = "not_allowed",
+	[RULESET_PATTERN] = "no_match",
+	[RULESET_CHECKSUM] = "bad_checksum",
+	[RULESET_UNIQUE] = "duplicate",
+	[RULESET_REGION] = "outside_region",
+	[RULESET_MAX_SHARE] = "share_above_max",
+	[RULESET_NOT_AFTER] = "after",
+	[RULESET_NOT_ABOVE] = "above",
 };
-
-enum { NO, MAY, MUST }; /* whether a kind takes a value or another field */
-
-/* What a kind of rule is called, what it finds, what it takes. */
-static const struct kind {
-	const char *name;  /* in the rule column */
-	const char *code;  /* the finding it gives */
-	int value;         /* NO or MUST */
-	int other;         /* NO, MAY or MUST */
-} kinds[] = {
-	[RK_REQUIRED] = { "required", "missing", NO, NO },
-	[RK_MIN] = { "min", "below_min", MUST, NO },
-	[RK_MAX] = { "max", "above_max", MUST, NO },
-	[RK_ALLOWED] = { "allowed", "not_allowed", MUST, NO },
-	[RK_PATTERN] = { "pattern", "no_match", MUST, NO },
-	[RK_CHECKSUM] = { "checksum", "bad_checksum", MUST, NO },
-	[RK_UNIQUE] = { "unique", "duplicate", NO, NO },
-	[RK_REGION] = { "region", "outside_region", MUST, MAY },
-	[RK_MAX_SHARE] = { "max_share", "share_above_max", MUST, MUST },
-	[RK_NOT_AFTER] = { "not_after", "after", NO, MUST },
-	[RK_NOT_ABOVE] = { "not_above", "above", NO, MUST },
-};
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* Default messages of the codes no rule writes a message for. */
 static const struct {
@@ -93,26 +64,9 @@ static const struct {
 	{ "missing", "a value is required" },
 };
 
-/* A set of strings, for allowed values and départements. */
-struct vset {
-	char **v;  /* the strings, owned */
-	size_t n;  /* how many */
-};
-
-/* A value that can be ordered: a number, a date or a date and time. */
-struct ord {
-	int num;         /* 1: a number (num), 0: a date or datetime */
-	wide v;          /* number × 10^9 */
-	long long days;  /* calendar day as written, days since 1970-01-01 */
-	long long secs;  /* local time as written, seconds since 1970 */
-	int time;        /* 1: a datetime, 0: a date */
-	int has_off;     /* the datetime has an offset */
-	long long off;   /* the offset, seconds east of UTC */
-};
-
-/* One slot of a set of unique keys: 20 bytes, with no padding.  The
+/* One key of a set of unique keys: 20 bytes, with no padding.  The
  * first copy's place is packed in 8 bytes: 1 + the index of its source
- * file in the top 24 bits, its line in the low 40; 0 marks a free slot. */
+ * file in the top 24 bits, its line in the low 40. */
 #define KEY_LINE_BITS 40
 #define KEY_LINE_MAX (((uint64_t)1 << KEY_LINE_BITS) - 1)
 #define KEY_FILE_MAX ((1u << (64 - KEY_LINE_BITS)) - 1)
@@ -121,48 +75,17 @@ struct key_slot {
 	unsigned char at[8];        /* file and line, packed; read with memcpy */
 };
 
-/* The packed place of slot s (0: free). */
-static uint64_t slot_at(const struct key_slot *s)
-{
-	uint64_t at;
-
-	memcpy(&at, s->at, sizeof(at));
-	return at;
-}
-
 /* The keys met so far by one unique rule. */
 struct keyset {
-	struct key_slot *slot; /* open addressing, linear probing */
-	size_t cap;            /* slots, a power of two */
-	size_t n;              /* used */
-};
-
-/* One row of rules.csv, compiled. */
-struct rule {
-	enum rule_kind kind;
-	size_t field;         /* the field the rule is about */
-	long other;           /* the other field, or -1 */
-	int error;            /* 1: error, 0: warning */
-	long when;            /* the field of the condition, or -1 */
-	struct vset when_in;  /* the values for which the rule applies */
-	char *when_text;      /* the when cell, for duplicate rules */
-	char *value;          /* the value cell */
-	char *message;        /* the message cell, "" for the default */
-	unsigned long line;   /* its line in rules.csv */
-	struct ord bound;     /* min, max */
-	wide rate;            /* max_share, × 10^9 */
-	char share[16];       /* max_share, the rate's normal form */
-	struct vset set;      /* allowed values, départements of region */
-	pcre2_code *re;       /* pattern */
-	checksum_fn sum;      /* checksum */
-	struct keyset keys;   /* unique */
+	struct key_slot *key;  /* the keys, in the order met */
+	size_t n, cap;         /* used, allocated */
+	struct htab index;     /* the keys by their bytes */
 };
 
 struct rules {
 	const struct call *call; /* the call */
-	char *path;              /* rules.csv as named in messages */
-	struct rule *rule;       /* the rules, in file order */
-	size_t n;                /* how many */
+	struct ruleset *set;     /* the rules, in file order */
+	struct keyset *keys;     /* per rule: the keys a unique rule met */
 	unsigned char *bad;      /* per field: this record's value is unusable */
 	struct sbuf scratch;     /* a list's normal form */
 	struct sbuf msg;         /* a message being built */
@@ -176,10 +99,6 @@ struct rules {
 	size_t last_file;        /* index of the last one used */
 };
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -190,186 +109,8 @@ static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
 	return (na > nb) - (na < nb);
 }
 
-/* Index of the field of c called name (n bytes), or -1. */
-static long field_index(const struct call *c, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < c->nfields; i++)
-		if (strlen(c->fields[i].name) == n &&
-		    memcmp(c->fields[i].name, name, n) == 0)
-			return (long)i;
-	return -1;
-}
-
-/* ---- ordered values ---- */
-
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* Reads the n digits at s into *v.  Returns 0 or -1. */
-static int read_digits(const char *s, size_t n, unsigned *v)
-{
-	size_t i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (!is_digit(s[i]))
-			return -1;
-		*v = *v * 10 + (unsigned)(s[i] - '0');
-	}
-	return 0;
-}
-
-/* Reads a normal decimal "-?[0-9]+(\.[0-9]+)?" into *v = value × 10^9;
- * decimals beyond the ninth must be zeros.  Returns 0 or -1. */
-static int parse_num(const char *s, size_t n, wide *v)
-{
-	size_t i = 0, idig = 0, fdig = 0;
-	wide ip = 0, frac = 0;
-	int neg = n > 0 && s[0] == '-';
-
-	for (i = (size_t)neg; i < n && is_digit(s[i]); i++, idig++)
-		if (idig < 20)
-			ip = ip * 10 + (s[i] - '0');
-	if (idig == 0 || idig > 20)
-		return -1;
-	if (i < n && (s[i++] != '.' || i == n))
-		return -1;
-	for (; i < n; i++) {
-		if (!is_digit(s[i]))
-			return -1;
-		if (fdig == 9 && s[i] != '0')
-			return -1;
-		if (fdig < 9)
-			frac = frac * 10 + (s[i] - '0'), fdig++;
-	}
-	for (; fdig < 9; fdig++)
-		frac *= 10;
-	*v = ip * SCALE + frac;
-	if (neg)
-		*v = -*v;
-	return 0;
-}
-
-/* Reads "YYYY-MM-DD" at s into o.  Returns 0 or -1. */
-static int parse_date(const char *s, struct ord *o)
-{
-	unsigned y, m, d;
-
-	if (read_digits(s, 4, &y) < 0 || s[4] != '-' ||
-	    read_digits(s + 5, 2, &m) < 0 || s[7] != '-' ||
-	    read_digits(s + 8, 2, &d) < 0 || m < 1 || m > 12 || d < 1)
-		return -1;
-	o->days = days_from_civil(y, m, d);
-	return 0;
-}
-
-/* Reads "YYYY-MM-DDTHH:MM:SS" and an optional "±HH:MM" into o. */
-static int parse_datetime(const char *s, size_t n, struct ord *o)
-{
-	unsigned h, mi, se, oh, om;
-
-	if ((n != 19 && n != 25) || parse_date(s, o) < 0 || s[10] != 'T' ||
-	    read_digits(s + 11, 2, &h) < 0 || s[13] != ':' ||
-	    read_digits(s + 14, 2, &mi) < 0 || s[16] != ':' ||
-	    read_digits(s + 17, 2, &se) < 0)
-		return -1;
-	o->time = 1;
-	o->secs = o->days * 86400 + h * 3600 + mi * 60 + se;
-	if (n == 19)
-		return 0;
-	if ((s[19] != '+' && s[19] != '-') || read_digits(s + 20, 2, &oh) < 0 ||
-	    s[22] != ':' || read_digits(s + 23, 2, &om) < 0)
-		return -1;
-	o->has_off = 1;
-	o->off = (long long)(oh * 3600 + om * 60) * (s[19] == '-' ? -1 : 1);
-	return 0;
-}
-
-/* Reads the normal form s (n bytes) of a field of type t into o.
- * Returns 0, or -1 when it is not one or t is not ordered. */
-static int ord_of(enum field_type t, const char *s, size_t n, struct ord *o)
-{
-	memset(o, 0, sizeof(*o));
-	switch (t) {
-	case FIELD_INTEGER:
-	case FIELD_DECIMAL:
-	case FIELD_MONEY:
-	case FIELD_RATE:
-		o->num = 1;
-		return parse_num(s, n, &o->v);
-	case FIELD_DATE:
-		return n == 10 ? parse_date(s, o) : -1;
-	case FIELD_DATETIME:
-		return parse_datetime(s, n, o);
-	default:
-		return -1;
-	}
-}
-
-#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
-
-/* Compares two values of the same family.  A date and a datetime compare
- * on the day the datetime states; two datetimes on their UTC instant when
- * both have an offset, else on the local times as written. */
-static int ord_cmp(const struct ord *a, const struct ord *b)
-{
-	if (a->num)
-		return CMP(a->v, b->v);
-	if (!a->time || !b->time)
-		return CMP(a->days, b->days);
-	if (a->has_off && b->has_off)
-		return CMP(a->secs - a->off, b->secs - b->off);
-	return CMP(a->secs, b->secs);
-}
-
-static int type_numeric(enum field_type t)
-{
-	return t == FIELD_INTEGER || t == FIELD_DECIMAL || t == FIELD_MONEY ||
-	       t == FIELD_RATE;
-}
-
-static int type_temporal(enum field_type t)
-{
-	return t == FIELD_DATE || t == FIELD_DATETIME;
-}
 
 /* ---- normal forms ---- */
-
-/* The normaliser of type t; NULL for text, enum and decimal. */
-static enum norm_status (*normaliser(enum field_type t))(const char *,
-							  size_t, char *,
-							  size_t)
-{
-	switch (t) {
-	case FIELD_INTEGER:
-		return norm_integer;
-	case FIELD_MONEY:
-		return norm_money;
-	case FIELD_RATE:
-		return norm_rate;
-	case FIELD_DATE:
-		return norm_date;
-	case FIELD_DATETIME:
-		return norm_datetime;
-	case FIELD_BOOLEAN:
-		return norm_boolean;
-	default:
-		return NULL;
-	}
-}
-
 /* 1 when s (n bytes) is in the normal form of type t, 0 when not, -1 when
  * memory ran out.  A normal form normalises to itself. */
 static int normal_form(struct rules *r, enum field_type t, const char *s,
@@ -406,83 +147,15 @@ static int normal_form(struct rules *r, enum field_type t, const char *s,
 	       r->scratch.data[n] == '\0';
 }
 
-/* ---- sets of strings ---- */
-
-static void vset_fini(struct vset *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		mem_free(s->v[i]);
-	mem_free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-/* Splits text at '|' into s, each item trimmed of spaces.  Returns 0, 1
- * when an item is empty, -1 when memory ran out. */
-static int vset_parse(struct vset *s, const char *text)
-{
-	const char *p = text, *e;
-	size_t n, cnt = 1;
-	char **v;
-
-	for (e = text; *e; e++)
-		cnt += *e == '|';
-	if ((s->v = mem_calloc(cnt, sizeof(*s->v))) == NULL)
-		return -1;
-	for (;;) {
-		e = strchr(p, '|');
-		n = e ? (size_t)(e - p) : strlen(p);
-		while (n > 0 && *p == ' ')
-			p++, n--;
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == 0)
-			return 1;
-		v = &s->v[s->n];
-		if ((*v = mem_strndup(p, n)) == NULL)
-			return -1;
-		s->n++;
-		if (e == NULL)
-			return 0;
-		p = e + 1;
-	}
-}
-
-/* 1 when the n bytes at p are one of the strings of s. */
-static int vset_has(const struct vset *s, const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (strlen(s->v[i]) == n && memcmp(s->v[i], p, n) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- unique keys ---- */
 
-static int keyset_grow(struct keyset *k)
+/* The bytes of key id of the keyset ctx (htab_key_fn). */
+static const void *keyset_key(const void *ctx, size_t id, size_t *n)
 {
-	size_t cap = k->cap ? k->cap * 2 : 1024, i, j;
-	struct key_slot *slot = mem_calloc(cap, sizeof(*slot));
+	const struct keyset *k = ctx;
 
-	if (slot == NULL)
-		return -1;
-	for (i = 0; i < k->cap; i++) {
-		if (slot_at(&k->slot[i]) == 0)
-			continue;
-		for (j = hash64(k->slot[i].k, KEY_BYTES) & (cap - 1);
-		     slot_at(&slot[j]) != 0;
-		     j = (j + 1) & (cap - 1))
-			;
-		slot[j] = k->slot[i];
-	}
-	mem_free(k->slot);
-	k->slot = slot;
-	k->cap = cap;
-	return 0;
+	*n = KEY_BYTES;
+	return k->key[id].k;
 }
 
 /* Looks key up; when absent, adds it with its place at (file and line,
@@ -491,17 +164,26 @@ static int keyset_grow(struct keyset *k)
 static int keyset_put(struct keyset *k, const unsigned char *key,
 		      uint64_t at, uint64_t *first)
 {
-	size_t i;
+	struct key_slot *e;
+	size_t cap, id;
+	int r;
 
 	*first = 0;
-	if ((k->n + 1) * 4 > k->cap * 3 && keyset_grow(k) < 0)
+	if (k->n == k->cap) {
+		cap = k->cap ? k->cap * 2 : 1024;
+		if ((e = mem_realloc(k->key, cap * sizeof(*e))) == NULL)
+			return -1;
+		k->key = e;
+		k->cap = cap;
+	}
+	if ((r = htab_put(&k->index, key, KEY_BYTES, k->n, &id)) < 0)
 		return -1;
-	for (i = hash64(key, KEY_BYTES) & (k->cap - 1);
-	     (*first = slot_at(&k->slot[i])) != 0; i = (i + 1) & (k->cap - 1))
-		if (memcmp(k->slot[i].k, key, KEY_BYTES) == 0)
-			return 0;
-	memcpy(k->slot[i].k, key, KEY_BYTES);
-	memcpy(k->slot[i].at, &at, sizeof(at));
+	if (r == 1) {
+		memcpy(first, k->key[id].at, sizeof(*first));
+		return 0;
+	}
+	memcpy(k->key[k->n].k, key, KEY_BYTES);
+	memcpy(k->key[k->n].at, &at, sizeof(at));
 	k->n++;
 	return 0;
 }
@@ -634,7 +316,7 @@ static int take_item(struct rules_findings *f, const struct call *c,
 	}
 	if (it->field_len == 0)
 		return 0;
-	idx = field_index(c, f->text.data + it->field_off, it->field_len);
+	idx = call_field_index(c, f->text.data + it->field_off, it->field_len);
 	it->rank = idx >= 0 ? (size_t)idx + 1 : c->nfields + 1;
 	return 0;
 }
@@ -774,31 +456,22 @@ int rules_finding_message(const struct rules_findings *f, size_t i,
 
 /* ---- loading ---- */
 
-static void rule_fini(struct rule *ru)
-{
-	vset_fini(&ru->when_in);
-	vset_fini(&ru->set);
-	mem_free(ru->when_text);
-	mem_free(ru->value);
-	mem_free(ru->message);
-	pcre2_code_free(ru->re);
-	mem_free(ru->keys.slot);
-}
-
 void rules_free(struct rules *r)
 {
 	size_t i;
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n; i++)
-		rule_fini(&r->rule[i]);
+	for (i = 0; r->keys != NULL && i < r->set->n; i++) {
+		htab_fini(&r->keys[i].index);
+		mem_free(r->keys[i].key);
+	}
+	mem_free(r->keys);
+	ruleset_free(r->set);
 	for (i = 0; i < r->nfiles; i++)
 		mem_free(r->files[i]);
 	mem_free(r->files);
-	mem_free(r->rule);
 	mem_free(r->bad);
-	mem_free(r->path);
 	sbuf_fini(&r->scratch);
 	sbuf_fini(&r->msg);
 	pcre2_match_data_free(r->md);
@@ -809,9 +482,13 @@ void rules_free(struct rules *r)
 	mem_free(r);
 }
 
-/* Sets up the matcher, once, for the first pattern. */
-static int matcher_init(struct rules *r)
+/* Sets up the matcher, once, for the first pattern, and compiles pattern
+ * re with JIT when there. */
+static int matcher_init(struct rules *r, pcre2_code *re)
 {
+	/* Without JIT (not built in, or no executable memory) the
+	 * interpreter matches under the same limits. */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	if (r->md != NULL)
 		return 0;
 	r->md = pcre2_match_data_create(1, NULL);
@@ -839,290 +516,10 @@ static int hasher_init(struct rules *r)
 	return r->sha == NULL || r->ctx == NULL ? -1 : 0;
 }
 
-/* Compiles the pattern of ru, once and for all, with JIT when there. */
-static int compile_pattern(struct rules *r, struct rule *ru,
-			   struct diag *err)
-{
-	PCRE2_UCHAR msg[256];
-	PCRE2_SIZE off;
-	int code;
-
-	ru->re = pcre2_compile((PCRE2_SPTR)ru->value, PCRE2_ZERO_TERMINATED,
-			       PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
-			       PCRE2_ENDANCHORED | PCRE2_NEVER_BACKSLASH_C,
-			       &code, &off, NULL);
-	if (ru->re == NULL) {
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"the pattern of field \"%s\" does not compile: "
-				"%s at offset %zu", r->call->fields[ru->field].name,
-				(const char *)msg, (size_t)off);
-	}
-	/* Without JIT (not built in, or no executable memory) the
-	 * interpreter matches under the same limits. */
-	pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
-	return matcher_init(r) < 0 ? diag_oom(err) : 0;
-}
-
-/* Normalises the bound of a min or max rule by its field's type. */
-static int take_bound(struct rules *r, struct rule *ru, struct diag *err)
-{
-	const struct call_field *fd = &r->call->fields[ru->field];
-	enum norm_status (*fn)(const char *, size_t, char *, size_t);
-	char buf[64];
-	size_t n = strlen(ru->value);
-
-	fn = normaliser(fd->type);
-	if (fd->type == FIELD_DECIMAL)
-		fn = norm_decimal;
-	if (!type_numeric(fd->type) && !type_temporal(fd->type))
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" needs a number, date or datetime "
-				"field; \"%s\" is %s", kinds[ru->kind].name,
-				fd->name, call_type_name(fd->type));
-	if (fn(ru->value, n, buf, sizeof(buf)) != NORM_OK ||
-	    ord_of(fd->type, buf, strlen(buf), &ru->bound) < 0)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"the bound \"%s\" is not a %s value", ru->value,
-				call_type_name(fd->type));
-	return 0;
-}
-
-/* Checks the two fields of a max_share or not_after rule. */
-static int take_pair(struct rules *r, struct rule *ru, struct diag *err)
-{
-	const struct call_field *a = &r->call->fields[ru->field];
-	const struct call_field *b = &r->call->fields[ru->other];
-	int num = ru->kind == RK_MAX_SHARE;
-
-	if (num && (!type_numeric(a->type) || a->type == FIELD_RATE ||
-		    !type_numeric(b->type) || b->type == FIELD_RATE))
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"max_share\" needs two integer, decimal "
-				"or money fields");
-	if (!num && !((type_numeric(a->type) && type_numeric(b->type)) ||
-		      (type_temporal(a->type) && type_temporal(b->type))))
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" compares two numbers or two dates; "
-				"\"%s\" is %s, \"%s\" is %s",
-				kinds[ru->kind].name, a->name,
-				call_type_name(a->type), b->name,
-				call_type_name(b->type));
-	if (num && (norm_rate(ru->value, strlen(ru->value), ru->share,
-			      sizeof(ru->share)) != NORM_OK ||
-		    parse_num(ru->share, strlen(ru->share), &ru->rate) < 0))
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"the share \"%s\" is not a rate (0.6 or 60 %%)",
-				ru->value);
-	return 0;
-}
-
-/* Compiles what the kind of ru needs from its value. */
-static int take_kind(struct rules *r, struct rule *ru, struct diag *err)
-{
-	size_t i;
-	int rc;
-
-	switch (ru->kind) {
-	case RK_MIN:
-	case RK_MAX:
-		return take_bound(r, ru, err);
-	case RK_PATTERN:
-		return compile_pattern(r, ru, err);
-	case RK_CHECKSUM:
-		ru->sum = checksum_named(ru->value);
-		if (ru->sum == NULL)
-			return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-					"unknown checksum \"%s\"", ru->value);
-		return 0;
-	case RK_ALLOWED:
-	case RK_REGION:
-		rc = vset_parse(&ru->set, ru->value);
-		if (rc < 0)
-			return diag_oom(err);
-		if (rc > 0)
-			return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-					"an empty value in \"%s\"", ru->value);
-		for (i = 0; ru->kind == RK_REGION && i < ru->set.n; i++)
-			if (!region_valid_dep(ru->set.v[i]))
-				return diag_set(err, AAP_EUSAGE, r->path,
-						ru->line, "\"%s\" is not a "
-						"département code", ru->set.v[i]);
-		return 0;
-	case RK_UNIQUE:
-		return hasher_init(r) < 0 ? diag_oom(err) : 0;
-	case RK_MAX_SHARE:
-	case RK_NOT_AFTER:
-	case RK_NOT_ABOVE:
-		return take_pair(r, ru, err);
-	default:
-		return 0;
-	}
-}
-
-/* Reads the when cell "FIELD=V1|V2" of ru. */
-static int take_when(struct rules *r, struct rule *ru, const char *when,
-		     struct diag *err)
-{
-	const char *eq = strchr(when, '=');
-	int rc;
-
-	ru->when = -1;
-	if (*when == '\0')
-		return 0;
-	if (eq == NULL ||
-	    (ru->when = field_index(r->call, when, (size_t)(eq - when))) < 0)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"bad condition \"%s\": FIELD=VALUE|VALUE... with "
-				"a field of the call", when);
-	rc = vset_parse(&ru->when_in, eq + 1);
-	if (rc < 0)
-		return diag_oom(err);
-	if (rc > 0)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"an empty value in the condition \"%s\"", when);
-	return 0;
-}
-
-/* The cell of column name in row, "" when the table has no such column. */
-static const char *cell(const struct table *t, const struct table_row *row,
-			const char *name)
-{
-	long c = table_col(t, name);
-
-	return c >= 0 ? row->cells[c] : "";
-}
-
-/* Reads the severity cell into ru->error. */
-static int take_severity(struct rules *r, struct rule *ru, const char *sev,
-			 struct diag *err)
-{
-	if (*sev == '\0' || strcmp(sev, "error") == 0)
-		ru->error = 1;
-	else if (strcmp(sev, "warning") == 0)
-		ru->error = 0;
-	else
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"severity must be error or warning, not \"%s\"",
-				sev);
-	return 0;
-}
-
-/* Reads the field, rule and other cells of row into ru. */
-static int take_names(struct rules *r, struct rule *ru, const char *field,
-		      const char *kind, const char *other, struct diag *err)
-{
-	const struct kind *k;
-	long idx;
-
-	for (k = kinds; k < kinds + NKINDS && strcmp(k->name, kind) != 0; k++)
-		;
-	if (k == kinds + NKINDS) {
-		diag_set(err, AAP_EUSAGE, r->path, ru->line,
-			 "unknown rule \"%s\"", kind);
-		diag_hint(err, "rules: required, min, max, allowed, pattern, "
-			       "checksum, unique, region, max_share, not_after, "
-			       "not_above; a field's type is in fields.csv");
-		return -1;
-	}
-	ru->kind = (enum rule_kind)(k - kinds);
-	if ((idx = field_index(r->call, field, strlen(field))) < 0)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" names the field \"%s\", which the "
-				"call does not have", kind, field);
-	ru->field = (size_t)idx;
-	ru->other = -1;
-	if (*other == '\0' && k->other == MUST)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" needs the other field", kind);
-	if (*other != '\0' && k->other == NO)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" takes no other field", kind);
-	if (*other != '\0' &&
-	    (ru->other = field_index(r->call, other, strlen(other))) < 0)
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" names the other field \"%s\", which "
-				"the call does not have", kind, other);
-	return 0;
-}
-
-/* Reads one row of rules.csv into ru. */
-static int take_rule(struct rules *r, const struct table *t,
-		     const struct table_row *row, struct rule *ru,
-		     struct diag *err)
-{
-	const char *value = cell(t, row, "value");
-
-	ru->line = row->line;
-	if (take_names(r, ru, cell(t, row, "field"), cell(t, row, "rule"),
-		       cell(t, row, "other"), err) < 0 ||
-	    take_severity(r, ru, cell(t, row, "severity"), err) < 0)
-		return -1;
-	if ((ru->value = mem_strdup(value)) == NULL ||
-	    (ru->message = mem_strdup(cell(t, row, "message"))) == NULL ||
-	    (ru->when_text = mem_strdup(cell(t, row, "when"))) == NULL)
-		return diag_oom(err);
-	if (kinds[ru->kind].value == MUST && *value == '\0')
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" needs a value", kinds[ru->kind].name);
-	if (kinds[ru->kind].value == NO && *value != '\0')
-		return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-				"rule \"%s\" takes no value", kinds[ru->kind].name);
-	if (take_when(r, ru, ru->when_text, err) < 0)
-		return -1;
-	return take_kind(r, ru, err);
-}
-
-/* Refuses a rule given twice: same field, kind, other field, condition. */
-static int check_duplicate(struct rules *r, const struct rule *ru,
-			   struct diag *err)
-{
-	const struct rule *o;
-
-	for (o = r->rule; o < ru; o++)
-		if (o->field == ru->field && o->kind == ru->kind &&
-		    o->other == ru->other &&
-		    strcmp(o->when_text, ru->when_text) == 0)
-			return diag_set(err, AAP_EUSAGE, r->path, ru->line,
-					"rule \"%s\" of field \"%s\" is given "
-					"twice, first at line %lu",
-					kinds[ru->kind].name,
-					r->call->fields[ru->field].name, o->line);
-	return 0;
-}
-
-static int load_table(struct rules *r, struct call *c, struct diag *err)
-{
-	static const char *const cols[] = { "field", "rule", "value", "other",
-					    "when", "severity", "message" };
-	static const int need[] = { 1, 1, 0, 0, 0, 0, 0 };
-	struct table *t = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (call_table(c, "rules.csv", &t, err) < 0 ||
-	    table_expect(t, cols, need, 7, err) < 0)
-		goto done;
-	if ((r->path = mem_strdup(t->path)) == NULL ||
-	    (r->rule = mem_calloc(t->nrows, sizeof(*r->rule))) == NULL) {
-		diag_oom(err);
-		goto done;
-	}
-	for (i = 0; i < t->nrows; i++) {
-		r->n++;
-		if (take_rule(r, t, &t->rows[i], &r->rule[i], err) < 0 ||
-		    check_duplicate(r, &r->rule[i], err) < 0)
-			goto done;
-	}
-	rc = 0;
-done:
-	table_free(t);
-	return rc;
-}
-
 int rules_load(struct call *c, struct rules **out, struct diag *err)
 {
 	struct rules *r = mem_calloc(1, sizeof(*r));
+	size_t i;
 
 	*out = NULL;
 	if (r == NULL || (r->bad = mem_calloc(c->nfields, 1)) == NULL) {
@@ -1132,13 +529,27 @@ int rules_load(struct call *c, struct rules **out, struct diag *err)
 	r->call = c;
 	sbuf_init(&r->scratch);
 	sbuf_init(&r->msg);
-	if (call_has_table(c, "rules.csv") && load_table(r, c, err) < 0) {
+	if (ruleset_load(c, &r->set, err) < 0) {
 		rules_free(r);
 		return -1;
 	}
+	if ((r->keys = mem_calloc(r->set->n + 1, sizeof(*r->keys))) == NULL) {
+		rules_free(r);
+		return diag_oom(err);
+	}
+	for (i = 0; i < r->set->n; i++)
+		htab_init(&r->keys[i].index, keyset_key, &r->keys[i]);
+	for (i = 0; i < r->set->n; i++)
+		if ((r->set->rule[i].kind == RULESET_PATTERN &&
+		     matcher_init(r, r->set->rule[i].re) < 0) ||
+		    (r->set->rule[i].kind == RULESET_UNIQUE && hasher_init(r) < 0)) {
+			rules_free(r);
+			return diag_oom(err);
+		}
 	*out = r;
 	return 0;
 }
+
 
 /* ---- checking ---- */
 
@@ -1146,7 +557,7 @@ int rules_load(struct call *c, struct rules **out, struct diag *err)
  * kind) and detail (may be NULL).  Its message for people is ru's, when
  * it has one and code is NULL, else the four pieces (each may be NULL)
  * put together. */
-static int finding4(struct rules *r, const struct rule *ru,
+static int finding4(struct rules *r, const struct ruleset_rule *ru,
 		    struct rules_findings *f, const char *code, long field,
 		    const char *detail, const char *const piece[4])
 {
@@ -1165,12 +576,12 @@ static int finding4(struct rules *r, const struct rule *ru,
 		len = r->msg.len;
 	}
 	return rules_findings_add(f, r->call, ru->error,
-				  code ? code : kinds[ru->kind].code, field,
+				  code ? code : kind_code[ru->kind], field,
 				  detail, msg, len);
 }
 
 /* finding4 with the message in three pieces (each may be NULL). */
-static int finding(struct rules *r, const struct rule *ru,
+static int finding(struct rules *r, const struct ruleset_rule *ru,
 		   struct rules_findings *f, const char *code, long field,
 		   const char *detail, const char *a, const char *b,
 		   const char *c)
@@ -1219,36 +630,36 @@ static int check_types(struct rules *r, const struct rules_record *rec,
 }
 
 /* 1 when the condition of ru holds for rec. */
-static int applies(const struct rules *r, const struct rule *ru,
+static int applies(const struct rules *r, const struct ruleset_rule *ru,
 		   const struct rules_record *rec)
 {
 	if (ru->when < 0)
 		return 1;
 	return usable(r, rec, ru->when) &&
-	       vset_has(&ru->when_in, rec->val[ru->when], rec->len[ru->when]);
+	       ruleset_set_has(&ru->when_in, rec->val[ru->when], rec->len[ru->when]);
 }
 
-static int check_bound(struct rules *r, const struct rule *ru,
+static int check_bound(struct rules *r, const struct ruleset_rule *ru,
 		       const struct rules_record *rec,
 		       struct rules_findings *f)
 {
 	enum field_type t = r->call->fields[ru->field].type;
-	struct ord v;
+	struct ruleset_ord v;
 	int c;
 
-	if (ord_of(t, rec->val[ru->field], rec->len[ru->field], &v) < 0)
+	if (ruleset_ord_of(t, rec->val[ru->field], rec->len[ru->field], &v) < 0)
 		return 0;
-	c = ord_cmp(&v, &ru->bound);
-	if (ru->kind == RK_MIN && c < 0)
+	c = ruleset_ord_cmp(&v, &ru->bound);
+	if (ru->kind == RULESET_MIN && c < 0)
 		return finding(r, ru, f, NULL, (long)ru->field, NULL,
 			       "below the minimum ", ru->value, NULL);
-	if (ru->kind == RK_MAX && c > 0)
+	if (ru->kind == RULESET_MAX && c > 0)
 		return finding(r, ru, f, NULL, (long)ru->field, NULL,
 			       "above the maximum ", ru->value, NULL);
 	return 0;
 }
 
-static int check_allowed(struct rules *r, const struct rule *ru,
+static int check_allowed(struct rules *r, const struct ruleset_rule *ru,
 			 const struct rules_record *rec,
 			 struct rules_findings *f)
 {
@@ -1261,7 +672,7 @@ static int check_allowed(struct rules *r, const struct rule *ru,
 		e = list ? memchr(s, '|', (size_t)(end - s)) : NULL;
 		if (e == NULL)
 			e = end;
-		if (!vset_has(&ru->set, s, (size_t)(e - s)))
+		if (!ruleset_set_has(&ru->set, s, (size_t)(e - s)))
 			return finding(r, ru, f, NULL, (long)ru->field, NULL,
 				       "not one of the allowed values: ",
 				       ru->value, NULL);
@@ -1272,14 +683,14 @@ static int check_allowed(struct rules *r, const struct rule *ru,
 }
 
 /* Stops the run: ru's pattern hit a bound of the matcher on rec. */
-static int unsafe_pattern(const struct rules *r, const struct rule *ru,
+static int unsafe_pattern(const struct rules *r, const struct ruleset_rule *ru,
 			  const struct rules_record *rec, int rc,
 			  struct diag *err)
 {
 	PCRE2_UCHAR msg[256];
 
 	pcre2_get_error_message(rc, msg, sizeof(msg));
-	diag_set(err, AAP_EUSAGE, r->path, ru->line,
+	diag_set(err, AAP_EUSAGE, r->set->path, ru->line,
 		 "the pattern of field \"%s\" is unsafe: %s on application "
 		 "\"%.*s\" (%s line %lu)", r->call->fields[ru->field].name,
 		 (const char *)msg, (int)(rec->len[0] > 100 ? 100 : rec->len[0]),
@@ -1289,7 +700,7 @@ static int unsafe_pattern(const struct rules *r, const struct rule *ru,
 	return -1;
 }
 
-static int check_pattern(struct rules *r, const struct rule *ru,
+static int check_pattern(struct rules *r, const struct ruleset_rule *ru,
 			 const struct rules_record *rec,
 			 struct rules_findings *f, struct diag *err)
 {
@@ -1317,7 +728,7 @@ static int check_pattern(struct rules *r, const struct rule *ru,
 	return rc < 0 ? diag_oom(err) : 0;
 }
 
-static int check_unique(struct rules *r, struct rule *ru,
+static int check_unique(struct rules *r, struct ruleset_rule *ru,
 			const struct rules_record *rec,
 			struct rules_findings *f, struct diag *err)
 {
@@ -1335,7 +746,7 @@ static int check_unique(struct rules *r, struct rule *ru,
 				"lines)", KEY_FILE_MAX,
 				(unsigned long long)KEY_LINE_MAX);
 	if (key_of(r, rec->val[ru->field], rec->len[ru->field], key) < 0 ||
-	    keyset_put(&ru->keys, key,
+	    keyset_put(&r->keys[ru - r->set->rule], key,
 		       (uint64_t)file << KEY_LINE_BITS | rec->line, &first) < 0)
 		return diag_oom(err);
 	if (first == 0)
@@ -1355,7 +766,7 @@ static int check_unique(struct rules *r, struct rule *ru,
 	return 0;
 }
 
-static int check_region(struct rules *r, const struct rule *ru,
+static int check_region(struct rules *r, const struct ruleset_rule *ru,
 			const struct rules_record *rec,
 			struct rules_findings *f)
 {
@@ -1372,79 +783,79 @@ static int check_region(struct rules *r, const struct rule *ru,
 				       "code nor the postcode gives a département",
 				       NULL, NULL);
 	}
-	if (vset_has(&ru->set, dep, strlen(dep)))
+	if (ruleset_set_has(&ru->set, dep, strlen(dep)))
 		return 0;
 	return finding(r, ru, f, NULL, used, dep, "located in département ", dep,
 		       ", outside the call's region");
 }
 
-static int check_share(struct rules *r, const struct rule *ru,
+static int check_share(struct rules *r, const struct ruleset_rule *ru,
 		       const struct rules_record *rec,
 		       struct rules_findings *f)
 {
 	const char *const piece[4] = { "more than ", ru->value,
 				       " of the field ",
 				       r->call->fields[ru->other].name };
-	wide part, whole;
+	ruleset_wide part, whole;
 
-	if (parse_num(rec->val[ru->field], rec->len[ru->field], &part) < 0 ||
-	    parse_num(rec->val[ru->other], rec->len[ru->other], &whole) < 0)
+	if (ruleset_parse_num(rec->val[ru->field], rec->len[ru->field], &part) < 0 ||
+	    ruleset_parse_num(rec->val[ru->other], rec->len[ru->other], &whole) < 0)
 		return 0;
 	/* part / whole <= rate, without division: part and whole are
 	 * below 10^24, rate at most 10^9. */
-	if (part * SCALE <= ru->rate * whole)
+	if (part * RULESET_SCALE <= ru->rate * whole)
 		return 0;
 	return finding4(r, ru, f, NULL, (long)ru->field, ru->share, piece);
 }
 
-static int check_order(struct rules *r, const struct rule *ru,
+static int check_order(struct rules *r, const struct ruleset_rule *ru,
 		       const struct rules_record *rec,
 		       struct rules_findings *f)
 {
 	const struct call *c = r->call;
-	struct ord a, b;
+	struct ruleset_ord a, b;
 
-	if (ord_of(c->fields[ru->field].type, rec->val[ru->field],
+	if (ruleset_ord_of(c->fields[ru->field].type, rec->val[ru->field],
 		   rec->len[ru->field], &a) < 0 ||
-	    ord_of(c->fields[ru->other].type, rec->val[ru->other],
-		   rec->len[ru->other], &b) < 0 || ord_cmp(&a, &b) <= 0)
+	    ruleset_ord_of(c->fields[ru->other].type, rec->val[ru->other],
+		   rec->len[ru->other], &b) < 0 || ruleset_ord_cmp(&a, &b) <= 0)
 		return 0;
 	return finding(r, ru, f, NULL, (long)ru->field, c->fields[ru->other].name,
-		       ru->kind == RK_NOT_AFTER ? "after the field "
+		       ru->kind == RULESET_NOT_AFTER ? "after the field "
 					       : "above the field ",
 		       c->fields[ru->other].name, NULL);
 }
 
 /* Checks rule ru against rec. */
-static int check_rule(struct rules *r, struct rule *ru,
+static int check_rule(struct rules *r, struct ruleset_rule *ru,
 		      const struct rules_record *rec,
 		      struct rules_findings *f, struct diag *err)
 {
 	long fld = (long)ru->field;
 	int rc = 0;
 
-	if (ru->kind == RK_REQUIRED)
+	if (ru->kind == RULESET_REQUIRED)
 		rc = rec->len[fld] == 0
 			     ? finding(r, ru, f, NULL, fld, NULL, "a value is required",
 				       NULL, NULL) : 0;
-	else if (ru->kind == RK_REGION)
+	else if (ru->kind == RULESET_REGION)
 		rc = check_region(r, ru, rec, f);
 	else if (!usable(r, rec, fld) ||
 		 (ru->other >= 0 && !usable(r, rec, ru->other)))
 		rc = 0;
-	else if (ru->kind == RK_PATTERN)
+	else if (ru->kind == RULESET_PATTERN)
 		return check_pattern(r, ru, rec, f, err);
-	else if (ru->kind == RK_UNIQUE)
+	else if (ru->kind == RULESET_UNIQUE)
 		return check_unique(r, ru, rec, f, err);
-	else if (ru->kind == RK_MIN || ru->kind == RK_MAX)
+	else if (ru->kind == RULESET_MIN || ru->kind == RULESET_MAX)
 		rc = check_bound(r, ru, rec, f);
-	else if (ru->kind == RK_ALLOWED)
+	else if (ru->kind == RULESET_ALLOWED)
 		rc = check_allowed(r, ru, rec, f);
-	else if (ru->kind == RK_CHECKSUM)
+	else if (ru->kind == RULESET_CHECKSUM)
 		rc = ru->sum(rec->val[fld], rec->len[fld])
 			     ? 0 : finding(r, ru, f, NULL, fld, ru->value, "fails the ",
 					   ru->value, " checksum");
-	else if (ru->kind == RK_MAX_SHARE)
+	else if (ru->kind == RULESET_MAX_SHARE)
 		rc = check_share(r, ru, rec, f);
 	else
 		rc = check_order(r, ru, rec, f);
@@ -1458,9 +869,9 @@ int rules_check(struct rules *r, const struct rules_record *rec,
 
 	if (check_types(r, rec, f) < 0)
 		return diag_oom(err);
-	for (i = 0; i < r->n; i++)
-		if (applies(r, &r->rule[i], rec) &&
-		    check_rule(r, &r->rule[i], rec, f, err) < 0)
+	for (i = 0; i < r->set->n; i++)
+		if (applies(r, &r->set->rule[i], rec) &&
+		    check_rule(r, &r->set->rule[i], rec, f, err) < 0)
 			return -1;
 	return 0;
 }

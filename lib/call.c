@@ -306,6 +306,17 @@ const struct call_field *call_field_named(const struct call *c,
 	return NULL;
 }
 
+long call_field_index(const struct call *c, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfields; i++)
+		if (strlen(c->fields[i].name) == n &&
+		    memcmp(c->fields[i].name, name, n) == 0)
+			return (long)i;
+	return -1;
+}
+
 int call_has_table(const struct call *c, const char *name)
 {
 	struct sbuf path;

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "mem.h"
 #include "norm.h"
+#include "ruleset.h"
 #include "sbuf.h"
 #include "score.h"
 #include "table.h"
@@ -784,51 +785,37 @@ static int add_unique(struct criteria *k, const char *name, struct diag *err)
 	return 0;
 }
 
-/* rules.csv belongs to aap-validate; only its "unique" rows of severity
- * error matter here (a warning makes no copy inadmissible), and its other
- * columns and rules are left to it.  A unique rule with a "when"
- * condition is refused rather than applied to every application. */
+/* The unique rules of rules.csv, read by aap-validate's loader (a table
+ * aap-validate refuses is refused here with the same message); only those
+ * of severity error matter here (a warning makes no copy inadmissible).
+ * A unique rule with a "when" condition is refused rather than applied to
+ * every application. */
 static int load_unique(struct call *c, struct criteria *k, struct diag *err)
 {
-	struct table *t = NULL;
-	long fc, rcol, scol, wcol;
+	struct ruleset *rs = NULL;
+	const struct ruleset_rule *ru;
 	size_t r;
 	int rc = -1;
 
-	if (add_unique(k, "application_id", err) < 0)
+	if (add_unique(k, "application_id", err) < 0 ||
+	    ruleset_load(c, &rs, err) < 0)
 		return -1;
-	if (!call_has_table(c, "rules.csv"))
-		return 0;
-	if (call_table(c, "rules.csv", &t, err) < 0)
-		goto done;
-	fc = table_col(t, "field");
-	rcol = table_col(t, "rule");
-	if (fc < 0 || rcol < 0) {
-		diag_set(err, AAP_EUSAGE, t->path, t->header_line,
-			 "missing column \"%s\"", fc < 0 ? "field" : "rule");
-		goto done;
-	}
-	scol = table_col(t, "severity");
-	wcol = table_col(t, "when");
-	for (r = 0; r < t->nrows; r++) {
-		const char *name = t->rows[r].cells[fc];
-
-		if (strcmp(t->rows[r].cells[rcol], "unique") != 0 ||
-		    (scol >= 0 && strcmp(t->rows[r].cells[scol], "warning") == 0))
+	for (r = 0; r < rs->n; r++) {
+		ru = &rs->rule[r];
+		if (ru->kind != RULESET_UNIQUE || !ru->error)
 			continue;
-		if (wcol >= 0 && t->rows[r].cells[wcol][0] != '\0') {
-			diag_set(err, AAP_EUSAGE, t->path, t->rows[r].line,
+		if (ru->when >= 0) {
+			diag_set(err, AAP_EUSAGE, rs->path, ru->line,
 				 "aap-score cannot apply a unique rule with a "
 				 "condition (when)");
 			goto done;
 		}
-		if (need_field(c, t, t->rows[r].line, name, err) == NULL ||
-		    add_unique(k, name, err) < 0)
+		if (add_unique(k, c->fields[ru->field].name, err) < 0)
 			goto done;
 	}
 	rc = 0;
 done:
-	table_free(t);
+	ruleset_free(rs);
 	return rc;
 }
 

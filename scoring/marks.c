@@ -17,7 +17,7 @@
 #include "aap.h"
 #include "diag.h"
 #include "digest.h"
-#include "hash.h"
+#include "htab.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -109,21 +109,36 @@ void marks_fini(struct marks *mk)
 }
 
 /* A map from byte keys to numbers, for reviewers' names, conflicts and
- * duplicate consensus scores (open addressing; keys kept in an arena).  Each slot holds 32 bits of
- * its key's hash beside the entry's number, so a probe compares keys only
- * when the hashes agree: one cache miss a probe, not three. */
+ * duplicate consensus scores: the keys kept in an arena, found through an
+ * htab. */
 struct hmap {
-	uint64_t *slot;     /* hash tag << 32 | entry index + 1; 0 when free */
-	size_t cap;         /* slots, a power of two */
+	struct htab index;  /* entry numbers by key */
 	size_t *off, *len;  /* each entry's key in keys */
 	size_t *val;        /* each entry's value */
 	size_t n, ecap;     /* entries, allocated */
 	struct sbuf keys;   /* the keys' bytes */
 };
 
+/* The bytes of entry id of the map ctx (htab_key_fn). */
+static const void *hmap_key(const void *ctx, size_t id, size_t *n)
+{
+	const struct hmap *h = ctx;
+
+	*n = h->len[id];
+	return h->keys.data + h->off[id];
+}
+
+/* Makes h an empty map; h must not move while it is in use. */
+static void hmap_init(struct hmap *h)
+{
+	memset(h, 0, sizeof(*h));
+	htab_init(&h->index, hmap_key, h);
+	sbuf_init(&h->keys);
+}
+
 static void hmap_fini(struct hmap *h)
 {
-	mem_free(h->slot);
+	htab_fini(&h->index);
 	mem_free(h->off);
 	mem_free(h->len);
 	mem_free(h->val);
@@ -131,55 +146,10 @@ static void hmap_fini(struct hmap *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* The slot of key (hash hv), or the free slot where it would go. */
-static uint64_t *hmap_slot(const struct hmap *h, const void *key, size_t n,
-			   uint64_t hv)
-{
-	uint64_t tag = hv >> 32;
-	size_t i = (size_t)hv & (h->cap - 1), e;
-
-	for (;; i = (i + 1) & (h->cap - 1)) {
-		uint64_t s = h->slot[i];
-
-		if (s == 0)
-			return &h->slot[i];
-		if (s >> 32 != tag)
-			continue;
-		e = (size_t)(s & 0xFFFFFFFFu) - 1;
-		if (h->len[e] == n && memcmp(h->keys.data + h->off[e], key, n) == 0)
-			return &h->slot[i];
-	}
-}
-
 /* The entry number + 1 of key, or 0 when it is not there. */
 static size_t hmap_find(const struct hmap *h, const void *key, size_t n)
 {
-	return h->cap == 0 ? 0 :
-	       (size_t)(*hmap_slot(h, key, n, hash64(key, n)) & 0xFFFFFFFFu);
-}
-
-static int hmap_grow(struct hmap *h)
-{
-	size_t cap = h->cap ? h->cap * 2 : 64, i, oldcap = h->cap;
-	uint64_t *old = h->slot;
-
-	h->slot = mem_calloc(cap, sizeof(*h->slot));
-	if (h->slot == NULL) {
-		h->slot = old;
-		return -1;
-	}
-	h->cap = cap;
-	for (i = 0; i < oldcap; i++) {
-		size_t e;
-
-		if (old[i] == 0)
-			continue;
-		e = (size_t)(old[i] & 0xFFFFFFFFu) - 1;
-		*hmap_slot(h, h->keys.data + h->off[e], h->len[e],
-			   hash64(h->keys.data + h->off[e], h->len[e])) = old[i];
-	}
-	mem_free(old);
-	return 0;
+	return htab_find(&h->index, key, n) + 1;
 }
 
 /* Looks key up: returns 1 with *val set when it is there; otherwise adds
@@ -187,17 +157,9 @@ static int hmap_grow(struct hmap *h)
 static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
 		    size_t *val)
 {
-	uint64_t hv = hash64(key, n), *s;
+	size_t e;
+	int r;
 
-	if (h->n >= 0xFFFFFFFEu)
-		return -1;
-	if ((h->n + 1) * 2 > h->cap && hmap_grow(h) < 0)
-		return -1;
-	s = hmap_slot(h, key, n, hv);
-	if (*s != 0) {
-		*val = h->val[(size_t)(*s & 0xFFFFFFFFu) - 1];
-		return 1;
-	}
 	if (h->n == h->ecap) {
 		size_t c = h->ecap ? h->ecap * 2 : 64;
 		size_t *o = mem_realloc(h->off, c * sizeof(*o));
@@ -213,13 +175,17 @@ static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
 		h->val = o;
 		h->ecap = c;
 	}
+	if ((r = htab_put(&h->index, key, n, h->n, &e)) != 0) {
+		if (r == 1)
+			*val = h->val[e];
+		return r;
+	}
 	h->off[h->n] = h->keys.len;
 	h->len[h->n] = n;
 	h->val[h->n] = v;
 	if (sbuf_add(&h->keys, key, n) < 0)
 		return -1;
 	h->n++;
-	*s = (hv >> 32) << 32 | (uint64_t)h->n;
 	return 0;
 }
 
@@ -808,6 +774,7 @@ struct marks_ahead *marks_ahead_start(const struct criteria *k,
 	a->k = k;
 	sbuf_init(&a->ids);
 	sbuf_init(&a->notes.text);
+	hmap_init(&a->reviewers);
 	diag_clear(&a->err);
 	atomic_init(&a->stop, 0);
 	/* A regular file only: a pipe may be the stream itself (/dev/stdin),
@@ -920,7 +887,7 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 			off = roff[w.who] - 1;
 			if (make_key(&st->key, (size_t)app, 0, off) < 0)
 				goto oom;
-			if (st->conflicts.cap > 0 &&
+			if (st->conflicts.n > 0 &&
 			    hmap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
 				bad(mk, x, sd, (unsigned long)w.line,
 				    "reviewer \"%.*s\" is in conflict with "
@@ -1178,6 +1145,9 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
+	hmap_init(&st.reviewers);
+	hmap_init(&st.conflicts);
+	hmap_init(&st.cseen);
 	sbuf_init(&st.key);
 	sbuf_init(&st.last_id);
 	if (conflicts != NULL) {

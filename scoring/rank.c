@@ -4,15 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "htab.h"
 #include "mem.h"
 #include "norm.h"
 #include "score.h"
 
-/* A set of byte strings (the values covered so far), kept sorted. */
+/* A set of byte strings (the values covered so far). */
 struct rank_set {
-	const char **p; /* the items (not owned: they live in the batch) */
-	size_t *len;    /* their lengths */
-	size_t n, cap;  /* used, allocated */
+	const char **p;     /* the items (not owned: they live in the batch) */
+	size_t *len;        /* their lengths */
+	size_t n, cap;      /* used, allocated */
+	struct htab index;  /* the items by their bytes */
 };
 
 static int item_cmp(const char *a, size_t la, const char *b, size_t lb)
@@ -24,36 +26,26 @@ static int item_cmp(const char *a, size_t la, const char *b, size_t lb)
 	return la < lb ? -1 : la > lb;
 }
 
-/* Position of the item in s, or where it would go; *found set. */
-static size_t set_find(const struct rank_set *s, const char *p, size_t n,
-		       int *found)
+/* The bytes of item id of the set ctx (htab_key_fn). */
+static const void *set_key(const void *ctx, size_t id, size_t *n)
 {
-	size_t lo = 0, hi = s->n;
+	const struct rank_set *s = ctx;
 
-	*found = 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = item_cmp(s->p[mid], s->len[mid], p, n);
+	*n = s->len[id];
+	return s->p[id];
+}
 
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+/* 1 when s holds the n bytes at p. */
+static int set_has(const struct rank_set *s, const char *p, size_t n)
+{
+	return htab_find(&s->index, p, n) != (size_t)-1;
 }
 
 static int set_add(struct rank_set *s, const char *p, size_t n)
 {
-	int found;
-	size_t at = set_find(s, p, n, &found);
+	size_t first;
+	int r;
 
-	if (found)
-		return 0;
 	if (s->n == s->cap) {
 		size_t c = s->cap ? s->cap * 2 : 32;
 		const char **np = mem_realloc(s->p, c * sizeof(*np));
@@ -67,10 +59,10 @@ static int set_add(struct rank_set *s, const char *p, size_t n)
 		s->len = nl;
 		s->cap = c;
 	}
-	memmove(s->p + at + 1, s->p + at, (s->n - at) * sizeof(*s->p));
-	memmove(s->len + at + 1, s->len + at, (s->n - at) * sizeof(*s->len));
-	s->p[at] = p;
-	s->len[at] = n;
+	if ((r = htab_put(&s->index, p, n, s->n, &first)) != 0)
+		return r < 0 ? -1 : 0;
+	s->p[s->n] = p;
+	s->len[s->n] = n;
 	s->n++;
 	return 0;
 }
@@ -89,7 +81,7 @@ static long coverage(struct rank_set *s, const char *v, size_t n, int add)
 		if (q == NULL)
 			q = end;
 		if (q > p) {
-			set_find(s, p, (size_t)(q - p), &found);
+			found = set_has(s, p, (size_t)(q - p));
 			/* An item repeated in one value counts once. */
 			for (r = v; !found && r < p;) {
 				const char *e = memchr(r, '|', (size_t)(p - r));
@@ -363,6 +355,8 @@ int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	if (sets == NULL || cov == NULL || diff == NULL)
 		goto done;
 	for (s = 0; s < k->ntb; s++)
+		htab_init(&sets[s].index, set_key, &sets[s]);
+	for (s = 0; s < k->ntb; s++)
 		if (k->tb[s].kind == CRITERIA_TB_COVERAGE &&
 		    (cov[s] = mem_calloc(n + 1, sizeof(**cov))) == NULL)
 			goto done;
@@ -399,6 +393,7 @@ int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	rc = 0;
 done:
 	for (s = 0; sets != NULL && s < k->ntb; s++) {
+		htab_fini(&sets[s].index);
 		mem_free(sets[s].p);
 		mem_free(sets[s].len);
 	}

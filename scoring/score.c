@@ -6,7 +6,7 @@
 
 #include "aap.h"
 #include "diag.h"
-#include "hash.h"
+#include "htab.h"
 #include "mem.h"
 #include "norm.h"
 #include "score.h"
@@ -26,14 +26,12 @@ struct app {
 	int64_t cap;             /* capped request, cents */
 };
 
-/* An index of the records by the bytes of one column (open addressing).
- * A slot holds the high bits of the value's hash above the record's
- * number + 1, so a probe reads a record only when the hashes agree. */
+/* An index of the records by the bytes of one column: a record's number
+ * is its key's, its value in the column the key. */
 struct colindex {
-	uint64_t *slot;   /* tag << shift | record + 1; 0 when free */
-	size_t cap;       /* slots, a power of two */
-	unsigned shift;   /* bits a record number + 1 takes */
-	size_t col;       /* the column */
+	struct htab index;    /* the records by their value */
+	const struct run *r;  /* the run holding the records */
+	size_t col;           /* the column */
 };
 
 /* The records' blocks are carved from chunks of this size: one
@@ -174,61 +172,29 @@ static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
 
 static const struct run *sort_r;
 
-/* Makes ix an empty index of column col for the r->n records.  Returns
- * 0, or -1 when memory ran out. */
+/* The value of record id in the column of the index ctx (htab_key_fn). */
+static const void *colindex_key(const void *ctx, size_t id, size_t *n)
+{
+	const struct colindex *ix = ctx;
+
+	return field(ix->r, id, ix->col, n);
+}
+
+/* Makes ix an empty index of column col with room for the r->n records;
+ * ix must not move while it is in use.  Returns 0, or -1 when memory ran
+ * out. */
 static int colindex_init(const struct run *r, struct colindex *ix, size_t col)
 {
-	ix->cap = 64;
-	while (ix->cap < 2 * r->n + 1)
-		ix->cap *= 2;
-	ix->shift = 1;
-	while (ix->shift < 63 && ((uint64_t)1 << ix->shift) <= r->n)
-		ix->shift++;
+	ix->r = r;
 	ix->col = col;
-	ix->slot = mem_calloc(ix->cap, sizeof(*ix->slot));
-	return ix->slot == NULL ? -1 : 0;
-}
-
-/* The record of a slot in use. */
-static size_t colindex_record(const struct colindex *ix, uint64_t s)
-{
-	return (size_t)(s & (((uint64_t)1 << ix->shift) - 1)) - 1;
-}
-
-/* The slot of value v (n bytes, hash hv): the one of a record holding
- * it, or the free one where it would go. */
-static uint64_t *colindex_slot(const struct run *r, const struct colindex *ix,
-			       const char *v, size_t n, uint64_t hv)
-{
-	uint64_t tag = hv >> ix->shift;
-	size_t i = (size_t)hv & (ix->cap - 1), len;
-
-	for (;; i = (i + 1) & (ix->cap - 1)) {
-		uint64_t s = ix->slot[i];
-		const char *w;
-
-		if (s == 0)
-			return &ix->slot[i];
-		if (s >> ix->shift != tag)
-			continue;
-		w = field(r, colindex_record(ix, s), ix->col, &len);
-		if (len == n && memcmp(w, v, n) == 0)
-			return &ix->slot[i];
-	}
-}
-
-/* Puts record i, whose value has hash hv, in the free slot s. */
-static void colindex_put(const struct colindex *ix, uint64_t *s, uint64_t hv,
-			 size_t i)
-{
-	*s = (hv >> ix->shift) << ix->shift | (uint64_t)(i + 1);
+	htab_init(&ix->index, colindex_key, ix);
+	return htab_reserve(&ix->index, r->n);
 }
 
 static long lookup(void *ctx, const char *id, size_t n)
 {
 	struct run *r = ctx;
 	size_t g = r->next_id, len, i;
-	uint64_t s;
 
 	/* The side files mostly list the applications in the order of the
 	 * stream: the record after the one found last is tried first, which
@@ -241,10 +207,9 @@ static long lookup(void *ctx, const char *id, size_t n)
 			return (long)g;
 		}
 	}
-	s = *colindex_slot(r, &r->byid, id, n, hash64(id, n));
-	if (s == 0)
+	i = htab_find(&r->byid.index, id, n);
+	if (i == (size_t)-1)
 		return -1;
-	i = colindex_record(&r->byid, s);
 	r->next_id = i + 1;
 	return (long)i;
 }
@@ -254,23 +219,22 @@ static long lookup(void *ctx, const char *id, size_t n)
  * r->idflag.  Returns 0, or -1 when memory ran out. */
 static int index_ids(struct run *r, struct diag *err)
 {
-	size_t i, len;
+	size_t i, len, first;
 	const char *id;
-	uint64_t hv, *s;
+	int put;
 
 	if (colindex_init(r, &r->byid, 0) < 0 ||
 	    (r->idflag = mem_calloc(r->n + 1, 1)) == NULL)
 		return diag_oom(err);
 	for (i = 0; i < r->n; i++) {
 		id = field(r, i, 0, &len);
-		hv = hash64(id, len);
-		s = colindex_slot(r, &r->byid, id, len, hv);
-		if (*s == 0) {
-			colindex_put(&r->byid, s, hv, i);
+		if ((put = htab_put(&r->byid.index, id, len, i, &first)) < 0)
+			return diag_oom(err);
+		if (put == 0) {
 			r->idflag[i] = ID_FIRST;
 		} else if (len > 0) {
 			r->idflag[i] |= ID_DUP;
-			r->idflag[colindex_record(&r->byid, *s)] |= ID_DUP;
+			r->idflag[first] |= ID_DUP;
 		}
 	}
 	return 0;
@@ -319,7 +283,8 @@ static int add_finding(struct run *r, size_t i, const char *code,
 static int find_copies(const struct run *r, size_t col, unsigned char *dup)
 {
 	struct colindex ix;
-	size_t i, len;
+	size_t i, len, first;
+	int put;
 
 	memset(dup, 0, r->n);
 	/* index_ids found the copies of application_id already. */
@@ -332,20 +297,19 @@ static int find_copies(const struct run *r, size_t col, unsigned char *dup)
 		return -1;
 	for (i = 0; i < r->n; i++) {
 		const char *v = field(r, i, ix.col, &len);
-		uint64_t hv, *s;
 
 		if (len == 0)
 			continue;
-		hv = hash64(v, len);
-		s = colindex_slot(r, &ix, v, len, hv);
-		if (*s == 0) {
-			colindex_put(&ix, s, hv, i);
-		} else {
+		if ((put = htab_put(&ix.index, v, len, i, &first)) < 0) {
+			htab_fini(&ix.index);
+			return -1;
+		}
+		if (put == 1) {
 			dup[i] = 1;
-			dup[colindex_record(&ix, *s)] = 1;
+			dup[first] = 1;
 		}
 	}
-	mem_free(ix.slot);
+	htab_fini(&ix.index);
 	return 0;
 }
 
@@ -927,7 +891,7 @@ static void run_free(struct run *r)
 		mem_free(c);
 	}
 	mem_free(r->a);
-	mem_free(r->byid.slot);
+	htab_fini(&r->byid.index);
 	mem_free(r->idflag);
 	mem_free(r->c_band);
 	mem_free(r->c_tb);

@@ -223,6 +223,16 @@ t_status 2
 t_stderr_has "call/rules.csv:2: error: aap-score cannot apply a unique rule with a condition (when)"
 t_end
 
+t_begin rules_csv_that_aap_validate_refuses_stops_aap_score_with_its_message
+cp -R "$DATA/score-cases/envelope-skip/call" call
+printf 'field,rule\ntitle,unique\ntitle,bogus\n' >call/rules.csv
+for stage in aap-validate aap-score; do
+	t_run $stage --call call
+	t_status 2
+	t_stderr_has "$stage:call/rules.csv:3: error: unknown rule \"bogus\""
+done
+t_end
+
 # The reviews file is read while the stream is (on a thread of its own
 # when it is a regular file); what it says still waits for the stream, so
 # the outcome never depends on which input was read first.
