@@ -18,6 +18,7 @@
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
+#include "prov.h"
 #include "push.h"
 #include "reader.h"
 #include "sbuf.h"
@@ -153,24 +154,23 @@ static void pfiles_free(struct push *p)
 	mem_free(p->files);
 }
 
-/* Adds the file token value v (ROLE:NAME:SHA256, decoded) unless it is
- * there already. */
-static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
+/* Adds the file of token t unless it is there already. */
+static int add_file(struct push *p, const struct prov_token *t,
+		    struct diag *err)
 {
-	const char *colon = memchr(v, ':', n);
+	struct prov_file pf;
 	struct pfile *f;
-	size_t i, rl, nl;
+	size_t i;
 
-	if (colon == NULL || n < (size_t)(colon - v) + 2 + DIGEST_HEX_LEN ||
-	    v[n - DIGEST_HEX_LEN - 1] != ':')
+	if (prov_file_split(t, &pf) < 0)
 		return diag_set(err, AAP_EDATA, p->st.input_name, 0,
 				"malformed file token in the provenance");
-	rl = (size_t)(colon - v);
-	nl = n - rl - 2 - DIGEST_HEX_LEN;
 	for (i = 0; i < p->nfiles; i++)
-		if (strlen(p->files[i].role) == rl && memcmp(p->files[i].role, v, rl) == 0 &&
-		    strlen(p->files[i].name) == nl && memcmp(p->files[i].name, colon + 1, nl) == 0 &&
-		    memcmp(p->files[i].sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN) == 0)
+		if (strlen(p->files[i].role) == pf.role_len &&
+		    memcmp(p->files[i].role, pf.role, pf.role_len) == 0 &&
+		    strlen(p->files[i].name) == pf.name_len &&
+		    memcmp(p->files[i].name, pf.name, pf.name_len) == 0 &&
+		    strcmp(p->files[i].sha256, pf.sha256) == 0)
 			return 0;
 	f = mem_realloc(p->files, (p->nfiles + 1) * sizeof(*f));
 	if (f == NULL)
@@ -179,9 +179,9 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
 	f += p->nfiles++;
 	memset(f, 0, sizeof(*f));
 	sbuf_init(&f->path);
-	f->role = mem_strndup(v, rl);
-	f->name = mem_strndup(colon + 1, nl);
-	memcpy(f->sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
+	f->role = mem_strndup(pf.role, pf.role_len);
+	f->name = mem_strndup(pf.name, pf.name_len);
+	memcpy(f->sha256, pf.sha256, DIGEST_HEX_LEN);
 	if (f->role == NULL || f->name == NULL)
 		return diag_oom(err);
 	return 0;
@@ -191,33 +191,28 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
  * stage read unchecked. */
 static int collect_files(struct push *p, struct diag *err)
 {
-	struct sbuf v;
-	size_t i;
+	struct prov_line l;
+	size_t i, k;
 	int rc = 0;
 
-	sbuf_init(&v);
+	prov_line_init(&l);
 	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
-		const char *line = stream_in_prov(p->st.in, i), *t = line, *e;
+		const char *line = stream_in_prov(p->st.in, i);
 
-		if (strncmp(line, "#stage ", 7) != 0)
+		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		if (strstr(line, " truncation-check=off") != NULL)
-			return diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
-					"a stage read its input with "
-					"--no-truncation-check: nothing proves "
-					"this stream whole, it cannot be stored");
-		while (rc == 0 && (t = strstr(t, " file=")) != NULL) {
-			t += 6;
-			e = strchr(t, ' ');
-			sbuf_reset(&v);
-			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), &v) < 0)
-				rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
-					      "malformed file token in the provenance");
-			else
-				rc = add_file(p, v.data, v.len, err);
-		}
+		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+			return -1;
+		if (prov_unchecked(&l))
+			rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
+				      "a stage read its input with "
+				      "--no-truncation-check: nothing proves "
+				      "this stream whole, it cannot be stored");
+		for (k = 0; k < l.n && rc == 0; k++)
+			if (strcmp(l.tok[k].key, prov_key_name(PROV_FILE)) == 0)
+				rc = add_file(p, &l.tok[k], err);
 	}
-	sbuf_fini(&v);
+	prov_line_fini(&l);
 	return rc;
 }
 
@@ -233,7 +228,7 @@ static int check_files(struct push *p, struct diag *err)
 	for (i = 0; i < p->nfiles && rc == 0; i++) {
 		struct pfile *f = &p->files[i];
 
-		if (strcmp(f->role, "call") == 0) {
+		if (strcmp(f->role, prov_role_call) == 0) {
 			rc = sbuf_adds(&f->path, p->o->call->dir) < 0 ||
 			     sbuf_addc(&f->path, '/') < 0 ||
 			     sbuf_adds(&f->path, f->name) < 0 ? -1 : 0;
@@ -536,27 +531,6 @@ static int read_records(struct push *p, struct diag *err)
 	return rr == READ_END ? 0 : -1;
 }
 
-/* The value of token key in line (a '#' line), decoded into out; 0 when
- * found, 1 when absent, -1 on memory. */
-static int token_value(const char *line, const char *key, struct sbuf *out)
-{
-	size_t klen = strlen(key);
-	const char *t = line, *e;
-
-	sbuf_reset(out);
-	while ((t = strchr(t, ' ')) != NULL) {
-		t++;
-		if (strncmp(t, key, klen) == 0 && t[klen] == '=') {
-			t += klen + 1;
-			e = strchr(t, ' ');
-			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), out) < 0)
-				return -1;
-			return sbuf_add(out, "", 0);
-		}
-	}
-	return 1;
-}
-
 /* The outcome of looking for the batch id and the stream digest. */
 enum found { FOUND_NONE, FOUND_SAME, FOUND_CONFLICT };
 
@@ -596,31 +570,34 @@ static int look_up(struct push *p, enum found *found, struct diag *err)
 	return 0;
 }
 
-/* Builds the tool versions object from the '#stage' lines. */
-static int tool_versions(struct push *p, struct sbuf *j)
+/* Builds the tool versions object from the '#stage' lines, which
+ * collect_files has found well formed. */
+static int tool_versions(struct push *p, struct sbuf *j, struct diag *err)
 {
-	struct sbuf name, version;
+	const struct prov_token *name, *version;
+	struct prov_line l;
 	size_t i;
-	int rc = sbuf_addc(j, '{'), n = 0;
+	int rc = sbuf_addc(j, '{') < 0 ? diag_oom(err) : 0, n = 0;
 
-	sbuf_init(&name);
-	sbuf_init(&version);
+	prov_line_init(&l);
 	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
 		const char *line = stream_in_prov(p->st.in, i);
 
-		if (strncmp(line, "#stage ", 7) != 0 ||
-		    token_value(line, "name", &name) != 0 ||
-		    token_value(line, "version", &version) != 0)
+		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		rc = (n++ > 0 && sbuf_addc(j, ',') < 0) ||
-		     json_string(j, name.data, name.len, 0) < 0 ||
-		     sbuf_addc(j, ':') < 0 ||
-		     json_string(j, version.data, version.len, 0) < 0 ? -1 : 0;
+		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+			rc = -1;
+		else if ((name = prov_find(&l, PROV_NAME)) != NULL &&
+			 (version = prov_find(&l, PROV_VERSION)) != NULL &&
+			 ((n++ > 0 && sbuf_addc(j, ',') < 0) ||
+			  json_string(j, name->value, name->len, 0) < 0 ||
+			  sbuf_addc(j, ':') < 0 ||
+			  json_string(j, version->value, version->len, 0) < 0))
+			rc = diag_oom(err);
 	}
-	if (rc == 0)
-		rc = sbuf_addc(j, '}');
-	sbuf_fini(&name);
-	sbuf_fini(&version);
+	if (rc == 0 && sbuf_addc(j, '}') < 0)
+		rc = diag_oom(err);
+	prov_line_fini(&l);
 	return rc;
 }
 
@@ -628,13 +605,18 @@ static int tool_versions(struct push *p, struct sbuf *j)
 static int insert_batch(struct push *p, char *state, struct diag *err)
 {
 	const struct record *h = stream_in_header(p->st.in);
-	struct sbuf header, prov, tools, count, money[3];
-	static const char *const money_key[3] = { "envelope", "granted", "left" };
+	static const enum prov_key money_key[3] = { PROV_ENVELOPE, PROV_GRANTED,
+						    PROV_LEFT };
+	const struct prov_token *money;
+	struct sbuf header, prov, tools, count;
+	struct prov_line trailer;
 	const char *params[12];
 	size_t i;
 	PGresult *r;
 	int rc = 0;
 
+	state[0] = '\0';
+	prov_line_init(&trailer);
 	sbuf_init(&header);
 	sbuf_init(&prov);
 	sbuf_init(&tools);
@@ -645,11 +627,13 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	for (i = 0; i < stream_in_nprov(p->st.in); i++)
 		rc |= (i > 0 ? sbuf_addc(&prov, '\n') : 0) |
 		      sbuf_adds(&prov, stream_in_prov(p->st.in, i));
-	rc |= tool_versions(p, &tools) | sbuf_addu(&count, stream_in_count(p->st.in));
-	for (i = 0; i < 3; i++) {
-		sbuf_init(&money[i]);
-		rc |= token_value(stream_in_trailer(p->st.in), money_key[i], &money[i]) < 0;
-	}
+	rc |= sbuf_addu(&count, stream_in_count(p->st.in));
+	if (rc != 0)
+		rc = diag_oom(err);
+	else if (tool_versions(p, &tools, err) < 0 ||
+		 prov_parse(&trailer, stream_in_trailer(p->st.in),
+			    p->st.input_name, 0, err) < 0)
+		rc = -1;
 	params[0] = p->o->batch_id;
 	params[1] = p->o->call->id;
 	params[2] = p->o->supersedes;
@@ -659,11 +643,11 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	params[6] = stream_in_trailer(p->st.in);
 	params[7] = stream_in_digest(p->st.in);
 	params[8] = sbuf_str(&count);
-	for (i = 0; i < 3; i++)
-		params[9 + i] = money[i].len > 0 ? money[i].data : NULL;
-	if (rc != 0) {
-		rc = diag_oom(err);
-	} else {
+	for (i = 0; i < 3; i++) {
+		money = prov_find(&trailer, money_key[i]);
+		params[9 + i] = money != NULL && money->len > 0 ? money->value : NULL;
+	}
+	if (rc == 0) {
 		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
 			    "supersedes, tool_versions, header, provenance, trailer, "
 			    "stream_sha256, record_count, envelope, granted, remaining) "
@@ -676,8 +660,7 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	sbuf_fini(&prov);
 	sbuf_fini(&tools);
 	sbuf_fini(&count);
-	for (i = 0; i < 3; i++)
-		sbuf_fini(&money[i]);
+	prov_line_fini(&trailer);
 	return rc;
 }
 
@@ -1072,7 +1055,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
 	    find_columns(&p, err) < 0)
 		goto done;
-	if (stream_token(&extra, "batch", o->batch_id) < 0) {
+	if (prov_token(&extra, PROV_BATCH, o->batch_id) < 0) {
 		diag_oom(err);
 		goto done;
 	}

@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "mem.h"
 #include "norm.h"
+#include "prov.h"
 #include "score.h"
 #include "stage.h"
 
@@ -905,11 +906,11 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 			  "none; correct the lines above");
 		return -1;
 	}
-	if ((o->reviews && stream_token_file(extra, "reviews",
+	if ((o->reviews && prov_token_file(extra, "reviews",
 					     base_name(o->reviews), rs) < 0) ||
-	    (o->consensus && stream_token_file(extra, "consensus",
+	    (o->consensus && prov_token_file(extra, "consensus",
 					       base_name(o->consensus), cs) < 0) ||
-	    (o->conflicts && stream_token_file(extra, "conflicts",
+	    (o->conflicts && prov_token_file(extra, "conflicts",
 					       base_name(o->conflicts), fs) < 0))
 		return diag_oom(err);
 	return 0;
@@ -1019,15 +1020,15 @@ int score_run(const struct score_opts *o, struct diag *err)
 	sbuf_reset(&extra);
 	sbuf_reset(&b);
 	if (score_format(&b, r.k->envelope, 2) < 0 ||
-	    stream_token(&extra, "envelope", b.data) < 0)
+	    prov_token(&extra, PROV_ENVELOPE, b.data) < 0)
 		goto oom;
 	sbuf_reset(&b);
 	if (score_format(&b, r.granted, 2) < 0 ||
-	    stream_token(&extra, "granted", b.data) < 0)
+	    prov_token(&extra, PROV_GRANTED, b.data) < 0)
 		goto oom;
 	sbuf_reset(&b);
 	if (score_format(&b, r.left, 2) < 0 ||
-	    stream_token(&extra, "left", b.data) < 0)
+	    prov_token(&extra, PROV_LEFT, b.data) < 0)
 		goto oom;
 	rc = stage_finish(&r.st, &extra, err);
 	goto done;
