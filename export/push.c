@@ -26,9 +26,12 @@
 
 #define COPY_CHUNK 65536
 
-static const char *const side_role[PUSH_NSIDE] = {
-	"reviews", "consensus", "conflicts"
-};
+/* The role of side file k in the provenance, and the option that gives
+ * it. */
+static const char *side_role(size_t k)
+{
+	return columns_side((enum columns_side)k)->role;
+}
 
 /* A file the provenance names, with its bytes once read. */
 struct pfile {
@@ -222,7 +225,7 @@ static int collect_files(struct push *p, struct diag *err)
 static int check_files(struct push *p, struct diag *err)
 {
 	char hex[DIGEST_HEX_LEN + 1];
-	size_t i, k, used[PUSH_NSIDE] = { 0 };
+	size_t i, k, used[COLUMNS_NSIDE] = { 0 };
 	int rc = 0;
 
 	for (i = 0; i < p->nfiles && rc == 0; i++) {
@@ -233,14 +236,15 @@ static int check_files(struct push *p, struct diag *err)
 			     sbuf_addc(&f->path, '/') < 0 ||
 			     sbuf_adds(&f->path, f->name) < 0 ? -1 : 0;
 		} else {
-			for (k = 0; k < PUSH_NSIDE && strcmp(f->role, side_role[k]) != 0; k++)
+			for (k = 0; k < COLUMNS_NSIDE &&
+				    strcmp(f->role, side_role(k)) != 0; k++)
 				;
-			if (k == PUSH_NSIDE || p->o->side[k] == NULL) {
+			if (k == COLUMNS_NSIDE || p->o->side[k] == NULL) {
 				diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was made "
 					 "with the %s file \"%s\", which was not given",
 					 f->role, f->name);
-				diag_hint(err, "give it with --%s", k < PUSH_NSIDE ?
-					  side_role[k] : f->role);
+				diag_hint(err, "give it with --%s", k < COLUMNS_NSIDE ?
+					  side_role(k) : f->role);
 				return -1;
 			}
 			used[k]++;
@@ -258,11 +262,11 @@ static int check_files(struct push *p, struct diag *err)
 			return -1;
 		}
 	}
-	for (k = 0; k < PUSH_NSIDE; k++)
+	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (p->o->side[k] != NULL && used[k] == 0)
 			return diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was "
 					"not made with a %s file, yet --%s was given",
-					side_role[k], side_role[k]);
+					side_role(k), side_role(k));
 	return 0;
 }
 
@@ -275,20 +279,20 @@ static int find_columns(struct push *p, struct diag *err)
 	struct cols *c = &p->c;
 	size_t i, f;
 
-	c->source_file = stream_in_column(in, "source_file");
-	c->source_line = stream_in_column(in, "source_line");
-	c->findings = stream_in_column(in, "findings");
-	c->admissible = stream_in_column(in, "admissible");
-	c->total = stream_in_column(in, "total");
-	c->rank = stream_in_column(in, "rank");
-	c->rank_reason = stream_in_column(in, "rank_reason");
-	c->decision = stream_in_column(in, "decision");
-	c->award = stream_in_column(in, "award");
+	c->source_file = stream_in_column(in, columns_name(COLUMN_SOURCE_FILE));
+	c->source_line = stream_in_column(in, columns_name(COLUMN_SOURCE_LINE));
+	c->findings = stream_in_column(in, columns_name(COLUMN_FINDINGS));
+	c->admissible = stream_in_column(in, columns_name(COLUMN_ADMISSIBLE));
+	c->total = stream_in_column(in, columns_name(COLUMN_TOTAL));
+	c->rank = stream_in_column(in, columns_name(COLUMN_RANK));
+	c->rank_reason = stream_in_column(in, columns_name(COLUMN_RANK_REASON));
+	c->decision = stream_in_column(in, columns_name(COLUMN_DECISION));
+	c->award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
 	    c->admissible < 0) {
 		diag_set(err, AAP_EDATA, p->st.input_name, 1,
 			 "the stream was not validated: it has no column "
-			 "\"admissible\"");
+			 "\"%s\"", columns_name(COLUMN_ADMISSIBLE));
 		diag_hint(err, "push the output of aap-validate or aap-score");
 		return -1;
 	}
@@ -300,13 +304,13 @@ static int find_columns(struct push *p, struct diag *err)
 	for (f = 1; f < call->nfields; f++)
 		c->field[c->nfield++] = stream_in_column(in, call->fields[f].name);
 	for (i = 0; i < h->n; i++) {
+		const char *crit = columns_score_criterion(record_field(h, i));
 		struct sbuf name;
 
-		if (strncmp(record_field(h, i), "score_", 6) != 0)
+		if (crit == NULL)
 			continue;
 		sbuf_init(&name);
-		if (sbuf_adds(&name, "spread_") < 0 ||
-		    sbuf_adds(&name, record_field(h, i) + 6) < 0) {
+		if (columns_spread(&name, crit) < 0) {
 			sbuf_fini(&name);
 			return diag_oom(err);
 		}
@@ -374,7 +378,8 @@ static int score_rows(struct push *p, const struct record *r)
 	size_t k;
 
 	for (k = 0; k < p->c.nscore; k++) {
-		const char *crit = record_field(h, (size_t)p->c.score[k]) + 6;
+		const char *crit =
+			columns_score_criterion(record_field(h, (size_t)p->c.score[k]));
 
 		p->scores.rows++;
 		if (copy_text(b, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
@@ -794,38 +799,30 @@ static int insert_rows(struct push *p, struct diag *err)
 	return 0;
 }
 
-/* How a side file's rows are stored. */
-struct side_spec {
-	const char *copy_sql;      /* COPY ... FROM STDIN */
-	const char *cols[5];       /* its columns, in the table's order */
-	size_t ncols;              /* how many */
+/* How each side file's rows are stored: the table's columns after
+ * batch_id and seq are the file's (columns.h), in its order. */
+static const char *const side_copy_sql[COLUMNS_NSIDE] = {
+	"COPY aap.review (batch_id, seq, application_id, reviewer, criterion, "
+	"mark, comment) FROM STDIN",
+	"COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
+	"author, justification) FROM STDIN",
+	"COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
 };
 
-static const struct side_spec side_specs[PUSH_NSIDE] = {
-	{ "COPY aap.review (batch_id, seq, application_id, reviewer, criterion, "
-	  "mark, comment) FROM STDIN",
-	  { "application_id", "reviewer", "criterion", "mark", "comment" }, 5 },
-	{ "COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
-	  "author, justification) FROM STDIN",
-	  { "application_id", "criterion", "score", "author", "justification" }, 5 },
-	{ "COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
-	  { "reviewer", "application_id" }, 2 },
-};
-
-/* Maps the side file's header to the spec's columns. */
-static int side_header(const struct record *h, const struct side_spec *s,
+/* Maps the side file's header to the file's columns. */
+static int side_header(const struct record *h, const struct columns_file *s,
 		       long *map, const char *path, struct diag *err)
 {
 	size_t i, k;
 
-	for (k = 0; k < s->ncols; k++) {
+	for (k = 0; k < s->n; k++) {
 		map[k] = -1;
 		for (i = 0; i < h->n; i++)
-			if (strcmp(record_field(h, i), s->cols[k]) == 0)
+			if (strcmp(record_field(h, i), s->names[k]) == 0)
 				map[k] = (long)i;
 		if (map[k] < 0)
 			return diag_set(err, AAP_EDATA, path, h->line,
-					"no column \"%s\"", s->cols[k]);
+					"no column \"%s\"", s->names[k]);
 	}
 	return 0;
 }
@@ -837,7 +834,7 @@ static const char *side_sha256(const struct push *p, size_t k)
 	size_t i;
 
 	for (i = 0; i < p->nfiles; i++)
-		if (strcmp(p->files[i].role, side_role[k]) == 0)
+		if (strcmp(p->files[i].role, side_role(k)) == 0)
 			break;
 	return p->files[i].sha256;
 }
@@ -847,7 +844,7 @@ static const char *side_sha256(const struct push *p, size_t k)
  * its text is by copy_file. */
 static int copy_side(struct push *p, size_t k, struct diag *err)
 {
-	const struct side_spec *s = &side_specs[k];
+	const struct columns_file *s = columns_side((enum columns_side)k);
 	const char *path = p->o->side[k];
 	char hex[DIGEST_HEX_LEN + 1];
 	struct reader_opts o;
@@ -855,7 +852,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	struct digest *d = digest_new();
 	enum read_result rr;
 	unsigned long long seq = 0;
-	long map[5];
+	long map[COLUMNS_SIDE_MAX];
 	size_t i;
 	int fd, rc = -1, header = 1;
 
@@ -871,7 +868,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
 	rd = reader_new(fd, path, &o, err);
-	if (rd == NULL || pg_copy_begin(p->db, s->copy_sql, err) < 0)
+	if (rd == NULL || pg_copy_begin(p->db, side_copy_sql[k], err) < 0)
 		goto done;
 	(void)digest_background(d); /* else inline, just as well */
 	reader_set_tap(rd, digest_tap, d);
@@ -890,7 +887,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 		if (copy_text(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
 		    sbuf_addc(&p->copy, '\t') < 0 || sbuf_addu(&p->copy, ++seq) < 0)
 			goto nomem;
-		for (i = 0; i < s->ncols; i++) {
+		for (i = 0; i < s->n; i++) {
 			if (sbuf_addc(&p->copy, '\t') < 0)
 				goto nomem;
 			if ((size_t)map[i] < r->n &&
@@ -952,7 +949,7 @@ static int store(struct push *p, struct diag *err)
 	}
 	if (insert_files(p, err) < 0 || insert_rows(p, err) < 0)
 		return -1;
-	for (k = 0; k < PUSH_NSIDE; k++)
+	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (p->o->side[k] != NULL && copy_side(p, k, err) < 0)
 			return -1;
 	return 0;

@@ -10,6 +10,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "columns.h"
 #include "diag.h"
 #include "digest.h"
 #include "label.h"
@@ -292,10 +293,9 @@ static int read_header(struct source *s, const struct call *c,
 static int write_head(struct stream_out *out, const struct call *c,
 		      struct source *src, size_t nsrc, struct diag *err)
 {
-	static const char *const added[] = { "source_file", "source_line",
-					     "findings" };
 	struct sbuf line;
-	size_t i;
+	size_t i, nadd;
+	const char *const *added = columns_added(COLUMNS_INGEST, &nadd);
 	int rc;
 
 	sbuf_init(&line);
@@ -311,7 +311,7 @@ static int write_head(struct stream_out *out, const struct call *c,
 	sbuf_fini(&line);
 	for (i = 0; i < c->nfields; i++)
 		stream_out_field(out, c->fields[i].name, strlen(c->fields[i].name));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nadd; i++)
 		stream_out_field(out, added[i], strlen(added[i]));
 	stream_out_end_record(out);
 	return 0;

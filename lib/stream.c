@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aap.h"
+#include "columns.h"
 #include "diag.h"
 #include "mem.h"
 #include "prov.h"
@@ -81,6 +82,7 @@ static int keep_prov(struct stream_in *s, const char *line, size_t n,
 static int keep_header(struct stream_in *s, const struct record *rec,
 		       struct diag *err)
 {
+	const char *key = columns_name(COLUMN_APPLICATION_ID);
 	size_t i, j;
 	struct record *h = &s->header;
 
@@ -95,9 +97,9 @@ static int keep_header(struct stream_in *s, const struct record *rec,
 	}
 	h->n = h->cap = rec->n;
 	h->line = rec->line;
-	if (h->n == 0 || strcmp(record_field(h, 0), "application_id") != 0)
+	if (h->n == 0 || strcmp(record_field(h, 0), key) != 0)
 		return diag_set(err, AAP_EDATA, s->name, h->line,
-				"the first column is not \"application_id\"");
+				"the first column is not \"%s\"", key);
 	for (i = 0; i < h->n; i++) {
 		if (!stream_valid_column(record_field(h, i), record_len(h, i)))
 			return diag_set(err, AAP_EDATA, s->name, h->line,
