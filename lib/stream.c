@@ -139,10 +139,10 @@ static int read_magic(struct stream_in *s, struct diag *err)
 		line = reader_hash_line(s->rd, NULL);
 		if (strcmp(line, STREAM_MAGIC) == 0)
 			return keep_prov(s, line, strlen(line), err);
-		if (strncmp(line, "#aap-stream ", 12) == 0)
+		if (strncmp(line, STREAM_WORD " ", sizeof(STREAM_WORD)) == 0)
 			return diag_set(err, AAP_EDATA, s->name, 1,
 					"unsupported stream version \"%s\"",
-					line + 12);
+					line + sizeof(STREAM_WORD));
 		return diag_set(err, AAP_EDATA, s->name, 1,
 				"the input is not an aap stream");
 	}

@@ -10,7 +10,8 @@
 #include "reader.h"
 #include "sbuf.h"
 
-#define STREAM_MAGIC "#aap-stream format=1"
+#define STREAM_WORD "#aap-stream" /* the first line's word */
+#define STREAM_MAGIC STREAM_WORD " format=1"
 #define STREAM_PROV_MAX 1000 /* '#' lines accepted before the header */
 
 struct diag;
