@@ -166,12 +166,34 @@ demo: deps
 demo-now: all
 	@scripts/demo
 
+# The manual pages (man/, mdoc): section 1 for the programs, 5 for the
+# formats. `make uninstall` removes what `make install` put and the folders
+# of share/aap it leaves empty; bin and the man folders stay.
+MANDIR = $(PREFIX)/share/man
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+CALL_FILES = $(shell find config/calls -type f)
+CALL_DIRS = $(shell find config/calls -depth -type d)
+SQL_FILES = $(wildcard sql/*.sql)
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/calls $(DESTDIR)$(SHAREDIR)/sql
 	cp $(BINS) $(DESTDIR)$(BINDIR)/
 	cp scripts/migrate $(DESTDIR)$(BINDIR)/aap-migrate
 	cp -R config/calls/. $(DESTDIR)$(SHAREDIR)/calls/
 	cp sql/*.sql $(DESTDIR)$(SHAREDIR)/sql/
+	mkdir -p $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+
+.PHONY: uninstall
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/aap-migrate
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
+	rm -f $(CALL_FILES:config/calls/%=$(DESTDIR)$(SHAREDIR)/calls/%)
+	rm -f $(SQL_FILES:sql/%=$(DESTDIR)$(SHAREDIR)/sql/%)
+	rmdir $(CALL_DIRS:config/calls%=$(DESTDIR)$(SHAREDIR)/calls%) \
+		$(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR) 2>/dev/null || :
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@ SET client_min_messages = warning;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('aap.migrate'));
 SET ROLE aap_owner;
 
+-- This replaces 004's aap.check_record_numbers() whole, as migrations do.
 -- What 004 checks, and first that the batch exists: a row of added with no
 -- batch is refused with 23503 (foreign_key_violation), as the foreign key
 -- refused it. Rows are only ever inserted and a batch is never deleted,

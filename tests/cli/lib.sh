@@ -36,6 +36,57 @@ t_sh() {
 	t_run bash -c "set -o pipefail; $1"
 }
 
+# t_start SCRIPT: t_sh in the background, without fd 3 (the case may hold
+# a fifo open there); t_wait waits for it.
+t_start() {
+	bash -c "set -o pipefail; $1" </dev/null >out 2>err 3>&- &
+	t_bg=$!
+}
+
+t_wait() {
+	# stderr away: bash would report a stage the case killed.
+	wait "$t_bg" 2>/dev/null
+	t_status=$?
+}
+
+# t_wait_until CMD...: waits until CMD succeeds, trying it again and again.
+# A case waits for a condition, never for a time: T_WAIT_MAX seconds
+# (default 600) only end a wait when something is broken.
+t_wait_until() {
+	local end=$((SECONDS + ${T_WAIT_MAX:-600}))
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			t_fail "waited in vain for: $*"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# t_drained FIFO: all that was written to FIFO has been read from it.
+t_drained() {
+	python3 -c '
+import array, fcntl, os, sys, termios
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+n = array.array("i", [0])
+fcntl.ioctl(fd, termios.FIONREAD, n)
+sys.exit(n[0] != 0)' "$1"
+}
+
+# t_pidfile FILE CMD...: runs CMD in this process, its pid kept in FILE, so
+# that a case can kill that one stage of a pipeline at a point it chooses.
+t_pidfile() {
+	echo "$BASHPID" >"$1"
+	shift
+	exec "$@"
+}
+export -f t_pidfile
+
+# t_kill PIDFILE: kills the process that t_pidfile started, once it has.
+t_kill() {
+	t_wait_until test -s "$1" && kill -KILL "$(cat "$1")"
+}
+
 t_status() {
 	[ "$t_status" = "$1" ] || t_fail "status $t_status, expected $1"$'\n'"$(sed 's/^/    stderr: /' err)"
 }

@@ -215,29 +215,38 @@ kill_csv() {
 
 t_begin killed_stages_never_leave_part_of_a_batch
 # Each iteration kills one stage (in turn aap-ingest, aap-validate,
-# aap-push) after a random delay (fixed seed: the same delays every run)
-# while a slow source feeds the pipeline; the batch must then be absent,
-# or whole when the kill came after the killed stage had written its whole
-# stream (trailer included) or after the commit: never a part of it.
+# aap-push) once aap-ingest has read a number of the source's 8 parts
+# drawn at random (fixed seed: the same points every run).  The source is
+# a fifo held open until the kill has landed, so that the pipeline cannot
+# end first, however fast or slow the machine.  The batch must then be
+# absent, or whole when the kill came after the killed stage had written
+# its whole stream (trailer included) or after the commit: never a part
+# of it.
 kill_csv 3000 >k.csv
 split -n l/8 k.csv part.
+parts=(part.*)
 RANDOM=10
-stages=(aap-ingest aap-validate aap-push)
+stages=(ingest validate push)
 killed=0
 absent=0
 for i in $(seq 1 20); do
 	victim=${stages[$((i % 3))]}
-	delay=$(printf '0.%03d' $((RANDOM % 600)))
-	k_ingest="aap-ingest" k_validate="aap-validate" k_push="aap-push"
-	case $victim in
-	aap-ingest) k_ingest="timeout -s KILL $delay aap-ingest" ;;
-	aap-validate) k_validate="timeout -s KILL $delay aap-validate" ;;
-	aap-push) k_push="timeout -s KILL $delay aap-push" ;;
-	esac
+	fed=$((RANDOM % 9))
+	rm -f src ./*.pid
+	mkfifo src
+	exec 3<>src
 	fault_push bash -c "set -o pipefail
-		for p in part.*; do cat \"\$p\"; sleep 0.05; done |
-		$k_ingest --call '$MINI' | $k_validate --call '$MINI' |
-		$k_push --call '$MINI' --batch kill-$i >/dev/null" 2>kill.err
+		t_pidfile ingest.pid aap-ingest --call '$MINI' <src |
+		t_pidfile validate.pid aap-validate --call '$MINI' |
+		t_pidfile push.pid aap-push --call '$MINI' --batch kill-$i >/dev/null" 2>kill.err 3>&- &
+	pipe=$!
+	for p in "${parts[@]:0:fed}"; do
+		cat "$p" >&3
+	done
+	t_wait_until t_drained src
+	t_kill "$victim.pid"
+	exec 3>&-
+	wait "$pipe" 2>/dev/null
 	st=$?
 	[ "$st" != 0 ] && killed=$((killed + 1))
 	got=$(batch_state "kill-$i")
@@ -245,11 +254,11 @@ for i in $(seq 1 20); do
 	0:"1 3000 3000") ;;
 	[1-9]*:"0 0 0") absent=$((absent + 1)) ;;
 	[1-9]*:"1 3000 3000") ;; # killed once its work was whole
-	*) t_fail "iteration $i ($victim killed after ${delay}s): status $st, batch rows, applications, record count: $got"$'\n'"$(sed 's/^/    /' kill.err)" ;;
+	*) t_fail "iteration $i (aap-$victim killed after $fed parts): status $st, batch rows, applications, record count: $got"$'\n'"$(sed 's/^/    /' kill.err)" ;;
 	esac
 done
 # The test means something only if most kills came before the end.
 echo "# $killed of 20 pipelines were cut short, $absent of them before the end"
-[ "$absent" -ge 10 ] || t_fail "only $absent of 20 runs were cut short before the end: the delays are too long"
+[ "$absent" -ge 10 ] || t_fail "only $absent of 20 runs were cut short before the end: the kills came too late"
 t_end
 unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS

@@ -1,5 +1,6 @@
-# t-install.sh - make install puts the binaries, the SQL and the example
-# calls where PREFIX and DESTDIR say, and the installed files work.
+# t-install.sh - make install puts the binaries, the SQL, the example
+# calls and the manual pages where PREFIX and DESTDIR say, and the installed
+# files work; make uninstall takes them away again, and nothing else.
 # shellcheck shell=bash
 
 t_begin install_honours_prefix_and_destdir
@@ -22,4 +23,54 @@ for p in aap-ingest aap-validate aap-score aap-push "$T_TOP/scripts/migrate"; do
 	[ "${out##* }" = "$want" ] || t_fail "$p says version \"$out\", not $want"
 	"$p" --help | grep -q . || t_fail "$p --help printed nothing"
 done
+t_end
+
+t_begin install_puts_every_page_and_man_renders_it
+t_run make -s -C "$T_TOP" install PREFIX=/opt/aap DESTDIR="$t_dir/root"
+t_status 0
+man=root/opt/aap/share/man
+for src in "$T_TOP"/man/*.[0-9]; do
+	page=$man/man${src##*.}/${src##*/}
+	name=${src##*/}
+	name=${name%.*}
+	if ! cmp -s "$src" "$page"; then
+		t_fail "$page is not installed as man/${src##*/}"
+		continue
+	fi
+	# Bold and underline are overstruck: the backspaces go before grep.
+	mandoc -Tascii "$page" >m 2>me || t_fail "mandoc cannot render $page: $(cat me)"
+	[ -s me ] && t_fail "mandoc says of $page: $(cat me)"
+	sed 's/.\x08//g' m | grep -q "^     $name - " ||
+		t_fail "mandoc renders $page without its NAME line"
+	LC_ALL=C.UTF-8 MANWIDTH=80 MANPAGER=cat man -l "$page" >m 2>me ||
+		t_fail "man -l cannot render $page: $(cat me)"
+	[ -s me ] && t_fail "man -l says of $page: $(cat me)"
+	sed 's/.\x08//g' m | grep -q "^     $name " ||
+		t_fail "man -l renders $page without its NAME line"
+done
+t_end
+
+t_begin uninstall_removes_what_install_put_and_nothing_else
+t_run make -s -C "$T_TOP" install PREFIX=/opt/aap DESTDIR="$t_dir/root"
+t_status 0
+# A user's own files beside aap's, which must stay.
+mkdir -p root/opt/aap/share/aap/calls/mine
+touch root/opt/aap/bin/other root/opt/aap/share/man/man1/other.1 \
+	root/opt/aap/share/aap/calls/mine/call.csv
+t_run make -s -C "$T_TOP" uninstall PREFIX=/opt/aap DESTDIR="$t_dir/root"
+t_status 0
+left=$(cd root && find . -type f -o -type l | sort)
+[ "$left" = "./opt/aap/bin/other
+./opt/aap/share/aap/calls/mine/call.csv
+./opt/aap/share/man/man1/other.1" ] || t_fail "files left other than the user's:"$'\n'"$left"
+rm root/opt/aap/bin/other root/opt/aap/share/man/man1/other.1 \
+	root/opt/aap/share/aap/calls/mine/call.csv
+rmdir root/opt/aap/share/aap/calls/mine
+t_run make -s -C "$T_TOP" install PREFIX=/opt/aap DESTDIR="$t_dir/root"
+t_run make -s -C "$T_TOP" uninstall PREFIX=/opt/aap DESTDIR="$t_dir/root"
+t_status 0
+left=$(cd root && find . ! -type d)
+[ -z "$left" ] || t_fail "uninstall left files:"$'\n'"$left"
+# Only the shared folders may stay, empty; aap's own are gone.
+[ ! -e root/opt/aap/share/aap ] || t_fail "share/aap is left"
 t_end

@@ -23,6 +23,27 @@ batches() {
 	admin -c "SELECT count(*) FROM aap.batch WHERE batch_id = '$1'"
 }
 
+# sessions NAME: the server's sessions of application NAME (a push run
+# with PGAPPNAME=NAME has connected once its count is 1).
+sessions() {
+	admin -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1'"
+}
+
+connected() {
+	[ "$(sessions "$1")" -ge "${2:-1}" ]
+}
+
+disconnected() {
+	[ "$(sessions "$1")" = 0 ]
+}
+
+# feed FIFO: makes FIFO and holds it open on fd 3 (the reader sees no end
+# of input until fd 3 is closed); write to it with >&3.  What runs
+# meanwhile is started without fd 3 (t_start closes it).
+feed() {
+	mkfifo "$1" && exec 3<>"$1"
+}
+
 push_csv() {
 	printf 'ID,Titre du projet,Montant de l%saide demandée,Remarque\n' "'"
 	for i in $(seq 1 "${1:-3}"); do
@@ -88,11 +109,20 @@ t_end
 
 t_begin two_pushes_at_once_never_both_write
 make_stream 6
-slow() { head -n 4 s; sleep 1; tail -n +5 s; }
-slow | aap-push --call "$MINI" --batch b-race >/dev/null 2>e1 &
+# Each push is given the stream's head, and its rest only once both have
+# connected.
+mkfifo f1 f2
+exec 4<>f1 5<>f2
+PGAPPNAME=b-race aap-push --call "$MINI" --batch b-race <f1 >/dev/null 2>e1 4>&- 5>&- &
 p1=$!
-slow | aap-push --call "$MINI" --batch b-race >/dev/null 2>e2 &
+PGAPPNAME=b-race aap-push --call "$MINI" --batch b-race <f2 >/dev/null 2>e2 4>&- 5>&- &
 p2=$!
+head -n 4 s >&4
+head -n 4 s >&5
+t_wait_until connected b-race 2
+tail -n +5 s >&4
+tail -n +5 s >&5
+exec 4>&- 5>&-
 wait "$p1"; s1=$?
 wait "$p2"; s2=$?
 [ "$s1" = 0 ] && [ "$s2" = 0 ] || t_fail "statuses $s1 and $s2: $(cat e1 e2)"
@@ -102,10 +132,17 @@ grep -q 'already stored with this stream' e1 e2 || t_fail "neither found it stor
 t_end
 
 t_begin a_killed_ingest_leaves_no_batch
+# aap-ingest is given half its input and killed once the stream has
+# reached aap-push, the rest never sent.
 push_csv 5000 >in.csv
 head -n 2500 in.csv >part1
-tail -n +2501 in.csv >part2
-t_sh "{ cat part1; sleep 3; cat part2; } | timeout -s KILL 1 aap-ingest --call '$MINI' | aap-validate --call '$MINI' | aap-push --call '$MINI' --batch b-kill-ingest"
+feed in
+t_start "t_pidfile ingest.pid aap-ingest --call '$MINI' <in | aap-validate --call '$MINI' | PGAPPNAME=b-kill-ingest aap-push --call '$MINI' --batch b-kill-ingest"
+cat part1 >&3
+t_wait_until connected b-kill-ingest
+t_kill ingest.pid
+exec 3>&-
+t_wait
 t_status 1
 t_stderr_has "aap-push:-:"
 t_stderr_has "it was cut off"
@@ -114,7 +151,14 @@ t_end
 
 t_begin a_killed_validate_leaves_no_batch
 push_csv 5000 >in.csv
-t_sh "aap-ingest --call '$MINI' in.csv | { head -c 200000; sleep 3; cat; } | timeout -s KILL 1 aap-validate --call '$MINI' | aap-push --call '$MINI' --batch b-kill-validate"
+aap-ingest --call "$MINI" in.csv >i
+feed in
+t_start "t_pidfile validate.pid aap-validate --call '$MINI' <in | PGAPPNAME=b-kill-validate aap-push --call '$MINI' --batch b-kill-validate"
+head -c 200000 i >&3
+t_wait_until connected b-kill-validate
+t_kill validate.pid
+exec 3>&-
+t_wait
 t_status 1
 t_stderr_has "it was cut off"
 [ "$(batches b-kill-validate)" = 0 ] || t_fail "a part of the batch is stored"
@@ -122,18 +166,28 @@ t_end
 
 t_begin a_killed_push_leaves_no_batch
 make_stream 200
-t_sh "{ head -c 3000 s; sleep 3; tail -c +3001 s; } | timeout -s KILL 1 aap-push --call '$MINI' --batch b-kill-push"
+feed in
+t_start "t_pidfile push.pid env PGAPPNAME=b-kill-push aap-push --call '$MINI' --batch b-kill-push <in"
+head -c 3000 s >&3
+t_wait_until connected b-kill-push
+t_kill push.pid
+exec 3>&-
+t_wait
 t_status 137
-sleep 0.5
+t_wait_until disconnected b-kill-push
 [ "$(batches b-kill-push)" = 0 ] || t_fail "a part of the batch is stored"
 t_end
 
 t_begin server_stopped_during_a_push_leaves_no_batch
 make_stream 200
-{ head -c 3000 s; sleep 2; tail -c +3001 s; } | aap-push --call "$MINI" --batch b-crash >out 2>err &
+feed in
+PGAPPNAME=b-crash aap-push --call "$MINI" --batch b-crash <in >out 2>err 3>&- &
 pid=$!
-sleep 1
+head -c 3000 s >&3
+t_wait_until connected b-crash
 "$T_TOP/scripts/pg-sandbox" crash "$PG_DIR" || t_fail "could not stop the server"
+tail -c +3001 s >&3
+exec 3>&-
 wait "$pid"
 t_status=$?
 t_status 4
@@ -266,7 +320,15 @@ t_end
 t_begin a_killed_score_leaves_no_batch
 s_dir="$CALL/sample"
 side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
-t_sh "aap-ingest --call '$CALL' '$s_dir/dossiers.csv' | aap-validate --call '$CALL' 2>/dev/null | { head -c 2000; sleep 3; cat; } | timeout -s KILL 1 aap-score --call '$CALL' ${side[*]} | aap-push --call '$CALL' --batch b-kill-score ${side[*]}"
+# aap-score is killed once it has read the stream's first 2000 bytes.
+aap-ingest --call "$CALL" "$s_dir/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >v
+feed in
+t_start "t_pidfile score.pid aap-score --call '$CALL' ${side[*]} <in | aap-push --call '$CALL' --batch b-kill-score ${side[*]}"
+head -c 2000 v >&3
+t_wait_until t_drained in
+t_kill score.pid
+exec 3>&-
+t_wait
 t_status 1
 t_stderr_has "aap-push:-:"
 [ "$(batches b-kill-score)" = 0 ] || t_fail "a part of the batch is stored"

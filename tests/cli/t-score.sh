@@ -1,5 +1,7 @@
 # t-score.sh - aap-score through the real binaries: the worked cases of
-# docs/scoring.md, each in a call folder of its own under tests/data/calls.
+# docs/scoring.md, each a folder of data under tests/data/score-cases
+# (input, call and expected output: see its README.md) or a call folder
+# under tests/data/calls with the assertions here.
 # shellcheck shell=bash
 
 SC="$DATA/calls"
@@ -20,123 +22,26 @@ for r in csv.DictReader(open("out")):
     print(",".join([r["application_id"], r["total"], r["rank"], r["rank_reason"], r["decision"], r["award"]]))'
 }
 
-t_begin envelope_skip_funds_800_then_200_an_exact_fit
-score "$SC/envelope-skip"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-A-1,3.0000,1,,funded,800.00
-A-2,2.0000,2,,not_funded,0.00
-A-3,1.0000,3,,funded,200.00
-EOF2
-t_end
-
-t_begin envelope_stop_funds_800_only
-d="$SC/envelope-stop"
-t_sh "aap-validate --call '$d' --no-truncation-check '$d/sample/apps.csv' 2>/dev/null | aap-score --call '$d'"
-t_status 0
-t_stdout_has "#trailer records=3 input=-:"
-t_stdout_has " envelope=1000.00 granted=800.00 left=200.00 sha256="
-grep -v '^#' out >plain && mv plain out
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-A-1,3.0000,1,,funded,800.00
-A-2,2.0000,2,,reserve,0.00
-A-3,1.0000,3,,not_funded,0.00
-EOF2
-t_end
-
-t_begin partial_funding_gives_the_first_misfit_what_is_left
-cp -R "$SC/envelope-stop" call
-printf 'partial,yes\n' >>call/scoring.csv
-score call
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-A-1,3.0000,1,,funded,800.00
-A-2,2.0000,2,,funded,200.00
-A-3,1.0000,3,,reserve,0.00
-EOF2
-t_end
-
-t_begin tie_broken_by_a_criterion_score
-score "$SC/tiebreak-score"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-B-2,5.0000,1,score:quality,funded,100000.00
-B-1,5.0000,2,,funded,100000.00
-EOF2
-t_end
-
-t_begin tie_broken_by_submission_time_with_offsets
-score "$SC/tiebreak-field"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-C-2,3.0000,1,field:submitted_at,funded,100000.00
-C-1,3.0000,2,,funded,100000.00
-EOF2
-t_end
-
-t_begin tie_broken_by_gender_balance
-score "$SC/tiebreak-balance"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-D-2,3.0000,1,balance:women:men,funded,100000.00
-D-1,3.0000,2,,funded,100000.00
-EOF2
-t_end
-
-t_begin tie_broken_by_coverage_recomputed_after_each_placement
-# E-4 lists three countries but E-0, ranked above, covers two of them;
-# E-2 is new before E-1 is placed and adds nothing after.
-score "$SC/tiebreak-coverage"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-E-0,5.0000,1,,funded,100000.00
-E-1,4.0000,2,coverage:countries,funded,100000.00
-E-3,4.0000,3,coverage:countries,funded,100000.00
-E-4,4.0000,4,coverage:countries,funded,100000.00
-E-2,4.0000,5,,funded,100000.00
-EOF2
-t_end
-
-t_begin tie_broken_by_the_application_id_alone
-score "$SC/tiebreak-id"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-F-1,3.0000,1,application_id,funded,100000.00
-F-2,3.0000,2,,funded,100000.00
-EOF2
-t_end
-
-t_begin horizon_europe_research_and_innovation_action
-# H-09 meets every threshold at equality; H-10 has the highest total
-# after H-01 but fails implementation; H-11 totals 9.5; H-13 lacks a mark.
-score "$SC/horizon-ria" --reviews "$SC/horizon-ria/sample/reviews.csv"
-t_status 0
-ranking >got
-diff -u - got <<'EOF2' || t_fail "ranking differs"
-H-01,15.0000,1,,funded,100000.00
-H-08,12.0000,2,coverage:sections,funded,100000.00
-H-07,12.0000,3,score:excellence,funded,100000.00
-H-06,12.0000,4,score:impact,funded,100000.00
-H-05,12.0000,5,balance:women:men,funded,100000.00
-H-04,12.0000,6,coverage:countries,reserve,0.00
-H-02,12.0000,7,application_id,reserve,0.00
-H-03,12.0000,8,,not_funded,0.00
-H-09,10.0000,9,,not_funded,0.00
-H-10,12.5000,,,below_threshold,0.00
-H-11,9.5000,,,below_threshold,0.00
-H-12,,,,inadmissible,0.00
-H-13,,,,incomplete,0.00
-EOF2
-t_stdout_has "H-13,,100000.00,100000.00,,,,FR,S1,1,1,apps.csv,14,,yes,5.0000,0.0000,,0.0000,5.0000,0.0000,,,,incomplete,0.00"
-t_end
+# The cases of tests/data/score-cases (its README.md says what a case
+# folder holds), each with its expected output beside its data.
+for d in "$DATA"/score-cases/*/; do
+	d=${d%/}
+	t_begin "score_case_$(basename "$d" | tr - _)"
+	opts=()
+	[ -f "$d/options" ] && mapfile -t opts <"$d/options"
+	[ -f "$d/reviews.csv" ] && opts+=(--reviews "$d/reviews.csv")
+	aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s
+	cp s stdin
+	t_run aap-score --call "$d/call" "${opts[@]}"
+	t_status "$(cat "$d/status" 2>/dev/null || echo 0)"
+	t_stdout_is <"$d/expected.out"
+	if [ -f "$d/expected.err" ]; then
+		t_stderr_is <"$d/expected.err"
+	else
+		t_stderr_is </dev/null
+	fi
+	t_end
+done
 
 t_begin consensus_sets_a_score_whatever_the_number_of_marks
 cat >cons.csv <<'EOF2'
@@ -295,14 +200,14 @@ t_stdout_is <<<"aap-score 0.1.0"
 t_end
 
 t_begin unique_rules_of_warning_severity_make_no_copy_inadmissible
-mkdir call && cp -R "$SC/envelope-skip/." call/
+cp -R "$DATA/score-cases/envelope-skip/call" call && mkdir call/sample
 printf 'field,rule,severity,when\ntitle,unique,warning,\n' >call/rules.csv
 python3 -c '
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
 for r in rows[1:]:
     r[rows[0].index("title")] = "same title"
-csv.writer(sys.stdout, lineterminator="\n").writerows(rows)' "$SC/envelope-skip/sample/apps.csv" >call/sample/apps.csv
+csv.writer(sys.stdout, lineterminator="\n").writerows(rows)' "$DATA/score-cases/envelope-skip/apps.csv" >call/sample/apps.csv
 score call
 t_status 0
 ranking >got
