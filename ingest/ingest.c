@@ -10,11 +10,13 @@
 
 #include "aap.h"
 #include "call.h"
+#include "columns.h"
 #include "diag.h"
 #include "digest.h"
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
+#include "prov.h"
 #include "reader.h"
 #include "sbuf.h"
 #include "stream.h"
@@ -244,7 +246,7 @@ static int map_column(struct source *s, const struct call *c,
 	if (find_key(seen, key))
 		return 0;
 	if (sbuf_add(seen, key->data, key->len) < 0 ||
-	    stream_token_n(&s->prov, "unmapped", label, record_len(h, j)) < 0)
+	    prov_token_n(&s->prov, PROV_UNMAPPED, label, record_len(h, j)) < 0)
 		return diag_oom(err);
 	return 0;
 }
@@ -270,8 +272,8 @@ static int read_header(struct source *s, const struct call *c,
 	if (sbuf_add(&s->labels, h->data.data, h->data.len) < 0)
 		return diag_oom(err);
 	delim[0] = (char)reader_delim(s->rd);
-	if (stream_token(&s->prov, "source", s->name) < 0 ||
-	    stream_token(&s->prov, "delimiter", delim) < 0)
+	if (prov_token(&s->prov, PROV_SOURCE, s->name) < 0 ||
+	    prov_token(&s->prov, PROV_DELIMITER, delim) < 0)
 		return diag_oom(err);
 	sbuf_init(&key);
 	sbuf_init(&seen);
@@ -291,21 +293,13 @@ static int read_header(struct source *s, const struct call *c,
 static int write_head(struct stream_out *out, const struct call *c,
 		      struct source *src, size_t nsrc, struct diag *err)
 {
-	static const char *const added[] = { "source_file", "source_line",
-					     "findings" };
 	struct sbuf line;
-	size_t i;
-	int rc = 0;
+	size_t i, nadd;
+	const char *const *added = columns_added(COLUMNS_INGEST, &nadd);
+	int rc;
 
 	sbuf_init(&line);
-	if (sbuf_adds(&line, "#stage") < 0 ||
-	    stream_token(&line, "name", "aap-ingest") < 0 ||
-	    stream_token(&line, "version", AAP_VERSION) < 0 ||
-	    stream_token(&line, "call", c->id) < 0)
-		rc = -1;
-	for (i = 0; i < c->nfiles && rc == 0; i++)
-		rc = stream_token_file(&line, "call", c->files[i].name,
-				       c->files[i].sha256);
+	rc = prov_stage_line(&line, "aap-ingest", c);
 	for (i = 0; i < nsrc && rc == 0; i++)
 		rc = sbuf_add(&line, sbuf_str(&src[i].prov), src[i].prov.len);
 	if (rc < 0) {
@@ -317,7 +311,7 @@ static int write_head(struct stream_out *out, const struct call *c,
 	sbuf_fini(&line);
 	for (i = 0; i < c->nfields; i++)
 		stream_out_field(out, c->fields[i].name, strlen(c->fields[i].name));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nadd; i++)
 		stream_out_field(out, added[i], strlen(added[i]));
 	stream_out_end_record(out);
 	return 0;
@@ -553,23 +547,17 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 			  struct diag *err)
 {
 	char hex[DIGEST_HEX_LEN + 1];
-	struct sbuf v;
 	size_t i;
 	int rc = 0;
 
-	sbuf_init(&v);
 	for (i = 0; i < nsrc && rc == 0; i++) {
-		sbuf_reset(&v);
 		if (digest_peek(src[i].digest, hex) < 0 ||
-		    sbuf_adds(&v, src[i].name) < 0 || sbuf_addc(&v, ':') < 0 ||
-		    sbuf_adds(&v, hex) < 0 ||
-		    stream_token_n(t, "input", v.data, v.len) < 0 ||
-		    stream_token(t, "encoding",
+		    prov_token_input(t, src[i].name, hex) < 0 ||
+		    prov_token(t, PROV_ENCODING,
 				 reader_encoding(src[i].rd) == READER_CP1252 ?
 				 "WINDOWS-1252" : "UTF-8") < 0)
 			rc = diag_oom(err);
 	}
-	sbuf_fini(&v);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "columns.h"
 #include "diag.h"
 #include "mem.h"
 #include "rules.h"
@@ -66,12 +67,13 @@ static int map_columns(struct run *v, struct diag *err)
 {
 	size_t i, n = v->call->nfields;
 
-	v->c_findings = stream_in_column(v->st.in, "findings");
+	v->c_findings = stream_in_column(v->st.in, columns_name(COLUMN_FINDINGS));
 	if (v->c_findings < 0)
 		return diag_set(err, AAP_EDATA, v->st.input_name, 1,
-				"the stream has no column \"findings\"");
-	v->c_file = stream_in_column(v->st.in, "source_file");
-	v->c_line = stream_in_column(v->st.in, "source_line");
+				"the stream has no column \"%s\"",
+				columns_name(COLUMN_FINDINGS));
+	v->c_file = stream_in_column(v->st.in, columns_name(COLUMN_SOURCE_FILE));
+	v->c_line = stream_in_column(v->st.in, columns_name(COLUMN_SOURCE_LINE));
 	v->val = mem_calloc(n, sizeof(*v->val));
 	v->len = mem_calloc(n, sizeof(*v->len));
 	v->col = mem_calloc(n, sizeof(*v->col));
@@ -186,9 +188,7 @@ static int take_record(struct run *v, struct diag *err)
 /* Creates the rejects report and writes its header. */
 static int open_rejects(struct run *v, struct diag *err)
 {
-	static const char *const cols[] = { "source_file", "source_line",
-					    "application_id", "field", "code",
-					    "severity", "message", "value" };
+	const struct columns_file *cols = columns_rejects();
 	size_t i;
 
 	v->rej_fd = open(v->rej_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -199,8 +199,8 @@ static int open_rejects(struct run *v, struct diag *err)
 	v->rej = writer_new(v->rej_fd, v->rej_path);
 	if (v->rej == NULL)
 		return diag_oom(err);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		writer_field(v->rej, cols[i], strlen(cols[i]));
+	for (i = 0; i < cols->n; i++)
+		writer_field(v->rej, cols->names[i], strlen(cols->names[i]));
 	writer_end_record(v->rej);
 	return writer_failed(v->rej, err);
 }
@@ -226,14 +226,15 @@ static int close_rejects(struct run *v, struct diag *err)
 static int run_records(struct run *v, const struct validate_opts *o,
 		       struct diag *err)
 {
-	static const char *const added[] = { "admissible" };
+	size_t nadd;
+	const char *const *added = columns_added(COLUMNS_VALIDATE, &nadd);
 	enum read_result rr;
 
 	if (stage_open(&v->st, "aap-validate", o->call, o->input, o->check,
 		       o->plain, err) < 0 ||
 	    map_columns(v, err) < 0 ||
 	    (v->rej_path != NULL && open_rejects(v, err) < 0) ||
-	    stage_begin(&v->st, NULL, added, 1, err) < 0)
+	    stage_begin(&v->st, NULL, added, nadd, err) < 0)
 		return -1;
 	while ((rr = stream_in_next(v->st.in, err)) == READ_RECORD)
 		if (take_record(v, err) < 0)

@@ -4,6 +4,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "columns.h"
 #include "diag.h"
 #include "mem.h"
 #include "sbuf.h"
@@ -20,12 +21,6 @@ static const char *const type_names[] = {
 /* Settings a call may state; the first two are required. */
 static const char *const known_settings[] = {
 	"id", "title", "funder", "currency",
-};
-
-/* Column names the stages add: no field may take them. */
-static const char *const reserved[] = {
-	"source_file", "source_line", "findings", "admissible", "total",
-	"rank", "rank_reason", "decision", "award",
 };
 
 const char *call_type_name(enum field_type t)
@@ -147,7 +142,6 @@ static int check_settings(struct call *c, struct diag *err)
 static int valid_field_name(const char *name)
 {
 	const char *s = name;
-	size_t i;
 
 	if (!(*s >= 'a' && *s <= 'z'))
 		return 0;
@@ -155,10 +149,7 @@ static int valid_field_name(const char *name)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
 		      *s == '_'))
 			return 0;
-	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-		if (strcmp(name, reserved[i]) == 0)
-			return 0;
-	return strncmp(name, "score_", 6) != 0 && strncmp(name, "spread_", 7) != 0;
+	return !columns_reserved(name);
 }
 
 /* Splits the '|'-separated labels of s into f->headers. */
@@ -230,6 +221,7 @@ static int load_fields(struct call *c, struct diag *err)
 {
 	static const char *const cols[] = { "field", "type", "required", "headers" };
 	static const int need[] = { 1, 1, 1, 0 };
+	const char *key = columns_name(COLUMN_APPLICATION_ID);
 	struct table *t = NULL;
 	size_t i, j, id = 0;
 	int rc = -1;
@@ -244,11 +236,11 @@ static int load_fields(struct call *c, struct diag *err)
 	}
 	/* application_id is placed first, the others keep their order. */
 	for (i = 0; i < t->nrows; i++)
-		if (strcmp(t->rows[i].cells[table_col(t, "field")], "application_id") == 0)
+		if (strcmp(t->rows[i].cells[table_col(t, "field")], key) == 0)
 			break;
 	if (i == t->nrows) {
 		diag_set(err, AAP_EUSAGE, t->path, 0,
-			 "the call has no field \"application_id\"");
+			 "the call has no field \"%s\"", key);
 		goto done;
 	}
 	id = i;

@@ -8,27 +8,33 @@
 #include "call.h"
 #include "diag.h"
 #include "mem.h"
+#include "prov.h"
 #include "stage.h"
 
 /* The call id named by the last '#stage' line of the input, into id;
  * empty when there is none. */
-static int input_call(const struct stream_in *in, struct sbuf *id)
+static int input_call(const struct stage *st, struct sbuf *id,
+		      struct diag *err)
 {
-	size_t i = stream_in_nprov(in);
-	const char *p, *e;
+	size_t i = stream_in_nprov(st->in);
+	const struct prov_token *t;
+	struct prov_line l;
+	int rc = 0;
 
-	while (i-- > 0) {
-		p = stream_in_prov(in, i);
-		if (strncmp(p, "#stage ", 7) != 0)
-			continue;
-		p = strstr(p, " call=");
-		if (p == NULL)
-			return 0;
-		p += 6;
-		e = strchr(p, ' ');
-		return stream_token_decode(p, e ? (size_t)(e - p) : strlen(p), id);
-	}
-	return 0;
+	while (i-- > 0)
+		if (prov_kind_of(stream_in_prov(st->in, i)) == PROV_STAGE)
+			break;
+	if (i == (size_t)-1)
+		return 0;
+	prov_line_init(&l);
+	if (prov_parse(&l, stream_in_prov(st->in, i), st->input_name, i + 1,
+		       err) < 0)
+		return -1;
+	if ((t = prov_find(&l, PROV_CALL)) != NULL &&
+	    sbuf_add(id, t->value, t->len) < 0)
+		rc = diag_oom(err);
+	prov_line_fini(&l);
+	return rc;
 }
 
 /* Checks that the input belongs to the call and has all of its fields. */
@@ -39,8 +45,8 @@ static int check_fits(struct stage *st, struct diag *err)
 	int rc = 0;
 
 	sbuf_init(&id);
-	if (input_call(st->in, &id) < 0)
-		rc = diag_oom(err);
+	if (input_call(st, &id, err) < 0)
+		rc = -1;
 	else if (id.len > 0 && strcmp(id.data, st->call->id) != 0)
 		rc = diag_set(err, AAP_EDATA, st->input_name, 0,
 			      "the stream is of the call \"%s\", not \"%s\"",
@@ -105,18 +111,11 @@ int stage_begin(struct stage *st, const struct sbuf *extra,
 		stream_out_line(st->out, stream_in_prov(st->in, i),
 				strlen(stream_in_prov(st->in, i)));
 	sbuf_init(&line);
-	if (sbuf_adds(&line, "#stage") < 0 ||
-	    stream_token(&line, "name", st->name) < 0 ||
-	    stream_token(&line, "version", AAP_VERSION) < 0 ||
-	    stream_token(&line, "call", st->call->id) < 0)
-		rc = -1;
-	for (i = 0; i < st->call->nfiles && rc == 0; i++)
-		rc = stream_token_file(&line, "call", st->call->files[i].name,
-				       st->call->files[i].sha256);
+	rc = prov_stage_line(&line, st->name, st->call);
 	if (rc == 0 && extra != NULL)
 		rc = sbuf_add(&line, sbuf_str(extra), extra->len);
 	if (rc == 0 && !st->check)
-		rc = stream_token(&line, "truncation-check", "off");
+		rc = prov_token_unchecked(&line);
 	if (rc < 0) {
 		sbuf_fini(&line);
 		return diag_oom(err);
@@ -134,14 +133,11 @@ int stage_begin(struct stage *st, const struct sbuf *extra,
 int stage_finish(struct stage *st, const struct sbuf *extra,
 		 struct diag *err)
 {
-	struct sbuf t, v;
+	struct sbuf t;
 	int rc = 0;
 
 	sbuf_init(&t);
-	sbuf_init(&v);
-	if (sbuf_adds(&v, st->input_name) < 0 || sbuf_addc(&v, ':') < 0 ||
-	    sbuf_adds(&v, stream_in_digest(st->in)) < 0 ||
-	    stream_token_n(&t, "input", v.data, v.len) < 0 ||
+	if (prov_token_input(&t, st->input_name, stream_in_digest(st->in)) < 0 ||
 	    (extra != NULL && sbuf_add(&t, sbuf_str(extra), extra->len) < 0))
 		rc = diag_oom(err);
 	if (rc == 0)
@@ -149,7 +145,6 @@ int stage_finish(struct stage *st, const struct sbuf *extra,
 	if (rc == 0)
 		st->finished = 1;
 	sbuf_fini(&t);
-	sbuf_fini(&v);
 	return rc;
 }
 

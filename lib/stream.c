@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "aap.h"
+#include "columns.h"
 #include "diag.h"
 #include "mem.h"
+#include "prov.h"
 #include "stream.h"
 #include "writer.h"
 
@@ -22,81 +24,6 @@ struct stream_in {
 	char digest_hex[DIGEST_HEX_LEN + 1]; /* after the end */
 	struct sbuf trailer;      /* the trailer line */
 };
-
-/* 1 for the bytes a token value carries as they are. */
-static int plain_byte(unsigned char c)
-{
-	return c > 0x20 && c != 0x7F && c != '%';
-}
-
-int stream_token_n(struct sbuf *b, const char *key, const char *value,
-		   size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	if (sbuf_addc(b, ' ') < 0 || sbuf_adds(b, key) < 0 ||
-	    sbuf_addc(b, '=') < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)value[i];
-		char esc[3] = { '%', hex[c >> 4], hex[c & 15] };
-
-		if (plain_byte(c) ? sbuf_addc(b, (char)c) : sbuf_add(b, esc, 3))
-			return -1;
-	}
-	return 0;
-}
-
-int stream_token(struct sbuf *b, const char *key, const char *value)
-{
-	return stream_token_n(b, key, value, strlen(value));
-}
-
-int stream_token_file(struct sbuf *b, const char *role, const char *name,
-		      const char *sha256)
-{
-	struct sbuf v;
-	int rc;
-
-	sbuf_init(&v);
-	rc = sbuf_adds(&v, role) < 0 || sbuf_addc(&v, ':') < 0 ||
-	     sbuf_adds(&v, name) < 0 || sbuf_addc(&v, ':') < 0 ||
-	     sbuf_adds(&v, sha256) < 0 ? -1 :
-	     stream_token_n(b, "file", v.data, v.len);
-	sbuf_fini(&v);
-	return rc;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int stream_token_decode(const char *s, size_t n, struct sbuf *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] != '%') {
-			if (sbuf_addc(out, s[i]) < 0)
-				return -1;
-			continue;
-		}
-		if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
-			return -1;
-		if (sbuf_addc(out, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]))) < 0)
-			return -1;
-		i += 2;
-	}
-	return 0;
-}
 
 /* Returns 1 when name is a valid column name: [a-z0-9_]+. */
 static int stream_valid_column(const char *name, size_t n)
@@ -155,6 +82,7 @@ static int keep_prov(struct stream_in *s, const char *line, size_t n,
 static int keep_header(struct stream_in *s, const struct record *rec,
 		       struct diag *err)
 {
+	const char *key = columns_name(COLUMN_APPLICATION_ID);
 	size_t i, j;
 	struct record *h = &s->header;
 
@@ -169,9 +97,9 @@ static int keep_header(struct stream_in *s, const struct record *rec,
 	}
 	h->n = h->cap = rec->n;
 	h->line = rec->line;
-	if (h->n == 0 || strcmp(record_field(h, 0), "application_id") != 0)
+	if (h->n == 0 || strcmp(record_field(h, 0), key) != 0)
 		return diag_set(err, AAP_EDATA, s->name, h->line,
-				"the first column is not \"application_id\"");
+				"the first column is not \"%s\"", key);
 	for (i = 0; i < h->n; i++) {
 		if (!stream_valid_column(record_field(h, i), record_len(h, i)))
 			return diag_set(err, AAP_EDATA, s->name, h->line,
@@ -211,10 +139,10 @@ static int read_magic(struct stream_in *s, struct diag *err)
 		line = reader_hash_line(s->rd, NULL);
 		if (strcmp(line, STREAM_MAGIC) == 0)
 			return keep_prov(s, line, strlen(line), err);
-		if (strncmp(line, "#aap-stream ", 12) == 0)
+		if (strncmp(line, STREAM_WORD " ", sizeof(STREAM_WORD)) == 0)
 			return diag_set(err, AAP_EDATA, s->name, 1,
 					"unsupported stream version \"%s\"",
-					line + 12);
+					line + sizeof(STREAM_WORD));
 		return diag_set(err, AAP_EDATA, s->name, 1,
 				"the input is not an aap stream");
 	}
@@ -333,60 +261,50 @@ const char *stream_in_trailer(const struct stream_in *s)
 	return sbuf_str(&s->trailer);
 }
 
-/* Finds the value of key in a trailer line: *n set to its length. */
-static const char *trailer_value(const char *line, const char *key, size_t *n)
-{
-	size_t klen = strlen(key);
-	const char *p = line;
-
-	while ((p = strchr(p, ' ')) != NULL) {
-		p++;
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			p += klen + 1;
-			*n = strcspn(p, " ");
-			return p;
-		}
-	}
-	return NULL;
-}
-
 /* Checks the trailer line against what was read. */
 static int check_trailer(struct stream_in *s, struct diag *err)
 {
 	char hex[DIGEST_HEX_LEN + 1];
-	const char *line = reader_hash_line(s->rd, NULL), *v, *last;
+	const char *line = reader_hash_line(s->rd, NULL);
 	unsigned long line_no = reader_line(s->rd);
-	size_t n;
+	const struct prov_token *t;
+	struct prov_line l;
 	struct sbuf count;
+	int rc = 0;
 
 	if (digest_peek(s->digest, hex) < 0)
 		return diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
-	if (strncmp(line, "#trailer ", 9) != 0)
+	if (prov_kind_of(line) != PROV_TRAILER)
 		return diag_set(err, AAP_EDATA, s->name, line_no,
 				"a '#' line among the records that is not the "
 				"trailer");
 	if (sbuf_adds(&s->trailer, line) < 0)
 		return diag_oom(err);
-	sbuf_init(&count);
-	if (sbuf_addu(&count, s->count) < 0)
-		return diag_oom(err);
-	v = trailer_value(line, "records", &n);
-	if (v == NULL || n != count.len || strncmp(v, count.data, n) != 0) {
-		diag_set(err, AAP_EDATA, s->name, line_no,
-			 "the trailer does not count the %s records read: the "
-			 "stream was altered", count.data);
-		sbuf_fini(&count);
+	prov_line_init(&l);
+	if (prov_parse(&l, line, s->name, line_no, err) < 0) {
+		if (err->status == AAP_EDATA)
+			diag_set(err, AAP_EDATA, s->name, line_no, "the trailer "
+				 "is malformed: the stream was altered");
 		return -1;
 	}
+	sbuf_init(&count);
+	t = prov_find(&l, PROV_RECORDS);
+	if (sbuf_addu(&count, s->count) < 0)
+		rc = diag_oom(err);
+	else if (t == NULL || t->len != count.len ||
+		 memcmp(t->value, count.data, count.len) != 0)
+		rc = diag_set(err, AAP_EDATA, s->name, line_no,
+			      "the trailer does not count the %s records read: "
+			      "the stream was altered", count.data);
+	t = prov_find(&l, PROV_SHA256);
+	if (rc == 0 && (t == NULL || t != &l.tok[l.n - 1] ||
+			t->len != DIGEST_HEX_LEN || strcmp(t->value, hex) != 0))
+		rc = diag_set(err, AAP_EDATA, s->name, line_no,
+			      "the trailer's sha256 does not match the stream: "
+			      "it was altered");
 	sbuf_fini(&count);
-	last = strrchr(line, ' ');
-	v = trailer_value(line, "sha256", &n);
-	if (v == NULL || v != last + 8 || n != DIGEST_HEX_LEN ||
-	    strncmp(v, hex, n) != 0)
-		return diag_set(err, AAP_EDATA, s->name, line_no,
-				"the trailer's sha256 does not match the "
-				"stream: it was altered");
-	return 0;
+	prov_line_fini(&l);
+	return rc;
 }
 
 /* The trailer was read: nothing may follow it. */
@@ -528,11 +446,7 @@ int stream_out_finish(struct stream_out *s, const struct sbuf *tokens,
 	if (!s->plain) {
 		sbuf_init(&t);
 		if (writer_digest(s->w, hex) < 0 ||
-		    sbuf_adds(&t, "#trailer records=") < 0 ||
-		    sbuf_addu(&t, s->count) < 0 ||
-		    (tokens != NULL && sbuf_add(&t, sbuf_str(tokens), tokens->len) < 0) ||
-		    sbuf_adds(&t, " sha256=") < 0 || sbuf_adds(&t, hex) < 0 ||
-		    sbuf_addc(&t, '\n') < 0)
+		    prov_trailer_line(&t, s->count, tokens, hex) < 0)
 			rc = diag_oom(err);
 		else
 			writer_bytes(s->w, t.data, t.len);

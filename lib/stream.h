@@ -10,29 +10,13 @@
 #include "reader.h"
 #include "sbuf.h"
 
-#define STREAM_MAGIC "#aap-stream format=1"
+#define STREAM_WORD "#aap-stream" /* the first line's word */
+#define STREAM_MAGIC STREAM_WORD " format=1"
 #define STREAM_PROV_MAX 1000 /* '#' lines accepted before the header */
 
 struct diag;
 struct stream_in;
 struct stream_out;
-
-/* Appends " key=value" to b, the value percent-encoded where it holds a
- * byte below 0x21, 0x7F or '%'.  Returns 0, or -1 when memory has run
- * out. */
-int stream_token(struct sbuf *b, const char *key, const char *value);
-
-/* Same as stream_token with a value of n bytes. */
-int stream_token_n(struct sbuf *b, const char *key, const char *value,
-		   size_t n);
-
-/* Appends " file=role:name:sha256" to b (name percent-encoded). */
-int stream_token_file(struct sbuf *b, const char *role, const char *name,
-		      const char *sha256);
-
-/* Decodes the percent-encoded n bytes at s into out.  Returns 0, or -1
- * when a '%' is not followed by two hex digits or memory ran out. */
-int stream_token_decode(const char *s, size_t n, struct sbuf *out);
 
 /* Opens the stream on fd, named name in messages, and reads its
  * provenance and header.  check: 1 to demand a stream with its trailer,
@@ -101,7 +85,7 @@ int stream_out_field(struct stream_out *s, const char *p, size_t n);
 int stream_out_end_record(struct stream_out *s);
 
 /* Writes the trailer "#trailer records=N<tokens> sha256=HEX" (tokens, as
- * built by stream_token, may be NULL) unless plain, and flushes.  Returns
+ * built by prov_token, may be NULL) unless plain, and flushes.  Returns
  * 0, or -1 with err set (AAP_ESYS) when any write failed. */
 int stream_out_finish(struct stream_out *s, const struct sbuf *tokens,
 		      struct diag *err);

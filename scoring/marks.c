@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aap.h"
+#include "columns.h"
 #include "diag.h"
 #include "digest.h"
 #include "htab.h"
@@ -249,7 +250,7 @@ struct side {
 	const char *const *cols;     /* its columns */
 	const int *need;             /* which are required */
 	size_t ncols;                /* how many */
-	long col[5];                 /* their places in the file, or -1 */
+	long col[COLUMNS_SIDE_MAX];  /* their places in the file, or -1 */
 	const struct record *rec;    /* the current row */
 	struct held *held;           /* where its messages wait, or NULL
 					when they go to the sink at once */
@@ -465,7 +466,7 @@ static long app_of(struct marks *mk, const struct marks_ctx *x,
 		st->last_app = a;
 	}
 	if (n == 0)
-		bad(mk, x, sd, sd->rec->line, "no application_id");
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[c]);
 	else if (a < 0)
 		bad(mk, x, sd, sd->rec->line,
 		    "unknown application \"%.*s\": it is not in the stream",
@@ -493,12 +494,13 @@ static long crit_of(struct marks *mk, const struct marks_ctx *x,
 	return -1;
 }
 
-/* Reads a mark or score on criterion ci into *v, or reports it. */
+/* Reads the mark or score in column c on criterion ci into *v, or
+ * reports it. */
 static int value_of(struct marks *mk, const struct marks_ctx *x,
-		    struct side *sd, size_t c, const char *what, long ci,
-		    int64_t *v)
+		    struct side *sd, size_t c, long ci, int64_t *v)
 {
 	const struct criteria_item *it = &x->k->items[ci];
+	const char *what = sd->cols[c];
 	size_t n;
 	const char *s = fld(sd, c, &n, 1);
 	char lo[48], hi[48], st[48];
@@ -549,7 +551,7 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	who = fld(sd, 0, &n, 1);
 	if (n == 0) {
-		bad(mk, x, sd, sd->rec->line, "no reviewer");
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[0]);
 		return 0;
 	}
 	if ((a = app_of(mk, x, sd, 1)) < 0)
@@ -561,10 +563,15 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 	return 0;
 }
 
-/* The columns of the reviews file. */
-static const char *const rcols[] = { "application_id", "reviewer",
-	"criterion", "mark", "comment" };
-static const int rneed[] = { 1, 1, 1, 1, 0 };
+/* Points sd at the columns of side file k. */
+static void side_columns(struct side *sd, enum columns_side k)
+{
+	const struct columns_file *f = columns_side(k);
+
+	sd->cols = f->names;
+	sd->need = f->required;
+	sd->ncols = f->n;
+}
 
 /* A row of the reviews file read ahead: one that passed every check that
  * needs no batch (a mark whose application is not known yet), or a bad
@@ -706,18 +713,18 @@ static int review_scan(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	fld(sd, 0, &n, 1);
 	if (n == 0) {
-		bad(mk, x, sd, sd->rec->line, "no application_id");
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[0]);
 		return 0;
 	}
 	if (ahead_run(a, sd, err) < 0)
 		return -1;
 	name = fld(sd, 1, &n, 1);
 	if (n == 0) {
-		bad(mk, x, sd, sd->rec->line, "no reviewer");
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[1]);
 		return 0;
 	}
 	if ((ci = crit_of(mk, x, sd, 2)) < 0 ||
-	    value_of(mk, x, sd, 3, "mark", ci, &v) < 0)
+	    value_of(mk, x, sd, 3, ci, &v) < 0)
 		return 0;
 	/* Each name numbered once, in the order met (resolve keeps each once
 	 * in the marks): a new one gets the next number. */
@@ -743,9 +750,7 @@ static void ahead_read(struct marks_ahead *a)
 	tx.k = a->k;
 	memset(&sd, 0, sizeof(sd));
 	sd.path = a->path;
-	sd.cols = rcols;
-	sd.need = rneed;
-	sd.ncols = 5;
+	side_columns(&sd, COLUMNS_REVIEWS);
 	sd.held = &a->notes;
 	sd.ahead = a;
 	sd.run = NO_RUN;
@@ -937,7 +942,7 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 	if (!fields_ok(mk, x, sd))
 		return 0;
 	if ((a = app_of(mk, x, sd, 0)) < 0 || (ci = crit_of(mk, x, sd, 1)) < 0 ||
-	    value_of(mk, x, sd, 2, "score", ci, &v) < 0)
+	    value_of(mk, x, sd, 2, ci, &v) < 0)
 		return 0;
 	fld(sd, 3, &n, 1);
 	if (n == 0) {
@@ -1134,11 +1139,6 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	       const char *consensus, const char *conflicts, char rev_sha[65],
 	       char con_sha[65], char cfl_sha[65], struct diag *err)
 {
-	static const char *const ccols[] = { "reviewer", "application_id" };
-	static const int cneed[] = { 1, 1 };
-	static const char *const kcols[] = { "application_id", "criterion",
-		"score", "author", "justification" };
-	static const int kneed[] = { 1, 1, 1, 1, 1 };
 	struct marks_ahead *own = NULL, *a = reviews != NULL ? ahead : NULL;
 	struct state st;
 	struct side sd;
@@ -1154,9 +1154,7 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		memset(&sd, 0, sizeof(sd));
 		sd.st = &st;
 		sd.path = conflicts;
-		sd.cols = ccols;
-		sd.need = cneed;
-		sd.ncols = 2;
+		side_columns(&sd, COLUMNS_CONFLICTS);
 		rc = read_side(mk, x, &sd, conflict_row, cfl_sha, err);
 	}
 	/* Without a reader started ahead, the file is read here. */
@@ -1187,9 +1185,7 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		memset(&sd, 0, sizeof(sd));
 		sd.st = &st;
 		sd.path = consensus;
-		sd.cols = kcols;
-		sd.need = kneed;
-		sd.ncols = 5;
+		side_columns(&sd, COLUMNS_CONSENSUS);
 		rc = read_side(mk, x, &sd, consensus_row, con_sha, err);
 	}
 	hmap_fini(&st.reviewers);

@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "aap.h"
+#include "columns.h"
 #include "diag.h"
 #include "htab.h"
 #include "mem.h"
 #include "norm.h"
+#include "prov.h"
 #include "score.h"
 #include "stage.h"
 
@@ -773,27 +775,25 @@ static const char *base_name(const char *path)
 static int added_columns(const struct criteria *k, struct sbuf *buf,
 			 const char ***names, size_t *n)
 {
-	static const char *const tail[] = { "total", "rank", "rank_reason",
-		"decision", "award" };
-	size_t c, i, cnt = 0;
+	size_t c, i, cnt = 0, ntail;
+	const char *const *tail = columns_added(COLUMNS_SCORE, &ntail);
 	const char **nm;
 	const char *p;
 
 	sbuf_reset(buf);
 	for (c = 0; c < k->nitems; c++) {
-		if (sbuf_adds(buf, "score_") < 0 ||
-		    sbuf_adds(buf, k->items[c].id) < 0 || sbuf_addc(buf, '\0') < 0)
+		if (columns_score(buf, k->items[c].id) < 0 ||
+		    sbuf_addc(buf, '\0') < 0)
 			return -1;
 		cnt++;
 		if (k->items[c].source == CRITERIA_REVIEWS) {
-			if (sbuf_adds(buf, "spread_") < 0 ||
-			    sbuf_adds(buf, k->items[c].id) < 0 ||
+			if (columns_spread(buf, k->items[c].id) < 0 ||
 			    sbuf_addc(buf, '\0') < 0)
 				return -1;
 			cnt++;
 		}
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < ntail; i++) {
 		if (sbuf_adds(buf, tail[i]) < 0 || sbuf_addc(buf, '\0') < 0)
 			return -1;
 		cnt++;
@@ -815,15 +815,16 @@ static int columns(struct run *r, struct diag *err)
 	long *tb;
 
 	r->nf = stream_in_header(r->st.in)->n;
-	r->c_findings = stream_in_column(r->st.in, "findings");
-	r->c_admissible = stream_in_column(r->st.in, "admissible");
-	r->c_file = stream_in_column(r->st.in, "source_file");
-	r->c_line = stream_in_column(r->st.in, "source_line");
+	r->c_findings = stream_in_column(r->st.in, columns_name(COLUMN_FINDINGS));
+	r->c_admissible = stream_in_column(r->st.in,
+					   columns_name(COLUMN_ADMISSIBLE));
+	r->c_file = stream_in_column(r->st.in, columns_name(COLUMN_SOURCE_FILE));
+	r->c_line = stream_in_column(r->st.in, columns_name(COLUMN_SOURCE_LINE));
 	if (r->c_findings < 0 || r->c_admissible < 0)
 		return diag_set(err, AAP_EDATA, r->st.input_name, 1,
 				"the stream has no column \"%s\": did "
-				"aap-validate run?", r->c_findings < 0 ?
-				"findings" : "admissible");
+				"aap-validate run?", columns_name(r->c_findings < 0 ?
+				COLUMN_FINDINGS : COLUMN_ADMISSIBLE));
 	r->c_amount = stream_in_column(r->st.in, k->amount_field);
 	r->c_cost = stream_in_column(r->st.in, k->cost_field);
 	r->c_rate = k->rate_field ? stream_in_column(r->st.in, k->rate_field) : -1;
@@ -850,8 +851,10 @@ static int columns(struct run *r, struct diag *err)
 static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 {
 	const struct score_opts *o = r->o;
+	const char *path[COLUMNS_NSIDE];
 	struct marks_ctx x;
-	char rs[65] = "", cs[65] = "", fs[65] = "";
+	char sha[COLUMNS_NSIDE][65] = { "", "", "" };
+	size_t k;
 
 	x.k = r->k;
 	x.napps = r->n;
@@ -859,7 +862,8 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	x.lookup_ctx = r;
 	x.sink = o->sink;
 	if (marks_read(&r->mk, &x, o->reviews, r->ahead, o->consensus,
-		       o->conflicts, rs, cs, fs, err) < 0)
+		       o->conflicts, sha[COLUMNS_REVIEWS], sha[COLUMNS_CONSENSUS],
+		       sha[COLUMNS_CONFLICTS], err) < 0)
 		return -1;
 	if (r->mk.nbad > 0) {
 		diag_set(err, AAP_EDATA, NULL, 0,
@@ -869,13 +873,14 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 			  "none; correct the lines above");
 		return -1;
 	}
-	if ((o->reviews && stream_token_file(extra, "reviews",
-					     base_name(o->reviews), rs) < 0) ||
-	    (o->consensus && stream_token_file(extra, "consensus",
-					       base_name(o->consensus), cs) < 0) ||
-	    (o->conflicts && stream_token_file(extra, "conflicts",
-					       base_name(o->conflicts), fs) < 0))
-		return diag_oom(err);
+	path[COLUMNS_REVIEWS] = o->reviews;
+	path[COLUMNS_CONSENSUS] = o->consensus;
+	path[COLUMNS_CONFLICTS] = o->conflicts;
+	for (k = 0; k < COLUMNS_NSIDE; k++)
+		if (path[k] != NULL &&
+		    prov_token_file(extra, columns_side((enum columns_side)k)->role,
+				    base_name(path[k]), sha[k]) < 0)
+			return diag_oom(err);
 	return 0;
 }
 
@@ -983,15 +988,15 @@ int score_run(const struct score_opts *o, struct diag *err)
 	sbuf_reset(&extra);
 	sbuf_reset(&b);
 	if (score_format(&b, r.k->envelope, 2) < 0 ||
-	    stream_token(&extra, "envelope", b.data) < 0)
+	    prov_token(&extra, PROV_ENVELOPE, b.data) < 0)
 		goto oom;
 	sbuf_reset(&b);
 	if (score_format(&b, r.granted, 2) < 0 ||
-	    stream_token(&extra, "granted", b.data) < 0)
+	    prov_token(&extra, PROV_GRANTED, b.data) < 0)
 		goto oom;
 	sbuf_reset(&b);
 	if (score_format(&b, r.left, 2) < 0 ||
-	    stream_token(&extra, "left", b.data) < 0)
+	    prov_token(&extra, PROV_LEFT, b.data) < 0)
 		goto oom;
 	rc = stage_finish(&r.st, &extra, err);
 	goto done;

@@ -59,9 +59,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'b': o.batch_id = optarg; break;
 		case 'c': dir = optarg; break;
-		case 'r': o.side[PUSH_REVIEWS] = optarg; break;
-		case 's': o.side[PUSH_CONSENSUS] = optarg; break;
-		case 'k': o.side[PUSH_CONFLICTS] = optarg; break;
+		case 'r': o.side[COLUMNS_REVIEWS] = optarg; break;
+		case 's': o.side[COLUMNS_CONSENSUS] = optarg; break;
+		case 'k': o.side[COLUMNS_CONFLICTS] = optarg; break;
 		case 'S': o.supersedes = optarg; break;
 		case 'd': o.conninfo = optarg; break;
 		case 'p': o.plain = 1; break;

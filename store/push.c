@@ -18,6 +18,7 @@
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
+#include "prov.h"
 #include "push.h"
 #include "reader.h"
 #include "sbuf.h"
@@ -25,9 +26,12 @@
 
 #define COPY_CHUNK 65536
 
-static const char *const side_role[PUSH_NSIDE] = {
-	"reviews", "consensus", "conflicts"
-};
+/* The role of side file k in the provenance, and the option that gives
+ * it. */
+static const char *side_role(size_t k)
+{
+	return columns_side((enum columns_side)k)->role;
+}
 
 /* A file the provenance names, with its bytes once read. */
 struct pfile {
@@ -153,24 +157,23 @@ static void pfiles_free(struct push *p)
 	mem_free(p->files);
 }
 
-/* Adds the file token value v (ROLE:NAME:SHA256, decoded) unless it is
- * there already. */
-static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
+/* Adds the file of token t unless it is there already. */
+static int add_file(struct push *p, const struct prov_token *t,
+		    struct diag *err)
 {
-	const char *colon = memchr(v, ':', n);
+	struct prov_file pf;
 	struct pfile *f;
-	size_t i, rl, nl;
+	size_t i;
 
-	if (colon == NULL || n < (size_t)(colon - v) + 2 + DIGEST_HEX_LEN ||
-	    v[n - DIGEST_HEX_LEN - 1] != ':')
+	if (prov_file_split(t, &pf) < 0)
 		return diag_set(err, AAP_EDATA, p->st.input_name, 0,
 				"malformed file token in the provenance");
-	rl = (size_t)(colon - v);
-	nl = n - rl - 2 - DIGEST_HEX_LEN;
 	for (i = 0; i < p->nfiles; i++)
-		if (strlen(p->files[i].role) == rl && memcmp(p->files[i].role, v, rl) == 0 &&
-		    strlen(p->files[i].name) == nl && memcmp(p->files[i].name, colon + 1, nl) == 0 &&
-		    memcmp(p->files[i].sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN) == 0)
+		if (strlen(p->files[i].role) == pf.role_len &&
+		    memcmp(p->files[i].role, pf.role, pf.role_len) == 0 &&
+		    strlen(p->files[i].name) == pf.name_len &&
+		    memcmp(p->files[i].name, pf.name, pf.name_len) == 0 &&
+		    strcmp(p->files[i].sha256, pf.sha256) == 0)
 			return 0;
 	f = mem_realloc(p->files, (p->nfiles + 1) * sizeof(*f));
 	if (f == NULL)
@@ -179,9 +182,9 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
 	f += p->nfiles++;
 	memset(f, 0, sizeof(*f));
 	sbuf_init(&f->path);
-	f->role = mem_strndup(v, rl);
-	f->name = mem_strndup(colon + 1, nl);
-	memcpy(f->sha256, v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
+	f->role = mem_strndup(pf.role, pf.role_len);
+	f->name = mem_strndup(pf.name, pf.name_len);
+	memcpy(f->sha256, pf.sha256, DIGEST_HEX_LEN);
 	if (f->role == NULL || f->name == NULL)
 		return diag_oom(err);
 	return 0;
@@ -191,33 +194,28 @@ static int add_file(struct push *p, const char *v, size_t n, struct diag *err)
  * stage read unchecked. */
 static int collect_files(struct push *p, struct diag *err)
 {
-	struct sbuf v;
-	size_t i;
+	struct prov_line l;
+	size_t i, k;
 	int rc = 0;
 
-	sbuf_init(&v);
+	prov_line_init(&l);
 	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
-		const char *line = stream_in_prov(p->st.in, i), *t = line, *e;
+		const char *line = stream_in_prov(p->st.in, i);
 
-		if (strncmp(line, "#stage ", 7) != 0)
+		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		if (strstr(line, " truncation-check=off") != NULL)
-			return diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
-					"a stage read its input with "
-					"--no-truncation-check: nothing proves "
-					"this stream whole, it cannot be stored");
-		while (rc == 0 && (t = strstr(t, " file=")) != NULL) {
-			t += 6;
-			e = strchr(t, ' ');
-			sbuf_reset(&v);
-			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), &v) < 0)
-				rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
-					      "malformed file token in the provenance");
-			else
-				rc = add_file(p, v.data, v.len, err);
-		}
+		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+			return -1;
+		if (prov_unchecked(&l))
+			rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
+				      "a stage read its input with "
+				      "--no-truncation-check: nothing proves "
+				      "this stream whole, it cannot be stored");
+		for (k = 0; k < l.n && rc == 0; k++)
+			if (strcmp(l.tok[k].key, prov_key_name(PROV_FILE)) == 0)
+				rc = add_file(p, &l.tok[k], err);
 	}
-	sbuf_fini(&v);
+	prov_line_fini(&l);
 	return rc;
 }
 
@@ -227,25 +225,26 @@ static int collect_files(struct push *p, struct diag *err)
 static int check_files(struct push *p, struct diag *err)
 {
 	char hex[DIGEST_HEX_LEN + 1];
-	size_t i, k, used[PUSH_NSIDE] = { 0 };
+	size_t i, k, used[COLUMNS_NSIDE] = { 0 };
 	int rc = 0;
 
 	for (i = 0; i < p->nfiles && rc == 0; i++) {
 		struct pfile *f = &p->files[i];
 
-		if (strcmp(f->role, "call") == 0) {
+		if (strcmp(f->role, prov_role_call) == 0) {
 			rc = sbuf_adds(&f->path, p->o->call->dir) < 0 ||
 			     sbuf_addc(&f->path, '/') < 0 ||
 			     sbuf_adds(&f->path, f->name) < 0 ? -1 : 0;
 		} else {
-			for (k = 0; k < PUSH_NSIDE && strcmp(f->role, side_role[k]) != 0; k++)
+			for (k = 0; k < COLUMNS_NSIDE &&
+				    strcmp(f->role, side_role(k)) != 0; k++)
 				;
-			if (k == PUSH_NSIDE || p->o->side[k] == NULL) {
+			if (k == COLUMNS_NSIDE || p->o->side[k] == NULL) {
 				diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was made "
 					 "with the %s file \"%s\", which was not given",
 					 f->role, f->name);
-				diag_hint(err, "give it with --%s", k < PUSH_NSIDE ?
-					  side_role[k] : f->role);
+				diag_hint(err, "give it with --%s", k < COLUMNS_NSIDE ?
+					  side_role(k) : f->role);
 				return -1;
 			}
 			used[k]++;
@@ -263,11 +262,11 @@ static int check_files(struct push *p, struct diag *err)
 			return -1;
 		}
 	}
-	for (k = 0; k < PUSH_NSIDE; k++)
+	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (p->o->side[k] != NULL && used[k] == 0)
 			return diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was "
 					"not made with a %s file, yet --%s was given",
-					side_role[k], side_role[k]);
+					side_role(k), side_role(k));
 	return 0;
 }
 
@@ -280,20 +279,20 @@ static int find_columns(struct push *p, struct diag *err)
 	struct cols *c = &p->c;
 	size_t i, f;
 
-	c->source_file = stream_in_column(in, "source_file");
-	c->source_line = stream_in_column(in, "source_line");
-	c->findings = stream_in_column(in, "findings");
-	c->admissible = stream_in_column(in, "admissible");
-	c->total = stream_in_column(in, "total");
-	c->rank = stream_in_column(in, "rank");
-	c->rank_reason = stream_in_column(in, "rank_reason");
-	c->decision = stream_in_column(in, "decision");
-	c->award = stream_in_column(in, "award");
+	c->source_file = stream_in_column(in, columns_name(COLUMN_SOURCE_FILE));
+	c->source_line = stream_in_column(in, columns_name(COLUMN_SOURCE_LINE));
+	c->findings = stream_in_column(in, columns_name(COLUMN_FINDINGS));
+	c->admissible = stream_in_column(in, columns_name(COLUMN_ADMISSIBLE));
+	c->total = stream_in_column(in, columns_name(COLUMN_TOTAL));
+	c->rank = stream_in_column(in, columns_name(COLUMN_RANK));
+	c->rank_reason = stream_in_column(in, columns_name(COLUMN_RANK_REASON));
+	c->decision = stream_in_column(in, columns_name(COLUMN_DECISION));
+	c->award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
 	    c->admissible < 0) {
 		diag_set(err, AAP_EDATA, p->st.input_name, 1,
 			 "the stream was not validated: it has no column "
-			 "\"admissible\"");
+			 "\"%s\"", columns_name(COLUMN_ADMISSIBLE));
 		diag_hint(err, "push the output of aap-validate or aap-score");
 		return -1;
 	}
@@ -305,13 +304,13 @@ static int find_columns(struct push *p, struct diag *err)
 	for (f = 1; f < call->nfields; f++)
 		c->field[c->nfield++] = stream_in_column(in, call->fields[f].name);
 	for (i = 0; i < h->n; i++) {
+		const char *crit = columns_score_criterion(record_field(h, i));
 		struct sbuf name;
 
-		if (strncmp(record_field(h, i), "score_", 6) != 0)
+		if (crit == NULL)
 			continue;
 		sbuf_init(&name);
-		if (sbuf_adds(&name, "spread_") < 0 ||
-		    sbuf_adds(&name, record_field(h, i) + 6) < 0) {
+		if (columns_spread(&name, crit) < 0) {
 			sbuf_fini(&name);
 			return diag_oom(err);
 		}
@@ -379,7 +378,8 @@ static int score_rows(struct push *p, const struct record *r)
 	size_t k;
 
 	for (k = 0; k < p->c.nscore; k++) {
-		const char *crit = record_field(h, (size_t)p->c.score[k]) + 6;
+		const char *crit =
+			columns_score_criterion(record_field(h, (size_t)p->c.score[k]));
 
 		p->scores.rows++;
 		if (copy_text(b, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
@@ -536,27 +536,6 @@ static int read_records(struct push *p, struct diag *err)
 	return rr == READ_END ? 0 : -1;
 }
 
-/* The value of token key in line (a '#' line), decoded into out; 0 when
- * found, 1 when absent, -1 on memory. */
-static int token_value(const char *line, const char *key, struct sbuf *out)
-{
-	size_t klen = strlen(key);
-	const char *t = line, *e;
-
-	sbuf_reset(out);
-	while ((t = strchr(t, ' ')) != NULL) {
-		t++;
-		if (strncmp(t, key, klen) == 0 && t[klen] == '=') {
-			t += klen + 1;
-			e = strchr(t, ' ');
-			if (stream_token_decode(t, e ? (size_t)(e - t) : strlen(t), out) < 0)
-				return -1;
-			return sbuf_add(out, "", 0);
-		}
-	}
-	return 1;
-}
-
 /* The outcome of looking for the batch id and the stream digest. */
 enum found { FOUND_NONE, FOUND_SAME, FOUND_CONFLICT };
 
@@ -596,31 +575,34 @@ static int look_up(struct push *p, enum found *found, struct diag *err)
 	return 0;
 }
 
-/* Builds the tool versions object from the '#stage' lines. */
-static int tool_versions(struct push *p, struct sbuf *j)
+/* Builds the tool versions object from the '#stage' lines, which
+ * collect_files has found well formed. */
+static int tool_versions(struct push *p, struct sbuf *j, struct diag *err)
 {
-	struct sbuf name, version;
+	const struct prov_token *name, *version;
+	struct prov_line l;
 	size_t i;
-	int rc = sbuf_addc(j, '{'), n = 0;
+	int rc = sbuf_addc(j, '{') < 0 ? diag_oom(err) : 0, n = 0;
 
-	sbuf_init(&name);
-	sbuf_init(&version);
+	prov_line_init(&l);
 	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
 		const char *line = stream_in_prov(p->st.in, i);
 
-		if (strncmp(line, "#stage ", 7) != 0 ||
-		    token_value(line, "name", &name) != 0 ||
-		    token_value(line, "version", &version) != 0)
+		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		rc = (n++ > 0 && sbuf_addc(j, ',') < 0) ||
-		     json_string(j, name.data, name.len, 0) < 0 ||
-		     sbuf_addc(j, ':') < 0 ||
-		     json_string(j, version.data, version.len, 0) < 0 ? -1 : 0;
+		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+			rc = -1;
+		else if ((name = prov_find(&l, PROV_NAME)) != NULL &&
+			 (version = prov_find(&l, PROV_VERSION)) != NULL &&
+			 ((n++ > 0 && sbuf_addc(j, ',') < 0) ||
+			  json_string(j, name->value, name->len, 0) < 0 ||
+			  sbuf_addc(j, ':') < 0 ||
+			  json_string(j, version->value, version->len, 0) < 0))
+			rc = diag_oom(err);
 	}
-	if (rc == 0)
-		rc = sbuf_addc(j, '}');
-	sbuf_fini(&name);
-	sbuf_fini(&version);
+	if (rc == 0 && sbuf_addc(j, '}') < 0)
+		rc = diag_oom(err);
+	prov_line_fini(&l);
 	return rc;
 }
 
@@ -628,13 +610,18 @@ static int tool_versions(struct push *p, struct sbuf *j)
 static int insert_batch(struct push *p, char *state, struct diag *err)
 {
 	const struct record *h = stream_in_header(p->st.in);
-	struct sbuf header, prov, tools, count, money[3];
-	static const char *const money_key[3] = { "envelope", "granted", "left" };
+	static const enum prov_key money_key[3] = { PROV_ENVELOPE, PROV_GRANTED,
+						    PROV_LEFT };
+	const struct prov_token *money;
+	struct sbuf header, prov, tools, count;
+	struct prov_line trailer;
 	const char *params[12];
 	size_t i;
 	PGresult *r;
 	int rc = 0;
 
+	state[0] = '\0';
+	prov_line_init(&trailer);
 	sbuf_init(&header);
 	sbuf_init(&prov);
 	sbuf_init(&tools);
@@ -645,11 +632,13 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	for (i = 0; i < stream_in_nprov(p->st.in); i++)
 		rc |= (i > 0 ? sbuf_addc(&prov, '\n') : 0) |
 		      sbuf_adds(&prov, stream_in_prov(p->st.in, i));
-	rc |= tool_versions(p, &tools) | sbuf_addu(&count, stream_in_count(p->st.in));
-	for (i = 0; i < 3; i++) {
-		sbuf_init(&money[i]);
-		rc |= token_value(stream_in_trailer(p->st.in), money_key[i], &money[i]) < 0;
-	}
+	rc |= sbuf_addu(&count, stream_in_count(p->st.in));
+	if (rc != 0)
+		rc = diag_oom(err);
+	else if (tool_versions(p, &tools, err) < 0 ||
+		 prov_parse(&trailer, stream_in_trailer(p->st.in),
+			    p->st.input_name, 0, err) < 0)
+		rc = -1;
 	params[0] = p->o->batch_id;
 	params[1] = p->o->call->id;
 	params[2] = p->o->supersedes;
@@ -659,11 +648,11 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	params[6] = stream_in_trailer(p->st.in);
 	params[7] = stream_in_digest(p->st.in);
 	params[8] = sbuf_str(&count);
-	for (i = 0; i < 3; i++)
-		params[9 + i] = money[i].len > 0 ? money[i].data : NULL;
-	if (rc != 0) {
-		rc = diag_oom(err);
-	} else {
+	for (i = 0; i < 3; i++) {
+		money = prov_find(&trailer, money_key[i]);
+		params[9 + i] = money != NULL && money->len > 0 ? money->value : NULL;
+	}
+	if (rc == 0) {
 		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
 			    "supersedes, tool_versions, header, provenance, trailer, "
 			    "stream_sha256, record_count, envelope, granted, remaining) "
@@ -676,8 +665,7 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	sbuf_fini(&prov);
 	sbuf_fini(&tools);
 	sbuf_fini(&count);
-	for (i = 0; i < 3; i++)
-		sbuf_fini(&money[i]);
+	prov_line_fini(&trailer);
 	return rc;
 }
 
@@ -811,38 +799,30 @@ static int insert_rows(struct push *p, struct diag *err)
 	return 0;
 }
 
-/* How a side file's rows are stored. */
-struct side_spec {
-	const char *copy_sql;      /* COPY ... FROM STDIN */
-	const char *cols[5];       /* its columns, in the table's order */
-	size_t ncols;              /* how many */
+/* How each side file's rows are stored: the table's columns after
+ * batch_id and seq are the file's (columns.h), in its order. */
+static const char *const side_copy_sql[COLUMNS_NSIDE] = {
+	"COPY aap.review (batch_id, seq, application_id, reviewer, criterion, "
+	"mark, comment) FROM STDIN",
+	"COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
+	"author, justification) FROM STDIN",
+	"COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
 };
 
-static const struct side_spec side_specs[PUSH_NSIDE] = {
-	{ "COPY aap.review (batch_id, seq, application_id, reviewer, criterion, "
-	  "mark, comment) FROM STDIN",
-	  { "application_id", "reviewer", "criterion", "mark", "comment" }, 5 },
-	{ "COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
-	  "author, justification) FROM STDIN",
-	  { "application_id", "criterion", "score", "author", "justification" }, 5 },
-	{ "COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
-	  { "reviewer", "application_id" }, 2 },
-};
-
-/* Maps the side file's header to the spec's columns. */
-static int side_header(const struct record *h, const struct side_spec *s,
+/* Maps the side file's header to the file's columns. */
+static int side_header(const struct record *h, const struct columns_file *s,
 		       long *map, const char *path, struct diag *err)
 {
 	size_t i, k;
 
-	for (k = 0; k < s->ncols; k++) {
+	for (k = 0; k < s->n; k++) {
 		map[k] = -1;
 		for (i = 0; i < h->n; i++)
-			if (strcmp(record_field(h, i), s->cols[k]) == 0)
+			if (strcmp(record_field(h, i), s->names[k]) == 0)
 				map[k] = (long)i;
 		if (map[k] < 0)
 			return diag_set(err, AAP_EDATA, path, h->line,
-					"no column \"%s\"", s->cols[k]);
+					"no column \"%s\"", s->names[k]);
 	}
 	return 0;
 }
@@ -854,7 +834,7 @@ static const char *side_sha256(const struct push *p, size_t k)
 	size_t i;
 
 	for (i = 0; i < p->nfiles; i++)
-		if (strcmp(p->files[i].role, side_role[k]) == 0)
+		if (strcmp(p->files[i].role, side_role(k)) == 0)
 			break;
 	return p->files[i].sha256;
 }
@@ -864,7 +844,7 @@ static const char *side_sha256(const struct push *p, size_t k)
  * its text is by copy_file. */
 static int copy_side(struct push *p, size_t k, struct diag *err)
 {
-	const struct side_spec *s = &side_specs[k];
+	const struct columns_file *s = columns_side((enum columns_side)k);
 	const char *path = p->o->side[k];
 	char hex[DIGEST_HEX_LEN + 1];
 	struct reader_opts o;
@@ -872,7 +852,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	struct digest *d = digest_new();
 	enum read_result rr;
 	unsigned long long seq = 0;
-	long map[5];
+	long map[COLUMNS_SIDE_MAX];
 	size_t i;
 	int fd, rc = -1, header = 1;
 
@@ -888,7 +868,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 	o.cr_ends_line = 1;
 	o.skip_bom = 1;
 	rd = reader_new(fd, path, &o, err);
-	if (rd == NULL || pg_copy_begin(p->db, s->copy_sql, err) < 0)
+	if (rd == NULL || pg_copy_begin(p->db, side_copy_sql[k], err) < 0)
 		goto done;
 	(void)digest_background(d); /* else inline, just as well */
 	reader_set_tap(rd, digest_tap, d);
@@ -907,7 +887,7 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 		if (copy_text(&p->copy, p->o->batch_id, strlen(p->o->batch_id)) < 0 ||
 		    sbuf_addc(&p->copy, '\t') < 0 || sbuf_addu(&p->copy, ++seq) < 0)
 			goto nomem;
-		for (i = 0; i < s->ncols; i++) {
+		for (i = 0; i < s->n; i++) {
 			if (sbuf_addc(&p->copy, '\t') < 0)
 				goto nomem;
 			if ((size_t)map[i] < r->n &&
@@ -969,7 +949,7 @@ static int store(struct push *p, struct diag *err)
 	}
 	if (insert_files(p, err) < 0 || insert_rows(p, err) < 0)
 		return -1;
-	for (k = 0; k < PUSH_NSIDE; k++)
+	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (p->o->side[k] != NULL && copy_side(p, k, err) < 0)
 			return -1;
 	return 0;
@@ -1072,7 +1052,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
 	    find_columns(&p, err) < 0)
 		goto done;
-	if (stream_token(&extra, "batch", o->batch_id) < 0) {
+	if (prov_token(&extra, PROV_BATCH, o->batch_id) < 0) {
 		diag_oom(err);
 		goto done;
 	}

@@ -3,12 +3,11 @@
 #ifndef PUSH_H
 #define PUSH_H
 
+#include "columns.h"
+
 struct call;
 struct diag;
 struct diag_sink;
-
-/* Side files aap-score may have read, by role. */
-enum push_side { PUSH_REVIEWS, PUSH_CONSENSUS, PUSH_CONFLICTS, PUSH_NSIDE };
 
 /* What to push and where. */
 struct push_opts {
@@ -16,7 +15,7 @@ struct push_opts {
 	const char *supersedes;       /* the batch it corrects, or NULL */
 	const char *conninfo;         /* libpq connection string, or NULL */
 	struct call *call;            /* the call, loaded */
-	const char *side[PUSH_NSIDE]; /* side file paths, NULL when not given */
+	const char *side[COLUMNS_NSIDE]; /* side file paths, NULL when not given */
 	const char *input;            /* the stream, NULL or "-" for stdin */
 	int plain;                    /* write the stream out as bare CSV */
 	const struct diag_sink *sink; /* notes: stored, already stored */

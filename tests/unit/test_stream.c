@@ -9,6 +9,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "prov.h"
 #include "stream.h"
 #include "unit.h"
 
@@ -31,7 +32,7 @@ static size_t make_stream(char *buf, size_t cap, int plain)
 
 	assert_non_null(out);
 	sbuf_init(&tok);
-	assert_int_equal(stream_token(&tok, "note", "a b%c"), 0);
+	assert_int_equal(prov_token(&tok, PROV_GRANTED, "a b%c"), 0);
 	stream_out_line(out, STREAM_MAGIC, strlen(STREAM_MAGIC));
 	stream_out_line(out, "#stage name=test", 16);
 	for (i = 0; i < 5; i++) {
@@ -106,7 +107,7 @@ static void round_trip_keeps_every_field(void **state)
 	assert_int_equal(stream_in_line(in), 9);
 	assert_int_equal(stream_in_next(in, &err), READ_END);
 	assert_int_equal(stream_in_count(in), 4);
-	assert_non_null(strstr(stream_in_trailer(in), " note=a%20b%25c sha256="));
+	assert_non_null(strstr(stream_in_trailer(in), " granted=a%20b%25c sha256="));
 	assert_int_equal(strlen(stream_in_digest(in)), 64);
 	stream_in_free(in);
 	close(fd);
@@ -273,22 +274,6 @@ static void other_stream_versions_are_refused(void **state)
 	assert_non_null(strstr(err.msg, "unsupported"));
 }
 
-static void tokens_round_trip(void **state)
-{
-	struct sbuf b, d;
-
-	(void)state;
-	sbuf_init(&b);
-	sbuf_init(&d);
-	assert_int_equal(stream_token(&b, "unmapped", "Téléphone fixe 100%"), 0);
-	assert_string_equal(sbuf_str(&b), " unmapped=Téléphone%20fixe%20100%25");
-	assert_int_equal(stream_token_decode(b.data + 10, b.len - 10, &d), 0);
-	assert_string_equal(sbuf_str(&d), "Téléphone fixe 100%");
-	assert_int_equal(stream_token_decode("%4", 2, &d), -1);
-	sbuf_fini(&b);
-	sbuf_fini(&d);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,7 +290,6 @@ int main(void)
 		cmocka_unit_test(header_must_start_with_application_id),
 		cmocka_unit_test(record_with_wrong_field_count_is_refused),
 		cmocka_unit_test(other_stream_versions_are_refused),
-		cmocka_unit_test(tokens_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
