@@ -21,7 +21,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Recursive (=) so that pkg-config is asked when a recipe runs, after
 # `make check` or `make demo` have installed what was missing.
-PKGS = libcrypto libutf8proc libpcre2-8 libpq
+PKGS = libcrypto libutf8proc libpcre2-8 libpq xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv $(THREADS)
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
