@@ -51,6 +51,7 @@ static const struct builtin builtins[] = {
 	{ "col:justification", "Justification", "Justification" },
 	{ "col:item", "Poste", "Item" },
 	{ "col:amount", "Montant", "Amount" },
+	{ "col:value", "Valeur", "Value" },
 	{ "col:count", "Nombre", "Count" },
 	{ "col:stage", "Étape", "Stage" },
 	{ "col:version", "Version", "Version" },

@@ -1,5 +1,7 @@
 /* xlsx.c - the committee's workbook: the ranking, the inadmissible
  * applications with their findings, the budget and the provenance. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -373,7 +375,7 @@ int xlsx_write(struct model *m, const char *path, struct diag *err)
 	struct model_cell cell;
 	enum read_result r = READ_ERROR;
 	size_t i;
-	int rc = -1;
+	int fd, rc = -1;
 
 	memset(&b, 0, sizeof(b));
 	memset(&rank, 0, sizeof(rank));
@@ -385,6 +387,15 @@ int xlsx_write(struct model *m, const char *path, struct diag *err)
 	if (sbuf_adds(&part, path) < 0 || sbuf_adds(&part, ".part") < 0 ||
 	    (rank_hdr = mem_calloc(m->ncols + 1, sizeof(*rank_hdr))) == NULL) {
 		diag_oom(err);
+		goto done;
+	}
+	/* libxlsxwriter creates the file only when the workbook is closed:
+	 * make sure now that it can be. */
+	fd = open(sbuf_str(&part), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 || close(fd) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not create \"%s\": %s",
+			 sbuf_str(&part), strerror(errno));
+		sbuf_reset(&part);
 		goto done;
 	}
 	b.wb = workbook_new_opt(sbuf_str(&part), &opt);
