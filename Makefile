@@ -21,13 +21,15 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Recursive (=) so that pkg-config is asked when a recipe runs, after
 # `make check` or `make demo` have installed what was missing.
-PKGS = libcrypto libutf8proc libpcre2-8 libpq
+PKGS = libcrypto libutf8proc libpcre2-8 libpq xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv $(THREADS)
-# The programs link only what they use: libpq is for those of store/.
+# The programs link only what they use: libpq is for those of store/,
+# libxlsxwriter for those of export/.
 BASE_PKGS = libcrypto libutf8proc libpcre2-8
 BASE_LIBS = $(shell pkg-config --libs $(BASE_PKGS) 2>/dev/null) -lcsv $(THREADS)
-STORE_LIBS = $(shell pkg-config --libs libpq 2>/dev/null)
+DIR_LIBS_store = $(shell pkg-config --libs libpq 2>/dev/null)
+DIR_LIBS_export = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 AS_NEEDED = -Wl,--as-needed
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -39,8 +41,8 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(THREADS) $(WARNINGS) $(WERROR)
 # modules make a static library (build/lib/libaap-<dir>.a); a program
 # links its own folder's library and lib/'s, and so only what it uses.
 # ingest: aap-ingest, aap-validate; scoring: aap-score; store: what
-# reads and writes the database (aap-push).
-STAGE_DIRS = ingest scoring store
+# reads and writes the database (aap-push); export: aap-export.
+STAGE_DIRS = ingest scoring store export
 PROGRAM_SRC = $(wildcard $(STAGE_DIRS:%=%/aap-*.c))
 PROGRAMS = $(notdir $(PROGRAM_SRC:.c=))
 MODULE_SRC = $(wildcard lib/*.c) \
@@ -85,7 +87,7 @@ define program_rule
 build/bin/$(notdir $(1:.c=)): build/obj/$(1:.c=.o) build/lib/libaap-$(patsubst %/,%,$(dir $(1))).a build/lib/libaap-lib.a
 	@mkdir -p $$(@D)
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) $$(AS_NEEDED) -o $$@ $$^ \
-		$$(if $$(filter store/%,$(1)),$$(STORE_LIBS)) $$(BASE_LIBS)
+		$$(DIR_LIBS_$(patsubst %/,%,$(dir $(1)))) $$(BASE_LIBS)
 endef
 $(foreach p,$(PROGRAM_SRC),$(eval $(call program_rule,$(p))))
 

@@ -20,7 +20,13 @@ static const char *const type_names[] = {
 
 /* Settings a call may state; the first two are required. */
 static const char *const known_settings[] = {
-	"id", "title", "funder", "currency",
+	"id", "title", "funder", "currency", "lang",
+};
+
+/* Spellings of enum field_role in fields.csv's role column. */
+static const char *const role_names[] = {
+	[ROLE_NONE] = "",           [ROLE_APPLICANT] = "applicant",
+	[ROLE_TITLE] = "title",     [ROLE_SHOW] = "show",
 };
 
 const char *call_type_name(enum field_type t)
@@ -187,6 +193,8 @@ static int take_field(const struct table *t, const struct table_row *row,
 	const char *type = row->cells[table_col(t, "type")];
 	const char *req = row->cells[table_col(t, "required")];
 	long hcol = table_col(t, "headers");
+	long rcol = table_col(t, "role");
+	const char *role = rcol >= 0 ? row->cells[rcol] : "";
 	size_t i;
 
 	f->line = row->line;
@@ -210,6 +218,14 @@ static int take_field(const struct table *t, const struct table_row *row,
 				"field \"%s\": required must be yes or no, not "
 				"\"%s\"", name, req);
 	f->required = strcmp(req, "yes") == 0;
+	for (i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (strcmp(role, role_names[i]) == 0)
+			break;
+	if (i == sizeof(role_names) / sizeof(role_names[0]))
+		return diag_set(err, AAP_EUSAGE, t->path, row->line,
+				"field \"%s\" has unknown role \"%s\"", name,
+				role);
+	f->role = (enum field_role)i;
 	if ((f->name = mem_strdup(name)) == NULL ||
 	    (hcol >= 0 && split_headers(f, row->cells[hcol]) < 0))
 		return diag_oom(err);
@@ -219,15 +235,16 @@ static int take_field(const struct table *t, const struct table_row *row,
 /* Loads fields.csv; application_id goes first. */
 static int load_fields(struct call *c, struct diag *err)
 {
-	static const char *const cols[] = { "field", "type", "required", "headers" };
-	static const int need[] = { 1, 1, 1, 0 };
+	static const char *const cols[] = { "field", "type", "required",
+					    "headers", "role" };
+	static const int need[] = { 1, 1, 1, 0, 0 };
 	const char *key = columns_name(COLUMN_APPLICATION_ID);
 	struct table *t = NULL;
 	size_t i, j, id = 0;
 	int rc = -1;
 
 	if (call_table(c, "fields.csv", &t, err) < 0 ||
-	    table_expect(t, cols, need, 4, err) < 0)
+	    table_expect(t, cols, need, 5, err) < 0)
 		goto done;
 	c->fields = mem_calloc(t->nrows, sizeof(*c->fields));
 	if (c->fields == NULL) {
@@ -251,14 +268,25 @@ static int load_fields(struct call *c, struct diag *err)
 			continue;
 		if (take_field(t, &t->rows[i], &c->fields[c->nfields++], err) < 0)
 			goto done;
-		for (j = 0; j + 1 < c->nfields; j++)
-			if (strcmp(c->fields[j].name, c->fields[c->nfields - 1].name) == 0) {
+		for (j = 0; j + 1 < c->nfields; j++) {
+			const struct call_field *f = &c->fields[c->nfields - 1];
+
+			if ((f->role == ROLE_APPLICANT || f->role == ROLE_TITLE) &&
+			    c->fields[j].role == f->role) {
+				diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
+					 "field \"%s\": role \"%s\" is given "
+					 "twice, first at line %lu", f->name,
+					 role_names[f->role], c->fields[j].line);
+				goto done;
+			}
+			if (strcmp(c->fields[j].name, f->name) == 0) {
 				diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
 					 "field \"%s\" is defined twice, first "
 					 "at line %lu", c->fields[j].name,
 					 c->fields[j].line);
 				goto done;
 			}
+		}
 	}
 	rc = 0;
 done:

@@ -24,11 +24,22 @@ enum field_type {
 	FIELD_LIST
 };
 
+/* What a field is for people, from fields.csv's role column: the
+ * documents for the committee (aap-export) show the applicant's name, the
+ * project's title and the fields marked show. */
+enum field_role {
+	ROLE_NONE,      /* not shown */
+	ROLE_APPLICANT, /* the applicant's name; one field at most */
+	ROLE_TITLE,     /* the project's title; one field at most */
+	ROLE_SHOW       /* shown beside them */
+};
+
 /* One canonical field of the call. */
 struct call_field {
 	char *name;           /* canonical name, [a-z][a-z0-9_]* */
 	enum field_type type; /* how values are normalised */
 	int required;         /* 1: a source must have a column for it */
+	enum field_role role; /* what it is for people */
 	char **headers;       /* source header labels that map to it */
 	size_t nheaders;      /* how many */
 	unsigned long line;   /* its line in fields.csv */

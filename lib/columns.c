@@ -89,6 +89,13 @@ const char *columns_score_criterion(const char *name)
 	return strncmp(name, score_prefix, n) == 0 ? name + n : NULL;
 }
 
+const char *columns_spread_criterion(const char *name)
+{
+	size_t n = sizeof(spread_prefix) - 1;
+
+	return strncmp(name, spread_prefix, n) == 0 ? name + n : NULL;
+}
+
 int columns_reserved(const char *name)
 {
 	size_t i;

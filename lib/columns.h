@@ -64,6 +64,10 @@ int columns_spread(struct sbuf *b, const char *criterion);
  * into name; NULL otherwise. */
 const char *columns_score_criterion(const char *name);
 
+/* The criterion named by column name when it is a spread column,
+ * pointing into name; NULL otherwise. */
+const char *columns_spread_criterion(const char *name);
+
 /* 1 when a stage adds a column called name, so no field may take it. */
 int columns_reserved(const char *name);
 

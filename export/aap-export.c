@@ -1,0 +1,104 @@
+/* aap-export - writes what the committee opens from a stream: the
+ * ranking as a French spreadsheet's CSV or as an xlsx workbook. */
+#include <getopt.h>
+#include <string.h>
+
+#include "aap.h"
+#include "call.h"
+#include "cli.h"
+#include "export.h"
+
+static const char usage_text[] =
+	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
+	"                  [--no-truncation-check] [STREAM]\n"
+	"Write the batch of the stream as a document for people: csv, the\n"
+	"ranking for a spreadsheet in French (';', decimal comma), or xlsx, a\n"
+	"workbook (ranking, inadmissible applications, budget, provenance).\n"
+	"With no STREAM, or when STREAM is -, read standard input.\n"
+	"\n"
+	"  -c, --call DIR            the call folder\n"
+	"  -f, --format FORMAT       csv or xlsx\n"
+	"  -o, --output FILE         write to FILE (required for xlsx; csv goes\n"
+	"                            to standard output without it)\n"
+	"  -l, --lang LANG           fr or en (default: the call's lang, else fr)\n"
+	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
+	"  -h, --help                show this help and exit\n"
+	"  -V, --version             show the version and exit\n"
+	"\n"
+	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
+	"3 system failure.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "call", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "no-truncation-check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1 };
+	const char *dir = NULL, *format = NULL;
+	struct call *call = NULL;
+	struct diag err;
+	int c, status = AAP_OK;
+
+	cli_start("aap-export");
+	diag_clear(&err);
+	while ((c = getopt_long(argc, argv, "c:f:o:l:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			dir = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'l':
+			o.lang = optarg;
+			break;
+		case 'n':
+			o.check = 0;
+			break;
+		case 'h':
+			return cli_print_text(usage_text);
+		case 'V':
+			return cli_print_text("aap-export " AAP_VERSION "\n");
+		default:
+			return cli_usage_error("bad option");
+		}
+	}
+	if (dir == NULL)
+		return cli_usage_error("--call DIR is required");
+	if (format == NULL)
+		return cli_usage_error("--format FORMAT is required");
+	if (export_format_parse(format, &o.format) < 0)
+		return cli_usage_error("unknown format \"%s\": csv or xlsx", format);
+	if (o.lang != NULL && export_lang_check(o.lang) < 0)
+		return cli_usage_error("unknown language \"%s\": fr or en", o.lang);
+	if (argc - optind > 1)
+		return cli_usage_error("one stream at most");
+	if (o.output != NULL && *o.output == '\0')
+		return cli_usage_error("--output needs a file name");
+	if (o.format == EXPORT_XLSX &&
+	    (o.output == NULL || strcmp(o.output, "-") == 0))
+		return cli_usage_error("xlsx needs --output FILE: a workbook is "
+				       "not written to standard output");
+	o.input = optind < argc ? argv[optind] : NULL;
+	if (call_load(dir, &call, &err) < 0) {
+		cli_print(&err);
+		return err.status;
+	}
+	o.call = call;
+	if (export_run(&o, &err) < 0) {
+		cli_print(&err);
+		status = err.status;
+	}
+	call_free(call);
+	return cli_finish(status);
+}

@@ -1,0 +1,94 @@
+/* export.c - one run of aap-export: the language chosen, the labels
+ * loaded, the stream opened as the model of the batch, the format's
+ * module called. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aap.h"
+#include "call.h"
+#include "diag.h"
+#include "export.h"
+#include "frcsv.h"
+#include "labels.h"
+#include "model.h"
+#include "sbuf.h"
+#include "xlsx.h"
+
+int export_format_parse(const char *name, enum export_format *f)
+{
+	if (strcmp(name, "csv") == 0)
+		*f = EXPORT_CSV;
+	else if (strcmp(name, "xlsx") == 0)
+		*f = EXPORT_XLSX;
+	else
+		return -1;
+	return 0;
+}
+
+int export_lang_check(const char *code)
+{
+	enum labels_lang l;
+
+	return labels_lang_parse(code, &l);
+}
+
+/* The csv to o->output (through output.part, renamed once whole) or to
+ * standard output. */
+static int write_csv(const struct export_opts *o, struct model *m,
+		     struct diag *err)
+{
+	struct sbuf part;
+	int fd, rc;
+
+	if (o->output == NULL || strcmp(o->output, "-") == 0)
+		return frcsv_write(m, STDOUT_FILENO, "standard output", err);
+	sbuf_init(&part);
+	if (sbuf_adds(&part, o->output) < 0 || sbuf_adds(&part, ".part") < 0) {
+		sbuf_fini(&part);
+		return diag_oom(err);
+	}
+	fd = open(sbuf_str(&part), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not create \"%s\": %s",
+			 sbuf_str(&part), strerror(errno));
+		sbuf_fini(&part);
+		return -1;
+	}
+	rc = frcsv_write(m, fd, o->output, err);
+	if (close(fd) < 0 && rc == 0)
+		rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write \"%s\": %s",
+			      o->output, strerror(errno));
+	if (rc == 0 && rename(sbuf_str(&part), o->output) < 0)
+		rc = diag_set(err, AAP_ESYS, NULL, 0,
+			      "could not rename \"%s\" to \"%s\": %s",
+			      sbuf_str(&part), o->output, strerror(errno));
+	if (rc < 0)
+		unlink(sbuf_str(&part));
+	sbuf_fini(&part);
+	return rc;
+}
+
+int export_run(const struct export_opts *o, struct diag *err)
+{
+	const char *code = o->lang ? o->lang : call_setting(o->call, "lang");
+	enum labels_lang lang = LABELS_FR;
+	struct labels *lab = NULL;
+	struct model m;
+	int rc;
+
+	if (code != NULL && *code && labels_lang_parse(code, &lang) < 0)
+		return diag_set(err, AAP_EUSAGE, o->call->dir, 0,
+				"setting \"lang\" is \"%s\", not fr or en", code);
+	if (labels_load(o->call, lang, &lab, err) < 0)
+		return -1;
+	rc = model_open(&m, o->call, lab, o->input, o->check, err);
+	if (rc == 0)
+		rc = o->format == EXPORT_CSV ? write_csv(o, &m, err) :
+			xlsx_write(&m, o->output, err);
+	model_close(&m);
+	labels_free(lab);
+	return rc;
+}

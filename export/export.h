@@ -1,0 +1,38 @@
+/* export.h - the aap-export stage: a call's labels, the model of the
+ * batch, and the module of the format asked for. */
+#ifndef EXPORT_H
+#define EXPORT_H
+
+struct call;
+struct diag;
+
+/* The formats of documents. */
+enum export_format {
+	EXPORT_CSV, /* the ranking for a French spreadsheet */
+	EXPORT_XLSX /* the workbook */
+};
+
+/* What a run is asked to do. */
+struct export_opts {
+	struct call *call;          /* the call; not owned */
+	enum export_format format;  /* the document */
+	const char *output;         /* file to write; NULL or "-": stdout (csv) */
+	const char *lang;           /* "fr", "en", or NULL: the call's */
+	const char *input;          /* the stream; NULL or "-": stdin */
+	int check;                  /* 0: --no-truncation-check */
+};
+
+/* Sets *f from its name ("csv", "xlsx").  Returns 0, or -1 when unknown. */
+int export_format_parse(const char *name, enum export_format *f);
+
+/* Returns 0 when code is a language of the labels, else -1. */
+int export_lang_check(const char *code);
+
+/* Loads the labels (o->lang, else the call's lang setting, else French),
+ * reads the stream and writes the document: csv to o->output, or to
+ * standard output; xlsx to o->output, whole or not at all.  Returns 0, or
+ * -1 with err set: AAP_EUSAGE for a wrong labels.csv or lang setting,
+ * AAP_EDATA for an unusable stream, AAP_ESYS for I/O or memory. */
+int export_run(const struct export_opts *o, struct diag *err);
+
+#endif
