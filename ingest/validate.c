@@ -230,8 +230,8 @@ static int run_records(struct run *v, const struct validate_opts *o,
 	const char *const *added = columns_added(COLUMNS_VALIDATE, &nadd);
 	enum read_result rr;
 
-	if (stage_open(&v->st, "aap-validate", o->call, o->input, o->check,
-		       o->plain, err) < 0 ||
+	if (stage_open(&v->st, "aap-validate", o->call, o->input, STDOUT_FILENO,
+		       "standard output", o->check, o->plain, err) < 0 ||
 	    map_columns(v, err) < 0 ||
 	    (v->rej_path != NULL && open_rejects(v, err) < 0) ||
 	    stage_begin(&v->st, NULL, added, nadd, err) < 0)

@@ -62,7 +62,8 @@ static int check_fits(struct stage *st, struct diag *err)
 }
 
 int stage_open(struct stage *st, const char *name, const struct call *call,
-	       const char *path, int check, int plain, struct diag *err)
+	       const char *path, int out, const char *out_name, int check,
+	       int plain, struct diag *err)
 {
 	const char *base;
 
@@ -83,7 +84,7 @@ int stage_open(struct stage *st, const char *name, const struct call *call,
 	}
 	base = strrchr(path, '/');
 	st->input_name = mem_strdup(base != NULL && base[1] ? base + 1 : path);
-	st->out = stream_out_new(STDOUT_FILENO, "standard output", plain);
+	st->out = stream_out_new(out, out_name, plain);
 	if (st->input_name == NULL || st->out == NULL)
 		return diag_oom(err);
 	st->in = stream_in_open(st->fd, path, check, err);

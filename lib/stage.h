@@ -28,11 +28,14 @@ struct stage {
 
 /* Opens the input path (NULL or "-": stdin) of stage name for call, reads
  * its provenance and header, and checks that it is a stream of that call
- * holding every field of it.  check: 0 for --no-truncation-check.  plain:
- * write bare CSV.  Returns 0, or -1 with err set (AAP_ESYS when the input
- * cannot be opened, AAP_EDATA when it is not a fitting stream). */
+ * holding every field of it; the output stream goes to the descriptor
+ * out, named out_name in messages (not owned: the caller closes it).
+ * check: 0 for --no-truncation-check.  plain: write bare CSV.  Returns 0,
+ * or -1 with err set (AAP_ESYS when the input cannot be opened, AAP_EDATA
+ * when it is not a fitting stream). */
 int stage_open(struct stage *st, const char *name, const struct call *call,
-	       const char *path, int check, int plain, struct diag *err);
+	       const char *path, int out, const char *out_name, int check,
+	       int plain, struct diag *err);
 
 /* Writes the provenance (the input's, then this stage's '#stage' line
  * with the call's files, the tokens given in extra, which may be NULL,

@@ -9,7 +9,7 @@
 #include "norm.h"
 #include "ruleset.h"
 #include "sbuf.h"
-#include "score.h"
+#include "criteria.h"
 #include "table.h"
 
 #define SCORE_LIMIT ((int64_t)1000000000) /* |scale bounds| (units) */

@@ -1,6 +1,6 @@
 /* envelope.c - the budget envelope: each award capped, then the ranking
  * walked until the money runs out (docs/scoring.md). */
-#include "score.h"
+#include "envelope.h"
 
 int64_t envelope_cap(int64_t requested, int64_t cost, int has_max,
 		     int64_t max_award, int64_t rate)

@@ -7,7 +7,7 @@
 #include "htab.h"
 #include "mem.h"
 #include "norm.h"
-#include "score.h"
+#include "rank.h"
 
 /* A set of byte strings (the values covered so far). */
 struct rank_set {

@@ -3,6 +3,7 @@
  * the records in rank order (docs/scoring.md). */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aap.h"
 #include "columns.h"
@@ -11,6 +12,8 @@
 #include "mem.h"
 #include "norm.h"
 #include "prov.h"
+#include "marks.h"
+#include "rank.h"
 #include "score.h"
 #include "stage.h"
 
@@ -931,8 +934,8 @@ int score_run(const struct score_opts *o, struct diag *err)
 	sbuf_init(&extra);
 	sbuf_init(&names);
 	sbuf_init(&b);
-	if (stage_open(&r.st, "aap-score", o->call, o->input, o->check,
-		       o->plain, err) < 0 || columns(&r, err) < 0)
+	if (stage_open(&r.st, "aap-score", o->call, o->input, STDOUT_FILENO,
+		       "standard output", o->check, o->plain, err) < 0 || columns(&r, err) < 0)
 		goto done;
 	if (added_columns(r.k, &names, &cols, &ncols) < 0) {
 		diag_oom(err);

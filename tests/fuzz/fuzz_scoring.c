@@ -14,6 +14,10 @@
 #include "aap.h"
 #include "call.h"
 #include "diag.h"
+#include "criteria.h"
+#include "envelope.h"
+#include "marks.h"
+#include "rank.h"
 #include "score.h"
 #include "fuzz.h"
 

@@ -15,6 +15,10 @@
 #include "call.h"
 #include "diag.h"
 #include "mem.h"
+#include "criteria.h"
+#include "envelope.h"
+#include "marks.h"
+#include "rank.h"
 #include "score.h"
 #include "unit.h"
 
