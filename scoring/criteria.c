@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aap.h"
+#include "columns.h"
 #include "diag.h"
 #include "mem.h"
 #include "norm.h"
@@ -638,7 +639,8 @@ static int add_tb(struct criteria *k, const struct criteria_tiebreak *s,
 		sbuf_fini(&r);
 		return diag_oom(err);
 	}
-	tb->reason = r.data != NULL ? r.data : mem_strdup("application_id");
+	tb->reason = r.data != NULL ? r.data :
+		     mem_strdup(columns_name(COLUMN_APPLICATION_ID));
 	if (tb->reason == NULL ||
 	    (s->kind != CRITERIA_TB_SCORE && a != NULL &&
 	     (tb->field = mem_strdup(a)) == NULL) ||
@@ -797,7 +799,7 @@ static int load_unique(struct call *c, struct criteria *k, struct diag *err)
 	size_t r;
 	int rc = -1;
 
-	if (add_unique(k, "application_id", err) < 0 ||
+	if (add_unique(k, columns_name(COLUMN_APPLICATION_ID), err) < 0 ||
 	    ruleset_load(c, &rs, err) < 0)
 		return -1;
 	for (r = 0; r < rs->n; r++) {
