@@ -21,9 +21,7 @@ static const char usage_text[] =
 	"  -o, --output FILE         write to FILE (required for xlsx; csv goes\n"
 	"                            to standard output without it)\n"
 	"  -l, --lang LANG           fr or en (default: the call's lang, else fr)\n"
-	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
-	"  -h, --help                show this help and exit\n"
-	"  -V, --version             show the version and exit\n"
+	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
 	"3 system failure.\n";
@@ -36,9 +34,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LONGOPTS_END,
 	};
 	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1 };
 	const char *dir = NULL, *format = NULL;
@@ -65,12 +61,8 @@ int main(int argc, char **argv)
 		case 'n':
 			o.check = 0;
 			break;
-		case 'h':
-			return cli_print_text(usage_text);
-		case 'V':
-			return cli_print_text("aap-export " AAP_VERSION "\n");
 		default:
-			return cli_usage_error("bad option");
+			return cli_other_option(c, usage_text);
 		}
 	}
 	if (dir == NULL)
@@ -81,15 +73,14 @@ int main(int argc, char **argv)
 		return cli_usage_error("unknown format \"%s\": csv or xlsx", format);
 	if (o.lang != NULL && export_lang_check(o.lang) < 0)
 		return cli_usage_error("unknown language \"%s\": fr or en", o.lang);
-	if (argc - optind > 1)
-		return cli_usage_error("one stream at most");
+	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
+		return status;
 	if (o.output != NULL && *o.output == '\0')
 		return cli_usage_error("--output needs a file name");
 	if (o.format == EXPORT_XLSX &&
 	    (o.output == NULL || strcmp(o.output, "-") == 0))
 		return cli_usage_error("xlsx needs --output FILE: a workbook is "
 				       "not written to standard output");
-	o.input = optind < argc ? argv[optind] : NULL;
 	if (call_load(dir, &call, &err) < 0) {
 		cli_print(&err);
 		return err.status;

@@ -32,9 +32,7 @@ int main(int argc, char **argv)
 		{ "plain", no_argument, NULL, 'p' },
 		{ "encoding", required_argument, NULL, 'e' },
 		{ "delimiter", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LONGOPTS_END,
 	};
 	struct ingest_opts o = { NULL, 0, READER_AUTO, 0, STDOUT_FILENO,
 				 &cli_sink };
@@ -65,12 +63,8 @@ int main(int argc, char **argv)
 		case 'p':
 			o.plain = 1;
 			break;
-		case 'h':
-			return cli_print_text(usage_text);
-		case 'V':
-			return cli_print_text("aap-ingest " AAP_VERSION "\n");
 		default:
-			return cli_usage_error("bad option");
+			return cli_other_option(c, usage_text);
 		}
 	}
 	if (dir == NULL)

@@ -19,9 +19,7 @@ static const char usage_text[] =
 	"  -c, --call DIR            the call folder\n"
 	"  -r, --rejects FILE        write every finding to FILE, a CSV report\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
-	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
-	"  -h, --help                show this help and exit\n"
-	"  -V, --version             show the version and exit\n"
+	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable input, 2 usage, call folder or rules\n"
 	"(a pattern that does not compile or proves unsafe), 3 system failure.\n";
@@ -33,9 +31,7 @@ int main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LONGOPTS_END,
 	};
 	struct validate_opts o = { NULL, NULL, NULL, 1, 0, &cli_sink };
 	const char *dir = NULL;
@@ -59,19 +55,14 @@ int main(int argc, char **argv)
 		case 'n':
 			o.check = 0;
 			break;
-		case 'h':
-			return cli_print_text(usage_text);
-		case 'V':
-			return cli_print_text("aap-validate " AAP_VERSION "\n");
 		default:
-			return cli_usage_error("bad option");
+			return cli_other_option(c, usage_text);
 		}
 	}
 	if (dir == NULL)
 		return cli_usage_error("--call DIR is required");
-	if (argc - optind > 1)
-		return cli_usage_error("one stream at most");
-	o.input = optind < argc ? argv[optind] : NULL;
+	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
+		return status;
 	if (o.rejects != NULL && (strcmp(o.rejects, "-") == 0 || *o.rejects == '\0'))
 		return cli_usage_error("--rejects needs a file: standard output "
 				       "carries the stream");

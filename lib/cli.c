@@ -47,6 +47,25 @@ int cli_usage_error(const char *fmt, ...)
 	return AAP_EUSAGE;
 }
 
+int cli_other_option(int c, const char *usage)
+{
+	if (c == 'h')
+		return cli_print_text(usage);
+	if (c == 'V') {
+		printf("%s %s\n", prog_name, AAP_VERSION);
+		return cli_finish(AAP_OK);
+	}
+	return cli_usage_error("bad option");
+}
+
+int cli_one_stream(int argc, char **argv, int optind_, const char **input)
+{
+	if (argc - optind_ > 1)
+		return cli_usage_error("one stream at most");
+	*input = optind_ < argc ? argv[optind_] : NULL;
+	return 0;
+}
+
 int cli_print_text(const char *text)
 {
 	fputs(text, stdout);

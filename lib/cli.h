@@ -5,6 +5,20 @@
 
 #include "diag.h"
 
+/* The end of the --help text of a stage that reads a stream: the options
+ * every such stage has. */
+#define CLI_HELP_STREAM \
+	"      --no-truncation-check accept bare CSV or a stream without trailer\n" \
+	"  -h, --help                show this help and exit\n" \
+	"  -V, --version             show the version and exit\n"
+
+/* The last entries of every program's long options: --help, --version
+ * and the end of the table. */
+#define CLI_LONGOPTS_END \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
 /* Sets the program name for messages, restores SIGPIPE's default action
  * (a stage whose reader has gone ends quietly) and arms fault injection
  * from AAP_FAIL_ALLOC. */
@@ -19,6 +33,16 @@ extern const struct diag_sink cli_sink;
 /* Prints "prog: error: msg" for a usage error, then a pointer to --help.
  * Returns AAP_EUSAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The options every program shares, for the default case of its option
+ * loop: c 'h' prints usage and 'V' "prog version"; anything else is a
+ * usage error.  Returns the status to exit with. */
+int cli_other_option(int c, const char *usage);
+
+/* Takes the operands argv[optind..argc) of a program that reads one
+ * stream: sets *input to it, or NULL when there is none.  Returns 0, or
+ * the usage status (said on stderr) when there are more. */
+int cli_one_stream(int argc, char **argv, int optind_, const char **input);
 
 /* Prints text on stdout (for --help and --version) and returns the status
  * of cli_finish(AAP_OK). */

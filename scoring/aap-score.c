@@ -21,9 +21,7 @@ static const char usage_text[] =
 	"      --consensus FILE      consensus scores (CSV)\n"
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
-	"      --no-truncation-check accept bare CSV or a stream without trailer\n"
-	"  -h, --help                show this help and exit\n"
-	"  -V, --version             show the version and exit\n"
+	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable stream or side file, 2 usage or call\n"
 	"folder, 3 system failure.\n";
@@ -37,9 +35,7 @@ int main(int argc, char **argv)
 		{ "conflicts", required_argument, NULL, 'f' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
 				&cli_sink };
@@ -72,19 +68,14 @@ int main(int argc, char **argv)
 		case 'n':
 			o.check = 0;
 			break;
-		case 'h':
-			return cli_print_text(usage_text);
-		case 'V':
-			return cli_print_text("aap-score " AAP_VERSION "\n");
 		default:
-			return cli_usage_error("bad option");
+			return cli_other_option(c, usage_text);
 		}
 	}
 	if (dir == NULL)
 		return cli_usage_error("--call DIR is required");
-	if (argc - optind > 1)
-		return cli_usage_error("one stream at most");
-	o.input = optind < argc ? argv[optind] : NULL;
+	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
+		return status;
 	if (call_load(dir, &call, &err) < 0 || criteria_load(call, &k, &err) < 0) {
 		cli_print(&err);
 		call_free(call);

@@ -42,9 +42,7 @@ int main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CLI_LONGOPTS_END,
 	};
 	struct push_opts o = { NULL, NULL, NULL, NULL, { NULL, NULL, NULL },
 			       NULL, 0, &cli_sink };
@@ -68,19 +66,14 @@ int main(int argc, char **argv)
 		case 'n':
 			return cli_usage_error("aap-push refuses --no-truncation-check: "
 					       "a batch is only stored from a whole stream");
-		case 'h':
-			return cli_print_text(usage_text);
-		case 'V':
-			return cli_print_text("aap-push " AAP_VERSION "\n");
 		default:
-			return cli_usage_error("bad option");
+			return cli_other_option(c, usage_text);
 		}
 	}
 	if (o.batch_id == NULL || dir == NULL)
 		return cli_usage_error("--batch ID and --call DIR are required");
-	if (argc - optind > 1)
-		return cli_usage_error("one stream at most");
-	o.input = optind < argc ? argv[optind] : NULL;
+	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
+		return status;
 	if (call_load(dir, &call, &err) < 0) {
 		cli_print(&err);
 		return err.status;
