@@ -393,8 +393,9 @@ static int write_value(struct stream_out *out, const struct call_field *f,
 	stream_out_field(out, v, n);
 	code = norm_status_finding(st);
 	/* Never negative: normalise passes the normalisers valid parameters. */
-	return finding_add(&sc->findings, 1, code >= 0 ? (enum finding_code)code
-			   : FINDING_BAD_TYPE, f->name, NULL);
+	return finding_add(&sc->findings, FINDING_ERROR,
+			   code >= 0 ? (enum finding_code)code : FINDING_BAD_TYPE,
+			   f->name, NULL);
 }
 
 /* Reports a record carried with a problem. */
@@ -446,14 +447,15 @@ static int shape_findings(const struct call *c, const struct source *s,
 				"quote of field \"%s\" (column %zu); the rest of "
 				"its line was skipped", column_label(s, rec->n),
 				rec->n + 1);
-		return finding_add(&sc->findings, 1, FINDING_BAD_QUOTE,
-				   f != NULL ? f->name : NULL, NULL);
+		return finding_add(&sc->findings, FINDING_ERROR,
+				   FINDING_BAD_QUOTE, f != NULL ? f->name : NULL,
+				   NULL);
 	}
 	if (rec->n != s->ncols) {
 		carried(sink, s, rec->line, "the record has %zu fields, the "
 			"header %zu", rec->n, s->ncols);
-		return finding_add(&sc->findings, 1, FINDING_FIELD_COUNT, NULL,
-				   NULL);
+		return finding_add(&sc->findings, FINDING_ERROR,
+				   FINDING_FIELD_COUNT, NULL, NULL);
 	}
 	return 0;
 }

@@ -1165,9 +1165,9 @@ static int check_types(struct rules *r, const struct rules_record *rec,
 		if (ok)
 			continue;
 		r->bad[i] = 1;
-		if (rules_findings_add(f, c, 1, FINDING_BAD_TYPE, (long)i,
-				       call_type_name(c->fields[i].type), NULL,
-				       0) < 0)
+		if (rules_findings_add(f, c, FINDING_ERROR, FINDING_BAD_TYPE,
+				       (long)i, call_type_name(c->fields[i].type),
+				       NULL, 0) < 0)
 			return -1;
 	}
 	return 0;

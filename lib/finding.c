@@ -5,7 +5,7 @@
 
 #include "finding.h"
 
-#define ERROR 1
+#define ERROR FINDING_ERROR
 #define INGEST FINDING_BY_INGEST
 #define VALIDATE FINDING_BY_VALIDATE
 #define SCORE FINDING_BY_SCORE

@@ -40,6 +40,10 @@ enum finding_code {
 	FINDING_NCODES /* how many codes; not a code */
 };
 
+/* The severities, as the error flag of an item says them. */
+#define FINDING_WARNING 0
+#define FINDING_ERROR 1
+
 /* What an item of a code is about. */
 enum finding_subject {
 	FINDING_RECORD,      /* the record as a whole: no FIELD */
@@ -55,7 +59,8 @@ enum finding_subject {
 /* One code of the table. */
 struct finding_def {
 	const char *code;              /* stable spelling, [a-z0-9_]+ */
-	int error;                     /* default severity: 1 error, 0 warning */
+	int error;                     /* default severity: FINDING_ERROR or
+					  FINDING_WARNING */
 	enum finding_subject subject;  /* whether it concerns a field */
 	unsigned stages;               /* FINDING_BY_* of the stages writing it */
 	const char *meaning;           /* what it means, in English words */
@@ -92,9 +97,10 @@ const char *finding_name(enum finding_code code);
 const struct finding_def *finding_lookup(const char *s, size_t n);
 
 /* Appends to out the item "SEVERITY:CODE[:FIELD[:DETAIL]]": SEVERITY is
- * "error" when error is 1, else "warning"; field NULL for an item about
- * the record as a whole; detail NULL or "" for none.  No separator is
- * written.  Returns 0, or -1 when memory ran out. */
+ * "error" when error is FINDING_ERROR, "warning" when FINDING_WARNING;
+ * field NULL for an item about the record as a whole; detail NULL or ""
+ * for none.  No separator is written.  Returns 0, or -1 when memory ran
+ * out. */
 int finding_write(struct sbuf *out, int error, enum finding_code code,
 		  const char *field, const char *detail);
 

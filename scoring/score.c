@@ -298,7 +298,7 @@ static int add_finding(struct run *r, size_t i, enum finding_code code,
 			return 0;
 	sbuf_init(&f);
 	if ((r->a[i].extra != NULL && sbuf_adds(&f, r->a[i].extra) < 0) ||
-	    finding_add(&f, 1, code, name, NULL) < 0) {
+	    finding_add(&f, FINDING_ERROR, code, name, NULL) < 0) {
 		sbuf_fini(&f);
 		return diag_oom(err);
 	}

@@ -245,10 +245,12 @@ static void items_are_written_with_their_separators(void **state)
 
 	(void)state;
 	sbuf_init(&b);
-	assert_int_equal(finding_add(&b, 1, FINDING_FIELD_COUNT, NULL, NULL), 0);
-	assert_int_equal(finding_add(&b, 0, FINDING_BAD_CHECKSUM, "siret",
-				     "siret"), 0);
-	assert_int_equal(finding_add(&b, 1, FINDING_MISSING, "title", ""), 0);
+	assert_int_equal(finding_add(&b, FINDING_ERROR, FINDING_FIELD_COUNT,
+				     NULL, NULL), 0);
+	assert_int_equal(finding_add(&b, FINDING_WARNING, FINDING_BAD_CHECKSUM,
+				     "siret", "siret"), 0);
+	assert_int_equal(finding_add(&b, FINDING_ERROR, FINDING_MISSING,
+				     "title", ""), 0);
 	assert_string_equal(sbuf_str(&b), "error:field_count;"
 			    "warning:bad_checksum:siret:siret;"
 			    "error:missing:title");
