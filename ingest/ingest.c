@@ -13,6 +13,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "digest.h"
+#include "finding.h"
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
@@ -323,17 +324,6 @@ struct scratch {
 	struct sbuf value;    /* a normalised value */
 };
 
-/* Adds "error:code[:field]" to the findings. */
-static int add_finding(struct sbuf *f, const char *code, const char *field)
-{
-	if ((f->len > 0 && sbuf_addc(f, ';') < 0) || sbuf_adds(f, "error:") < 0 ||
-	    sbuf_adds(f, code) < 0)
-		return -1;
-	if (field != NULL && (sbuf_addc(f, ':') < 0 || sbuf_adds(f, field) < 0))
-		return -1;
-	return 0;
-}
-
 /* Normalises v (n bytes) as field f's type into sc->value.  Returns
  * NORM_OK (value set), NORM_EMPTY, or the failure. */
 static enum norm_status normalise(const struct call_field *f, const char *v,
@@ -381,6 +371,7 @@ static int write_value(struct stream_out *out, const struct call_field *f,
 	enum norm_status st;
 	const char *t;
 	size_t len;
+	int code;
 
 	if (f->type == FIELD_TEXT || f->type == FIELD_ENUM) {
 		/* Trimmed only: written from where it is, not copied first. */
@@ -394,7 +385,11 @@ static int write_value(struct stream_out *out, const struct call_field *f,
 		return stream_out_field(out, "", 0);
 	/* Kept as it was, for validation to judge. */
 	stream_out_field(out, v, n);
-	return add_finding(&sc->findings, norm_status_code(st), f->name);
+	code = norm_status_finding(st);
+	/* Never negative: normalise passes the normalisers valid parameters. */
+	return finding_add(&sc->findings, FINDING_ERROR,
+			   code >= 0 ? (enum finding_code)code : FINDING_BAD_TYPE,
+			   f->name, NULL);
 }
 
 /* Reports a record carried with a problem. */
@@ -446,13 +441,15 @@ static int shape_findings(const struct call *c, const struct source *s,
 				"quote of field \"%s\" (column %zu); the rest of "
 				"its line was skipped", column_label(s, rec->n),
 				rec->n + 1);
-		return add_finding(&sc->findings, "bad_quote",
-				   f != NULL ? f->name : NULL);
+		return finding_add(&sc->findings, FINDING_ERROR,
+				   FINDING_BAD_QUOTE, f != NULL ? f->name : NULL,
+				   NULL);
 	}
 	if (rec->n != s->ncols) {
 		carried(sink, s, rec->line, "the record has %zu fields, the "
 			"header %zu", rec->n, s->ncols);
-		return add_finding(&sc->findings, "field_count", NULL);
+		return finding_add(&sc->findings, FINDING_ERROR,
+				   FINDING_FIELD_COUNT, NULL, NULL);
 	}
 	return 0;
 }

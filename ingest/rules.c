@@ -11,6 +11,7 @@
 #include "aap.h"
 #include "call.h"
 #include "diag.h"
+#include "finding.h"
 #include "htab.h"
 #include "mem.h"
 #include "norm.h"
@@ -28,40 +29,18 @@
 #define KEY_BYTES 12     /* a unique key is kept in 12 bytes (key_of) */
 
 /* The finding each kind of rule gives. */
-static const char *const kind_code[] = {
-	[RULESET_REQUIRED] = "missing",
-	[RULESET_MIN] = "below_min",
-	[RULESET_MAX] = "above_max",
-	[RULESET_ALLOWED] = "not_allowed",
-	[RULESET_PATTERN] = "no_match",
-	[RULESET_CHECKSUM] = "bad_checksum",
-	[RULESET_UNIQUE] = "duplicate",
-	[RULESET_REGION] = "outside_region",
-	[RULESET_MAX_SHARE] = "share_above_max",
-	[RULESET_NOT_AFTER] = "after",
-	[RULESET_NOT_ABOVE] = "above",
-};
-
-/* Default messages of the codes no rule writes a message for. */
-static const struct {
-	const char *code;
-	const char *text;
-} default_messages[] = {
-	{ "field_count", "the source record has a wrong number of fields" },
-	{ "bad_number", "not a number in an accepted spelling" },
-	{ "ambiguous_number", "the number can be read two ways" },
-	{ "too_precise", "more decimals than the field allows" },
-	{ "out_of_range", "out of the range of the field's type" },
-	{ "scientific_notation", "a number in scientific notation: digits "
-				 "were lost" },
-	{ "bad_date", "not a date, or no such day" },
-	{ "bad_datetime", "not a date and time, or an impossible one" },
-	{ "bad_boolean", "not a yes or no value" },
-	{ "bad_list", "a list item contains '|'" },
-	{ "bad_encoding", "not valid UTF-8" },
-	{ "too_long", "the value is too long" },
-	{ "bad_type", "not in the normal form of the field's type" },
-	{ "missing", "a value is required" },
+static const enum finding_code kind_code[] = {
+	[RULESET_REQUIRED] = FINDING_MISSING,
+	[RULESET_MIN] = FINDING_BELOW_MIN,
+	[RULESET_MAX] = FINDING_ABOVE_MAX,
+	[RULESET_ALLOWED] = FINDING_NOT_ALLOWED,
+	[RULESET_PATTERN] = FINDING_NO_MATCH,
+	[RULESET_CHECKSUM] = FINDING_BAD_CHECKSUM,
+	[RULESET_UNIQUE] = FINDING_DUPLICATE,
+	[RULESET_REGION] = FINDING_OUTSIDE_REGION,
+	[RULESET_MAX_SHARE] = FINDING_SHARE_ABOVE_MAX,
+	[RULESET_NOT_AFTER] = FINDING_AFTER,
+	[RULESET_NOT_ABOVE] = FINDING_ABOVE,
 };
 
 /* One key of a set of unique keys: 20 bytes, with no padding.  The
@@ -283,9 +262,8 @@ static int take_item(struct rules_findings *f, const struct call *c,
 		     size_t off, size_t len)
 {
 	struct rules_finding *it;
-	const char *s = f->text.data + off, *p, *e = s + len;
-	size_t *part[3][2];
-	size_t k;
+	struct finding_item parts;
+	const char *s = f->text.data + off;
 	long idx;
 
 	if (f->n == f->cap) {
@@ -299,24 +277,19 @@ static int take_item(struct rules_findings *f, const struct call *c,
 	}
 	it = &f->item[f->n++];
 	memset(it, 0, sizeof(*it));
+	finding_parse(s, len, &parts);
 	it->off = off;
 	it->len = len;
-	it->error = len >= 6 && memcmp(s, "error:", 6) == 0;
-	part[0][0] = &it->code_off, part[0][1] = &it->code_len;
-	part[1][0] = &it->field_off, part[1][1] = &it->field_len;
-	part[2][0] = &it->detail_off, part[2][1] = &it->detail_len;
-	p = memchr(s, ':', len);
-	/* CODE, then FIELD, then DETAIL: the rest, whatever it holds. */
-	for (k = 0; k < 3 && p != NULL; k++) {
-		p++;
-		*part[k][0] = off + (size_t)(p - s);
-		e = k < 2 ? memchr(p, ':', (size_t)(s + len - p)) : NULL;
-		*part[k][1] = (size_t)((e ? e : s + len) - p);
-		p = e;
-	}
+	it->error = parts.error;
+	it->code_off = off + (size_t)(parts.code - s);
+	it->code_len = parts.code_len;
+	it->field_off = off + (size_t)(parts.field - s);
+	it->field_len = parts.field_len;
+	it->detail_off = off + (size_t)(parts.detail - s);
+	it->detail_len = parts.detail_len;
 	if (it->field_len == 0)
 		return 0;
-	idx = call_field_index(c, f->text.data + it->field_off, it->field_len);
+	idx = call_field_index(c, parts.field, parts.field_len);
 	it->rank = idx >= 0 ? (size_t)idx + 1 : c->nfields + 1;
 	return 0;
 }
@@ -324,40 +297,27 @@ static int take_item(struct rules_findings *f, const struct call *c,
 int rules_findings_parse(struct rules_findings *f, const struct call *c,
 			 const char *s, size_t n)
 {
-	const char *p = s, *end = s + n, *e;
-	size_t off;
+	struct finding_item it;
+	size_t pos = 0, off;
 
-	while (p < end) {
-		e = memchr(p, ';', (size_t)(end - p));
-		if (e == NULL)
-			e = end;
-		if (e > p) {
-			off = f->text.len;
-			if (sbuf_add(&f->text, p, (size_t)(e - p)) < 0 ||
-			    take_item(f, c, off, (size_t)(e - p)) < 0)
-				return -1;
-		}
-		p = e + 1;
+	while (finding_next(s, n, &pos, &it)) {
+		off = f->text.len;
+		if (sbuf_add(&f->text, it.item, it.len) < 0 ||
+		    take_item(f, c, off, it.len) < 0)
+			return -1;
 	}
 	return 0;
 }
 
 int rules_findings_add(struct rules_findings *f, const struct call *c,
-		       int error, const char *code, long field,
+		       int error, enum finding_code code, long field,
 		       const char *detail, const char *msg, size_t msglen)
 {
 	size_t off = f->text.len;
 
-	if (sbuf_adds(&f->text, error ? "error:" : "warning:") < 0 ||
-	    sbuf_adds(&f->text, code) < 0)
-		return -1;
-	if (field >= 0 && (sbuf_addc(&f->text, ':') < 0 ||
-			   sbuf_adds(&f->text, c->fields[field].name) < 0))
-		return -1;
-	if (detail != NULL && *detail != '\0' &&
-	    (sbuf_addc(&f->text, ':') < 0 || sbuf_adds(&f->text, detail) < 0))
-		return -1;
-	if (take_item(f, c, off, f->text.len - off) < 0)
+	if (finding_write(&f->text, error, code,
+			  field >= 0 ? c->fields[field].name : NULL, detail) < 0 ||
+	    take_item(f, c, off, f->text.len - off) < 0)
 		return -1;
 	if (msg != NULL && msglen > 0) {
 		f->item[f->n - 1].msg_off = f->text.len;
@@ -439,19 +399,11 @@ int rules_finding_message(const struct rules_findings *f, size_t i,
 			  struct sbuf *out)
 {
 	const struct rules_finding *it = &f->item[i];
-	const char *code = f->text.data + it->code_off;
-	size_t k;
 
 	if (it->msg_len > 0)
 		return sbuf_add(out, f->text.data + it->msg_off, it->msg_len);
-	for (k = 0; k < sizeof(default_messages) / sizeof(default_messages[0]);
-	     k++)
-		if (strlen(default_messages[k].code) == it->code_len &&
-		    memcmp(default_messages[k].code, code, it->code_len) == 0)
-			return sbuf_adds(out, default_messages[k].text);
-	if (sbuf_adds(out, "finding ") < 0)
-		return -1;
-	return sbuf_add(out, code, it->code_len);
+	return finding_default_message(f->text.data + it->code_off,
+				       it->code_len, out);
 }
 
 /* ---- loading ---- */
@@ -553,18 +505,20 @@ int rules_load(struct call *c, struct rules **out, struct diag *err)
 
 /* ---- checking ---- */
 
-/* Adds a finding of ru about field, with code (NULL: the code of ru's
- * kind) and detail (may be NULL).  Its message for people is ru's, when
- * it has one and code is NULL, else the four pieces (each may be NULL)
- * put together. */
+#define KIND_CODE (-1) /* for finding4: the code of the rule's kind */
+
+/* Adds a finding of ru about field, with code (KIND_CODE: the code of
+ * ru's kind) and detail (may be NULL).  Its message for people is ru's,
+ * when it has one and code is KIND_CODE, else the four pieces (each may be
+ * NULL) put together. */
 static int finding4(struct rules *r, const struct ruleset_rule *ru,
-		    struct rules_findings *f, const char *code, long field,
+		    struct rules_findings *f, int code, long field,
 		    const char *detail, const char *const piece[4])
 {
 	const char *msg = NULL;
 	size_t len = 0, i;
 
-	if (f->messages && code == NULL && ru->message[0] != '\0') {
+	if (f->messages && code == KIND_CODE && ru->message[0] != '\0') {
 		msg = ru->message;
 		len = strlen(msg);
 	} else if (f->messages) {
@@ -576,13 +530,14 @@ static int finding4(struct rules *r, const struct ruleset_rule *ru,
 		len = r->msg.len;
 	}
 	return rules_findings_add(f, r->call, ru->error,
-				  code ? code : kind_code[ru->kind], field,
+				  code == KIND_CODE ? kind_code[ru->kind] :
+				  (enum finding_code)code, field,
 				  detail, msg, len);
 }
 
 /* finding4 with the message in three pieces (each may be NULL). */
 static int finding(struct rules *r, const struct ruleset_rule *ru,
-		   struct rules_findings *f, const char *code, long field,
+		   struct rules_findings *f, int code, long field,
 		   const char *detail, const char *a, const char *b,
 		   const char *c)
 {
@@ -621,9 +576,9 @@ static int check_types(struct rules *r, const struct rules_record *rec,
 		if (ok)
 			continue;
 		r->bad[i] = 1;
-		if (rules_findings_add(f, c, 1, "bad_type", (long)i,
-				       call_type_name(c->fields[i].type), NULL,
-				       0) < 0)
+		if (rules_findings_add(f, c, FINDING_ERROR, FINDING_BAD_TYPE,
+				       (long)i, call_type_name(c->fields[i].type),
+				       NULL, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -651,10 +606,10 @@ static int check_bound(struct rules *r, const struct ruleset_rule *ru,
 		return 0;
 	c = ruleset_ord_cmp(&v, &ru->bound);
 	if (ru->kind == RULESET_MIN && c < 0)
-		return finding(r, ru, f, NULL, (long)ru->field, NULL,
+		return finding(r, ru, f, KIND_CODE, (long)ru->field, NULL,
 			       "below the minimum ", ru->value, NULL);
 	if (ru->kind == RULESET_MAX && c > 0)
-		return finding(r, ru, f, NULL, (long)ru->field, NULL,
+		return finding(r, ru, f, KIND_CODE, (long)ru->field, NULL,
 			       "above the maximum ", ru->value, NULL);
 	return 0;
 }
@@ -673,7 +628,7 @@ static int check_allowed(struct rules *r, const struct ruleset_rule *ru,
 		if (e == NULL)
 			e = end;
 		if (!ruleset_set_has(&ru->set, s, (size_t)(e - s)))
-			return finding(r, ru, f, NULL, (long)ru->field, NULL,
+			return finding(r, ru, f, KIND_CODE, (long)ru->field, NULL,
 				       "not one of the allowed values: ",
 				       ru->value, NULL);
 		if (e == end)
@@ -708,7 +663,7 @@ static int check_pattern(struct rules *r, const struct ruleset_rule *ru,
 	int rc;
 
 	if (n > RULES_SUBJECT_MAX)
-		return finding(r, ru, f, "too_long", (long)ru->field, "pattern",
+		return finding(r, ru, f, FINDING_TOO_LONG, (long)ru->field, "pattern",
 			       "too long to be matched against a pattern", NULL,
 			       NULL) < 0 ? diag_oom(err) : 0;
 	rc = pcre2_match(ru->re, (PCRE2_SPTR)rec->val[ru->field], n, 0, 0,
@@ -716,10 +671,10 @@ static int check_pattern(struct rules *r, const struct ruleset_rule *ru,
 	if (rc >= 0)
 		return 0;
 	if (rc == PCRE2_ERROR_NOMATCH)
-		rc = finding(r, ru, f, NULL, (long)ru->field, NULL,
+		rc = finding(r, ru, f, KIND_CODE, (long)ru->field, NULL,
 			     "does not match the pattern ", ru->value, NULL);
 	else if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
-		rc = finding(r, ru, f, "bad_encoding", (long)ru->field, NULL,
+		rc = finding(r, ru, f, FINDING_BAD_ENCODING, (long)ru->field, NULL,
 			     "not valid UTF-8", NULL, NULL);
 	else if (rc == PCRE2_ERROR_NOMEMORY)
 		return diag_oom(err);
@@ -760,7 +715,7 @@ static int check_unique(struct rules *r, struct ruleset_rule *ru,
 			 r->files[first_file - 1]);
 	else
 		snprintf(where, sizeof(where), "line %s", num);
-	if (finding(r, ru, f, NULL, (long)ru->field, num,
+	if (finding(r, ru, f, KIND_CODE, (long)ru->field, num,
 		    "the same value as the application at ", where, NULL) < 0)
 		return diag_oom(err);
 	return 0;
@@ -778,14 +733,14 @@ static int check_region(struct rules *r, const struct ruleset_rule *ru,
 		used = ru->other;
 		if (!usable(r, rec, used) ||
 		    !region_from_postcode(rec->val[used], rec->len[used], dep))
-			return finding(r, ru, f, "unknown_location",
+			return finding(r, ru, f, FINDING_UNKNOWN_LOCATION,
 				       (long)ru->field, NULL, "neither the commune "
 				       "code nor the postcode gives a département",
 				       NULL, NULL);
 	}
 	if (ruleset_set_has(&ru->set, dep, strlen(dep)))
 		return 0;
-	return finding(r, ru, f, NULL, used, dep, "located in département ", dep,
+	return finding(r, ru, f, KIND_CODE, used, dep, "located in département ", dep,
 		       ", outside the call's region");
 }
 
@@ -805,7 +760,7 @@ static int check_share(struct rules *r, const struct ruleset_rule *ru,
 	 * below 10^24, rate at most 10^9. */
 	if (part * RULESET_SCALE <= ru->rate * whole)
 		return 0;
-	return finding4(r, ru, f, NULL, (long)ru->field, ru->share, piece);
+	return finding4(r, ru, f, KIND_CODE, (long)ru->field, ru->share, piece);
 }
 
 static int check_order(struct rules *r, const struct ruleset_rule *ru,
@@ -820,7 +775,7 @@ static int check_order(struct rules *r, const struct ruleset_rule *ru,
 	    ruleset_ord_of(c->fields[ru->other].type, rec->val[ru->other],
 		   rec->len[ru->other], &b) < 0 || ruleset_ord_cmp(&a, &b) <= 0)
 		return 0;
-	return finding(r, ru, f, NULL, (long)ru->field, c->fields[ru->other].name,
+	return finding(r, ru, f, KIND_CODE, (long)ru->field, c->fields[ru->other].name,
 		       ru->kind == RULESET_NOT_AFTER ? "after the field "
 					       : "above the field ",
 		       c->fields[ru->other].name, NULL);
@@ -836,7 +791,7 @@ static int check_rule(struct rules *r, struct ruleset_rule *ru,
 
 	if (ru->kind == RULESET_REQUIRED)
 		rc = rec->len[fld] == 0
-			     ? finding(r, ru, f, NULL, fld, NULL, "a value is required",
+			     ? finding(r, ru, f, KIND_CODE, fld, NULL, "a value is required",
 				       NULL, NULL) : 0;
 	else if (ru->kind == RULESET_REGION)
 		rc = check_region(r, ru, rec, f);
@@ -853,7 +808,7 @@ static int check_rule(struct rules *r, struct ruleset_rule *ru,
 		rc = check_allowed(r, ru, rec, f);
 	else if (ru->kind == RULESET_CHECKSUM)
 		rc = ru->sum(rec->val[fld], rec->len[fld])
-			     ? 0 : finding(r, ru, f, NULL, fld, ru->value, "fails the ",
+			     ? 0 : finding(r, ru, f, KIND_CODE, fld, ru->value, "fails the ",
 					   ru->value, " checksum");
 	else if (ru->kind == RULESET_MAX_SHARE)
 		rc = check_share(r, ru, rec, f);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "finding.h"
 #include "sbuf.h"
 
 struct call;
@@ -86,11 +87,12 @@ void rules_findings_reset(struct rules_findings *f);
 int rules_findings_parse(struct rules_findings *f, const struct call *c,
 			 const char *s, size_t n);
 
-/* Adds "SEVERITY:code[:FIELD[:detail]]" to f: field is the index of a
- * field of c or -1 for the record as a whole, detail may be NULL, msg
- * (msglen bytes) may be NULL for the default.  Returns 0 or -1 (memory). */
+/* Adds the item of code (finding_write) to f: error 1 for an error, 0
+ * for a warning; field is the index of a field of c or -1 for the record
+ * as a whole, detail may be NULL, msg (msglen bytes) may be NULL for the
+ * default.  Returns 0 or -1 (memory). */
 int rules_findings_add(struct rules_findings *f, const struct call *c,
-		       int error, const char *code, long field,
+		       int error, enum finding_code code, long field,
 		       const char *detail, const char *msg, size_t msglen);
 
 /* Sorts f (record-level items first, then by the call's field order,

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "finding.h"
+
 /* ---- Output buffer ------------------------------------------------------ */
 
 /* A bounded writer into the caller's buffer; keeps room for the NUL. */
@@ -78,30 +80,49 @@ static enum norm_status fail(char *out, size_t cap, enum norm_status st)
 
 /* ---- Status codes ------------------------------------------------------- */
 
-static const char *const status_codes[] = {
-	[NORM_OK] = "ok",
-	[NORM_EMPTY] = "empty",
-	[NORM_TOO_LONG] = "too_long",
-	[NORM_BAD_NUMBER] = "bad_number",
-	[NORM_AMBIGUOUS] = "ambiguous_number",
-	[NORM_TOO_PRECISE] = "too_precise",
-	[NORM_OUT_OF_RANGE] = "out_of_range",
-	[NORM_SCIENTIFIC] = "scientific_notation",
-	[NORM_BAD_DATE] = "bad_date",
-	[NORM_BAD_DATETIME] = "bad_datetime",
-	[NORM_BAD_BOOLEAN] = "bad_boolean",
-	[NORM_BAD_LIST] = "bad_list",
-	[NORM_BAD_ENCODING] = "bad_encoding",
-	[NORM_BAD_ARGUMENT] = "bad_argument",
+/* The finding each status is on a value; -1 for those that are none. */
+static const int status_findings[] = {
+	[NORM_OK] = -1,
+	[NORM_EMPTY] = -1,
+	[NORM_TOO_LONG] = FINDING_TOO_LONG,
+	[NORM_BAD_NUMBER] = FINDING_BAD_NUMBER,
+	[NORM_AMBIGUOUS] = FINDING_AMBIGUOUS_NUMBER,
+	[NORM_TOO_PRECISE] = FINDING_TOO_PRECISE,
+	[NORM_OUT_OF_RANGE] = FINDING_OUT_OF_RANGE,
+	[NORM_SCIENTIFIC] = FINDING_SCIENTIFIC_NOTATION,
+	[NORM_BAD_DATE] = FINDING_BAD_DATE,
+	[NORM_BAD_DATETIME] = FINDING_BAD_DATETIME,
+	[NORM_BAD_BOOLEAN] = FINDING_BAD_BOOLEAN,
+	[NORM_BAD_LIST] = FINDING_BAD_LIST,
+	[NORM_BAD_ENCODING] = FINDING_BAD_ENCODING,
+	[NORM_BAD_ARGUMENT] = -1,
 };
 
-const char *norm_status_code(enum norm_status st)
+int norm_status_finding(enum norm_status st)
 {
 	size_t i = (size_t)st;
 
-	if (i >= sizeof status_codes / sizeof status_codes[0])
+	if (i >= sizeof status_findings / sizeof status_findings[0])
+		return -1;
+	return status_findings[i];
+}
+
+const char *norm_status_code(enum norm_status st)
+{
+	int code = norm_status_finding(st);
+
+	if (code >= 0)
+		return finding_name((enum finding_code)code);
+	switch (st) {
+	case NORM_OK:
+		return "ok";
+	case NORM_EMPTY:
+		return "empty";
+	case NORM_BAD_ARGUMENT:
+		return "bad_argument";
+	default:
 		return "unknown_status";
-	return status_codes[i];
+	}
 }
 
 /* ---- ASCII and white space ---------------------------------------------- */

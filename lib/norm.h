@@ -35,9 +35,13 @@ enum norm_status {
 	NORM_BAD_ARGUMENT   /* the caller passed an unusable parameter */
 };
 
-/* Stable snake_case code of a status ("bad_number", "ambiguous_number",
- * ...), used in findings. Returns a static string, never NULL; an unknown
- * value gives "unknown_status". */
+/* The finding (an enum finding_code, finding.h) a status is on the value,
+ * or -1 for NORM_OK, NORM_EMPTY, NORM_BAD_ARGUMENT and an unknown value. */
+int norm_status_finding(enum norm_status st);
+
+/* Stable snake_case code of a status: its finding's code ("bad_number",
+ * "ambiguous_number", ...), else "ok", "empty" or "bad_argument".  Returns
+ * a static string, never NULL; an unknown value gives "unknown_status". */
 const char *norm_status_code(enum norm_status st);
 
 /* Remove surrounding white space from the n bytes at s: ASCII space, tab,

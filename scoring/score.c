@@ -8,6 +8,7 @@
 #include "aap.h"
 #include "columns.h"
 #include "diag.h"
+#include "finding.h"
 #include "htab.h"
 #include "mem.h"
 #include "norm.h"
@@ -247,38 +248,30 @@ static int index_ids(struct run *r, struct diag *err)
 
 /* Adds the finding error:CODE:FIELD to application i unless its findings
  * already hold it (with or without a detail), and makes it inadmissible. */
-static int add_finding(struct run *r, size_t i, const char *code,
+static int add_finding(struct run *r, size_t i, enum finding_code code,
 		       const char *name, struct diag *err)
 {
 	struct sbuf f;
-	size_t n, len;
-	const char *have = field(r, i, (size_t)r->c_findings, &len), *p;
+	struct finding_item it;
+	size_t pos = 0, len;
+	const char *have = field(r, i, (size_t)r->c_findings, &len);
+	const char *spelt = finding_name(code);
 
 	r->a[i].made_inadmissible = 1;
-	sbuf_init(&f);
-	if (sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
-	    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
-		return diag_oom(err);
-	n = f.len;
-	for (p = have; p != NULL && p < have + len;) {
-		const char *e = memchr(p, ';', (size_t)(have + len - p));
-		size_t l = e ? (size_t)(e - p) : (size_t)(have + len - p);
-
-		/* The same finding with a detail counts as the same. */
-		if (l >= n && memcmp(p, f.data, n) == 0 && (l == n || p[n] == ':')) {
-			sbuf_fini(&f);
+	/* The same finding with a detail counts as the same. */
+	while (finding_next(have, len, &pos, &it))
+		if (it.error && it.code_len == strlen(spelt) &&
+		    memcmp(it.code, spelt, it.code_len) == 0 &&
+		    it.field_len == strlen(name) &&
+		    memcmp(it.field, name, it.field_len) == 0)
 			return 0;
-		}
-		p = e ? e + 1 : NULL;
+	sbuf_init(&f);
+	if ((r->a[i].extra != NULL && sbuf_adds(&f, r->a[i].extra) < 0) ||
+	    finding_add(&f, FINDING_ERROR, code, name, NULL) < 0) {
+		sbuf_fini(&f);
+		return diag_oom(err);
 	}
-	if (r->a[i].extra != NULL) {
-		sbuf_reset(&f);
-		if (sbuf_adds(&f, r->a[i].extra) < 0 || sbuf_addc(&f, ';') < 0 ||
-		    sbuf_adds(&f, "error:") < 0 || sbuf_adds(&f, code) < 0 ||
-		    sbuf_addc(&f, ':') < 0 || sbuf_adds(&f, name) < 0)
-			return diag_oom(err);
-		mem_free(r->a[i].extra);
-	}
+	mem_free(r->a[i].extra);
 	r->a[i].extra = f.data;
 	return 0;
 }
@@ -335,7 +328,7 @@ static int check_unique(struct run *r, struct diag *err)
 			goto done;
 		}
 		for (i = 0; i < r->n; i++)
-			if (dup[i] && add_finding(r, i, "duplicate",
+			if (dup[i] && add_finding(r, i, FINDING_DUPLICATE,
 						  r->k->unique[u], err) < 0)
 				goto done;
 	}
@@ -375,15 +368,15 @@ static int admit(struct run *r, struct diag *err)
 				continue;
 			s = field(r, i, (size_t)r->c_band[c], &len);
 			if (criteria_band_points(&k->items[c], s, len, &pts) < 0 &&
-			    add_finding(r, i, "unreadable", k->items[c].field,
+			    add_finding(r, i, FINDING_UNREADABLE, k->items[c].field,
 					err) < 0)
 				return -1;
 		}
 		if (money(r, i, r->c_amount, &req) < 0 &&
-		    add_finding(r, i, "unreadable", k->amount_field, err) < 0)
+		    add_finding(r, i, FINDING_UNREADABLE, k->amount_field, err) < 0)
 			return -1;
 		if (need_cost && money(r, i, r->c_cost, &cost) < 0 &&
-		    add_finding(r, i, "unreadable", k->cost_field, err) < 0)
+		    add_finding(r, i, FINDING_UNREADABLE, k->cost_field, err) < 0)
 			return -1;
 		if (r->a[i].made_inadmissible)
 			r->a[i].dec = SCORE_INADMISSIBLE;
@@ -735,9 +728,8 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 		s = field(r, i, c, &len);
 		if ((long)c == r->c_findings && p->extra != NULL) {
 			sbuf_reset(b);
-			if ((len > 0 && (sbuf_add(b, s, len) < 0 ||
-					 sbuf_addc(b, ';') < 0)) ||
-			    sbuf_adds(b, p->extra) < 0)
+			if (finding_join(b, s, len) < 0 ||
+			    finding_join(b, p->extra, strlen(p->extra)) < 0)
 				return diag_oom(err);
 			put(r, b->data, b->len);
 		} else if ((long)c == r->c_admissible && p->made_inadmissible) {
