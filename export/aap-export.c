@@ -26,6 +26,15 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
 	"3 system failure.\n";
 
+/* Writes the document with the call loaded. */
+static int run(void *ctx, struct call *call, struct diag *err)
+{
+	struct export_opts *o = ctx;
+
+	o->call = call;
+	return export_run(o, err);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -38,12 +47,9 @@ int main(int argc, char **argv)
 	};
 	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1 };
 	const char *dir = NULL, *format = NULL;
-	struct call *call = NULL;
-	struct diag err;
 	int c, status = AAP_OK;
 
 	cli_start("aap-export");
-	diag_clear(&err);
 	while ((c = getopt_long(argc, argv, "c:f:o:l:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -81,15 +87,5 @@ int main(int argc, char **argv)
 	    (o.output == NULL || strcmp(o.output, "-") == 0))
 		return cli_usage_error("xlsx needs --output FILE: a workbook is "
 				       "not written to standard output");
-	if (call_load(dir, &call, &err) < 0) {
-		cli_print(&err);
-		return err.status;
-	}
-	o.call = call;
-	if (export_run(&o, &err) < 0) {
-		cli_print(&err);
-		status = err.status;
-	}
-	call_free(call);
-	return cli_finish(status);
+	return cli_run_call(dir, run, &o);
 }

@@ -25,6 +25,22 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
 	"3 system failure.\n";
 
+/* What aap-ingest runs on: its options and the exports named. */
+struct job {
+	struct ingest_opts o; /* the options */
+	char **paths;         /* the exports, none for stdin */
+	size_t npaths;        /* how many */
+};
+
+/* Ingests the exports with the call loaded. */
+static int run(void *ctx, struct call *call, struct diag *err)
+{
+	struct job *j = ctx;
+
+	j->o.call = call;
+	return ingest_run(&j->o, j->paths, j->npaths, err);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -34,26 +50,23 @@ int main(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		CLI_LONGOPTS_END,
 	};
-	struct ingest_opts o = { NULL, 0, READER_AUTO, 0, STDOUT_FILENO,
-				 &cli_sink };
+	struct job j = { { NULL, 0, READER_AUTO, 0, STDOUT_FILENO, &cli_sink },
+			 NULL, 0 };
 	int enc;
 	const char *dir = NULL;
-	struct call *call = NULL;
-	struct diag err;
-	int c, status = AAP_OK;
+	int c;
 
 	cli_start("aap-ingest");
-	diag_clear(&err);
 	while ((c = getopt_long(argc, argv, "c:e:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((enc = ingest_parse_encoding(optarg)) < 0)
 				return cli_usage_error("unknown encoding \"%s\": "
 						       "utf-8 or windows-1252", optarg);
-			o.encoding = enc;
+			j.o.encoding = enc;
 			break;
 		case 'd':
-			if ((o.delim = ingest_parse_delim(optarg)) == 0)
+			if ((j.o.delim = ingest_parse_delim(optarg)) == 0)
 				return cli_usage_error("bad delimiter \"%s\": ',', "
 						       "';' or tab", optarg);
 			break;
@@ -61,7 +74,7 @@ int main(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'p':
-			o.plain = 1;
+			j.o.plain = 1;
 			break;
 		default:
 			return cli_other_option(c, usage_text);
@@ -69,15 +82,7 @@ int main(int argc, char **argv)
 	}
 	if (dir == NULL)
 		return cli_usage_error("--call DIR is required");
-	if (call_load(dir, &call, &err) < 0) {
-		cli_print(&err);
-		return err.status;
-	}
-	o.call = call;
-	if (ingest_run(&o, argv + optind, (size_t)(argc - optind), &err) < 0) {
-		cli_print(&err);
-		status = err.status;
-	}
-	call_free(call);
-	return cli_finish(status);
+	j.paths = argv + optind;
+	j.npaths = (size_t)(argc - optind);
+	return cli_run_call(dir, run, &j);
 }

@@ -24,6 +24,15 @@ static const char usage_text[] =
 	"Exit status: 0 done, 1 unusable input, 2 usage, call folder or rules\n"
 	"(a pattern that does not compile or proves unsafe), 3 system failure.\n";
 
+/* Validates the stream with the call loaded. */
+static int run(void *ctx, struct call *call, struct diag *err)
+{
+	struct validate_opts *o = ctx;
+
+	o->call = call;
+	return validate_run(o, err);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -35,12 +44,9 @@ int main(int argc, char **argv)
 	};
 	struct validate_opts o = { NULL, NULL, NULL, 1, 0, &cli_sink };
 	const char *dir = NULL;
-	struct call *call = NULL;
-	struct diag err;
 	int c, status = AAP_OK;
 
 	cli_start("aap-validate");
-	diag_clear(&err);
 	while ((c = getopt_long(argc, argv, "c:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -66,15 +72,5 @@ int main(int argc, char **argv)
 	if (o.rejects != NULL && (strcmp(o.rejects, "-") == 0 || *o.rejects == '\0'))
 		return cli_usage_error("--rejects needs a file: standard output "
 				       "carries the stream");
-	if (call_load(dir, &call, &err) < 0) {
-		cli_print(&err);
-		return err.status;
-	}
-	o.call = call;
-	if (validate_run(&o, &err) < 0) {
-		cli_print(&err);
-		status = err.status;
-	}
-	call_free(call);
-	return cli_finish(status);
+	return cli_run_call(dir, run, &o);
 }

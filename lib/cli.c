@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "aap.h"
+#include "call.h"
 #include "cli.h"
 #include "mem.h"
 
@@ -64,6 +65,25 @@ int cli_one_stream(int argc, char **argv, int optind_, const char **input)
 		return cli_usage_error("one stream at most");
 	*input = optind_ < argc ? argv[optind_] : NULL;
 	return 0;
+}
+
+int cli_run_call(const char *dir, cli_run_fn run, void *ctx)
+{
+	struct call *call = NULL;
+	struct diag err;
+	int status = AAP_OK;
+
+	diag_clear(&err);
+	if (call_load(dir, &call, &err) < 0) {
+		cli_print(&err);
+		return err.status;
+	}
+	if (run(ctx, call, &err) < 0) {
+		cli_print(&err);
+		status = err.status;
+	}
+	call_free(call);
+	return cli_finish(status);
 }
 
 int cli_print_text(const char *text)

@@ -44,6 +44,16 @@ int cli_other_option(int c, const char *usage);
  * the usage status (said on stderr) when there are more. */
 int cli_one_stream(int argc, char **argv, int optind_, const char **input);
 
+struct call;
+
+/* What a program does once its call folder is loaded: 0, or -1 with err
+ * set. */
+typedef int (*cli_run_fn)(void *ctx, struct call *call, struct diag *err);
+
+/* Loads the call folder dir, runs run(ctx, call, err), frees the call and
+ * closes stdout.  A failure is said on stderr.  Returns the exit status. */
+int cli_run_call(const char *dir, cli_run_fn run, void *ctx);
+
 /* Prints text on stdout (for --help and --version) and returns the status
  * of cli_finish(AAP_OK). */
 int cli_print_text(const char *text);

@@ -30,6 +30,15 @@ static const char usage_text[] =
 	"or conflicting stream, 2 usage or files that do not match the stream,\n"
 	"3 system failure, 4 database failure.\n";
 
+/* Pushes the stream with the call loaded. */
+static int run(void *ctx, struct call *call, struct diag *err)
+{
+	struct push_opts *o = ctx;
+
+	o->call = call;
+	return push_run(o, err);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -47,12 +56,9 @@ int main(int argc, char **argv)
 	struct push_opts o = { NULL, NULL, NULL, NULL, { NULL, NULL, NULL },
 			       NULL, 0, &cli_sink };
 	const char *dir = NULL;
-	struct call *call = NULL;
-	struct diag err;
 	int c, status = AAP_OK;
 
 	cli_start("aap-push");
-	diag_clear(&err);
 	while ((c = getopt_long(argc, argv, "b:c:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.batch_id = optarg; break;
@@ -74,15 +80,5 @@ int main(int argc, char **argv)
 		return cli_usage_error("--batch ID and --call DIR are required");
 	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
 		return status;
-	if (call_load(dir, &call, &err) < 0) {
-		cli_print(&err);
-		return err.status;
-	}
-	o.call = call;
-	if (push_run(&o, &err) < 0) {
-		cli_print(&err);
-		status = err.status;
-	}
-	call_free(call);
-	return cli_finish(status);
+	return cli_run_call(dir, run, &o);
 }
