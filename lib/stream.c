@@ -307,6 +307,17 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 	return rc;
 }
 
+/* The input has ended as it should: keeps its digest and says READ_END. */
+static enum read_result reached_end(struct stream_in *s, struct diag *err)
+{
+	if (digest_peek(s->digest, s->digest_hex) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
+		return READ_ERROR;
+	}
+	s->ended = 1;
+	return READ_END;
+}
+
 /* The trailer was read: nothing may follow it. */
 static enum read_result after_trailer(struct stream_in *s, struct diag *err)
 {
@@ -321,12 +332,7 @@ static enum read_result after_trailer(struct stream_in *s, struct diag *err)
 			       "stage of its own");
 		return READ_ERROR;
 	}
-	if (digest_peek(s->digest, s->digest_hex) < 0) {
-		diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
-		return READ_ERROR;
-	}
-	s->ended = 1;
-	return READ_END;
+	return reached_end(s, err);
 }
 
 enum read_result stream_in_next(struct stream_in *s, struct diag *err)
@@ -349,12 +355,7 @@ enum read_result stream_in_next(struct stream_in *s, struct diag *err)
 			cut_off(s, "after its last record", err);
 			return READ_ERROR;
 		}
-		if (digest_peek(s->digest, s->digest_hex) < 0) {
-			diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
-			return READ_ERROR;
-		}
-		s->ended = 1;
-		return READ_END;
+		return reached_end(s, err);
 	}
 	rec = reader_record(s->rd);
 	if (rec->n != s->header.n) {
