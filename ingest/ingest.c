@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "finding.h"
+#include "htab.h"
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
@@ -196,24 +197,70 @@ static int check_required(const struct source *s, const struct call *c,
 	return 0;
 }
 
-/* 1 when "\n" followed by key (which ends with "\n") is in seen. */
-static int find_key(const struct sbuf *seen, const struct sbuf *key)
-{
-	const char *p = seen->data, *end = seen->data + seen->len;
+/* The unmapped labels' keys of one header, each listed once. */
+struct seen {
+	struct sbuf text; /* the keys, one after the other */
+	size_t *end;      /* key i ends at end[i] and starts where i - 1 ends */
+	size_t n, cap;    /* keys, room in end */
+	struct htab h;    /* the keys by their bytes */
+};
 
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		p++;
-		if ((size_t)(end - p) >= key->len &&
-		    memcmp(p, key->data, key->len) == 0)
-			return 1;
+/* htab_key_fn of struct seen. */
+static const void *seen_key(const void *ctx, size_t id, size_t *n)
+{
+	const struct seen *sn = ctx;
+	size_t b = id > 0 ? sn->end[id - 1] : 0;
+
+	*n = sn->end[id] - b;
+	return sn->text.data + b;
+}
+
+static void seen_init(struct seen *sn)
+{
+	memset(sn, 0, sizeof(*sn));
+	sbuf_init(&sn->text);
+	htab_init(&sn->h, seen_key, sn);
+}
+
+static void seen_fini(struct seen *sn)
+{
+	htab_fini(&sn->h);
+	mem_free(sn->end);
+	sbuf_fini(&sn->text);
+}
+
+/* Adds key to sn unless it is there.  Returns 1 when it was new, 0 when
+ * it was there, -1 when memory ran out. */
+static int seen_add(struct seen *sn, const struct sbuf *key)
+{
+	size_t found, len = sn->text.len;
+	int rc;
+
+	if (sn->n == sn->cap) {
+		size_t cap = sn->cap ? 2 * sn->cap : 64;
+		size_t *e = mem_realloc(sn->end, cap * sizeof(*e));
+
+		if (e == NULL)
+			return -1;
+		sn->end = e;
+		sn->cap = cap;
 	}
-	return 0;
+	if (sbuf_add(&sn->text, key->data, key->len) < 0)
+		return -1;
+	sn->end[sn->n] = sn->text.len;
+	rc = htab_put(&sn->h, key->data, key->len, sn->n, &found);
+	if (rc != 0) {
+		sn->text.len = len;
+		return rc < 0 ? -1 : 0;
+	}
+	sn->n++;
+	return 1;
 }
 
 /* Maps column j, labelled label, of the header. */
 static int map_column(struct source *s, const struct call *c,
 		      const struct keys *k, const struct record *h, size_t j,
-		      struct sbuf *key, struct sbuf *seen, struct diag *err)
+		      struct sbuf *key, struct seen *seen, struct diag *err)
 {
 	const char *label = record_field(h, j);
 	int rc = label_key(label, record_len(h, j), key);
@@ -238,16 +285,10 @@ static int map_column(struct source *s, const struct call *c,
 		s->map[f] = (long)j;
 		return 0;
 	}
-	/* Unmapped: listed once in the provenance, whatever its copies.
-	 * seen holds "\nkey\nkey\n..." so a whole key can be looked up. */
-	if (sbuf_addc(key, '\n') < 0)
-		return diag_oom(err);
-	if (seen->len == 0 && sbuf_addc(seen, '\n') < 0)
-		return diag_oom(err);
-	if (find_key(seen, key))
-		return 0;
-	if (sbuf_add(seen, key->data, key->len) < 0 ||
-	    prov_token_n(&s->prov, PROV_UNMAPPED, label, record_len(h, j)) < 0)
+	/* Unmapped: listed once in the provenance, whatever its copies. */
+	rc = seen_add(seen, key);
+	if (rc < 0 || (rc > 0 && prov_token_n(&s->prov, PROV_UNMAPPED, label,
+					       record_len(h, j)) < 0))
 		return diag_oom(err);
 	return 0;
 }
@@ -258,7 +299,8 @@ static int read_header(struct source *s, const struct call *c,
 {
 	enum read_result rr = reader_next(s->rd, err);
 	const struct record *h;
-	struct sbuf key, seen;
+	struct sbuf key;
+	struct seen seen;
 	char delim[2] = { 0, 0 };
 	size_t j;
 	int rc = 0;
@@ -277,14 +319,14 @@ static int read_header(struct source *s, const struct call *c,
 	    prov_token(&s->prov, PROV_DELIMITER, delim) < 0)
 		return diag_oom(err);
 	sbuf_init(&key);
-	sbuf_init(&seen);
+	seen_init(&seen);
 	if (h->n == 0)
 		rc = diag_set(err, AAP_EDATA, reader_name(s->rd), h->line,
 			      "the header is a blank line");
 	for (j = 0; j < h->n && rc == 0; j++)
 		rc = map_column(s, c, k, h, j, &key, &seen, err);
 	sbuf_fini(&key);
-	sbuf_fini(&seen);
+	seen_fini(&seen);
 	if (rc < 0)
 		return -1;
 	return check_required(s, c, h->line, err);
