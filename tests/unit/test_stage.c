@@ -185,6 +185,73 @@ static void output_carries_provenance_adds_a_stage_and_chains_the_trailer(
 	close(fd);
 }
 
+/* The output of a run over the input stream, adding a column, into out. */
+static void output_of_a_run(char *out, size_t cap)
+{
+	struct diag err;
+	int fd = unit_fd("", 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(run(in_path, "extra", 1, fd, &err), 0);
+	unit_slurp(fd, out, cap);
+	close(fd);
+}
+
+static void stage_line_names_each_file_of_the_call(void **state)
+{
+	static char out[8192], line[4096];
+	struct prov_line l;
+	struct diag err;
+	char want[256];
+	size_t i, k, nfile = 0;
+
+	(void)state;
+	output_of_a_run(out, sizeof(out));
+	nth_line(out, 2, line, sizeof(line));
+	prov_line_init(&l);
+	assert_int_equal(prov_parse(&l, line, "out", 3, &err), 0);
+	for (k = 0; k < l.n; k++)
+		nfile += strcmp(l.tok[k].key, prov_key_name(PROV_FILE)) == 0;
+	assert_int_equal(nfile, call->nfiles);
+	for (i = 0; i < call->nfiles; i++) {
+		snprintf(want, sizeof(want), "%s:%s:%s", prov_role_call,
+			 call->files[i].name, call->files[i].sha256);
+		for (k = 0; k < l.n && strcmp(l.tok[k].value, want) != 0; k++)
+			;
+		if (k == l.n)
+			fail_msg("no token file=%s", want);
+	}
+	prov_line_fini(&l);
+}
+
+static void trailer_sha256_is_that_of_every_byte_before_it(void **state)
+{
+	static char out[8192];
+	struct prov_line l;
+	struct diag err;
+	char hex[DIGEST_HEX_LEN + 1];
+	const char *trailer;
+	size_t n;
+
+	(void)state;
+	output_of_a_run(out, sizeof(out));
+	trailer = strstr(out, "\n#trailer ");
+	assert_non_null(trailer);
+	trailer++;
+	/* The trailer is the last line: drop its LF to parse it. */
+	n = strlen(out);
+	assert_true(out[n - 1] == '\n');
+	out[n - 1] = '\0';
+	prov_line_init(&l);
+	assert_int_equal(prov_parse(&l, trailer, "out", 7, &err), 0);
+	assert_int_equal(l.kind, PROV_TRAILER);
+	assert_int_equal(digest_bytes(out, (size_t)(trailer - out), hex), 0);
+	assert_non_null(prov_find(&l, PROV_SHA256));
+	assert_string_equal(prov_find(&l, PROV_SHA256)->value, hex);
+	assert_ptr_equal(prov_find(&l, PROV_SHA256), &l.tok[l.n - 1]);
+	prov_line_fini(&l);
+}
+
 static void refuses_a_column_the_input_has(void **state)
 {
 	struct diag err;
@@ -215,6 +282,27 @@ static void refuses_a_stream_of_another_call(void **state)
 	assert_int_equal(run(path, NULL, 1, fd, &err), -1);
 	assert_int_equal(err.status, AAP_EDATA);
 	assert_non_null(strstr(err.msg, "of the call \"t-other\""));
+	close(fd);
+}
+
+static void refuses_a_stream_missing_a_field_of_the_call(void **state)
+{
+	static char in[8192];
+	char path[128], *p;
+	struct diag err;
+	int fd = unit_fd("", 0), infd = open(in_path, O_RDONLY);
+
+	(void)state;
+	unit_slurp(infd, in, sizeof(in));
+	close(infd);
+	p = strstr(in, "\napplication_id,title,");
+	assert_non_null(p);
+	memcpy(p + 16, "heading", 7);
+	assert_int_equal(unit_put(dir, "nofield.stream", in), 0);
+	snprintf(path, sizeof(path), "%s/nofield.stream", dir);
+	assert_int_equal(run(path, NULL, 1, fd, &err), -1);
+	assert_int_equal(err.status, AAP_EDATA);
+	assert_non_null(strstr(err.msg, "no column \"title\", a field of the call"));
 	close(fd);
 }
 
@@ -258,8 +346,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    output_carries_provenance_adds_a_stage_and_chains_the_trailer),
+		cmocka_unit_test(stage_line_names_each_file_of_the_call),
+		cmocka_unit_test(
+		    trailer_sha256_is_that_of_every_byte_before_it),
 		cmocka_unit_test(refuses_a_column_the_input_has),
 		cmocka_unit_test(refuses_a_stream_of_another_call),
+		cmocka_unit_test(refuses_a_stream_missing_a_field_of_the_call),
 		cmocka_unit_test(cannot_open_a_missing_input),
 		cmocka_unit_test(closed_without_finish_leaves_a_cut_off_stream),
 	};
