@@ -17,9 +17,13 @@
 #include "aap.h"
 #include "call.h"
 #include "diag.h"
+#include "digest.h"
 #include "ingest.h"
+#include "prov.h"
 #include "push.h"
 #include "reader.h"
+#include "sbuf.h"
+#include "stream.h"
 #include "unit.h"
 
 /* A server that is not there: a socket folder that does not exist. */
@@ -93,6 +97,60 @@ static int push(const char *path, const char *conninfo, const char *reviews,
 	return push_run(&o, err);
 }
 
+/* Writes the stream as aap-validate leaves it (its header and record gain
+ * admissible), with the '#' line extra (NULL: none) after its provenance
+ * and a trailer that holds (read back to check it), to the file name;
+ * its path into path. */
+static void put_validated(const char *name, const char *extra, char *path,
+			  size_t cap)
+{
+	static char text[8192];
+	char hex[DIGEST_HEX_LEN + 1];
+	struct stream_in *in;
+	enum read_result rr;
+	struct diag err;
+	struct sbuf t;
+	char *h, *r, *end;
+	int n, fd;
+
+	h = strstr(stream, "\napplication_id,");
+	assert_non_null(h);
+	r = strchr(h + 1, '\n');
+	assert_non_null(r);
+	end = strchr(r + 1, '\n');
+	assert_non_null(end);
+	n = snprintf(text, sizeof(text), "%.*s%s%s%.*s,admissible%.*s,yes\n",
+		     (int)(h - stream + 1), stream, extra ? extra : "",
+		     extra ? "\n" : "", (int)(r - h - 1), h + 1,
+		     (int)(end - r), r);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	assert_int_equal(digest_bytes(text, (size_t)n, hex), 0);
+	sbuf_init(&t);
+	assert_int_equal(prov_trailer_line(&t, 1, NULL, hex), 0);
+	assert_true((size_t)n + t.len < sizeof(text));
+	memcpy(text + n, t.data, t.len + 1);
+	sbuf_fini(&t);
+	fd = unit_fd_str(text);
+	in = stream_in_open(fd, name, 1, &err);
+	assert_non_null(in);
+	while ((rr = stream_in_next(in, &err)) == READ_RECORD)
+		;
+	if (rr != READ_END)
+		fail_msg("%s", err.msg);
+	stream_in_free(in);
+	close(fd);
+	assert_int_equal(unit_put(dir, name, text), 0);
+	snprintf(path, cap, "%s/%s", dir, name);
+}
+
+/* A '#stage' line of aap-score that read the reviews file with digest
+ * hex, into line. */
+static void score_line(char *line, size_t cap, const char *hex)
+{
+	snprintf(line, cap, "#stage name=aap-score version=%s call=t-push "
+		 "file=reviews:reviews.csv:%s", AAP_VERSION, hex);
+}
+
 static void refuses_an_unchecked_stream_before_connecting(void **state)
 {
 	static char text[8192];
@@ -149,22 +207,11 @@ static void refuses_a_stream_not_validated_before_connecting(void **state)
 static void a_failed_connection_is_a_database_error_without_password(
 	void **state)
 {
-	static char text[8192];
-	char path[128], *h, *r;
+	char path[128];
 	struct diag err;
 
 	(void)state;
-	/* The stream as aap-validate leaves it, as far as the checks made
-	 * before connecting read it: its header and record gain admissible. */
-	h = strstr(stream, "\napplication_id,");
-	assert_non_null(h);
-	h = strchr(h + 1, '\n');
-	r = strchr(h + 1, '\n');
-	assert_true(h != NULL && r != NULL);
-	snprintf(text, sizeof(text), "%.*s,admissible%.*s,yes%s",
-		 (int)(h - stream), stream, (int)(r - h), h, r);
-	assert_int_equal(unit_put(dir, "valid.stream", text), 0);
-	snprintf(path, sizeof(path), "%s/valid.stream", dir);
+	put_validated("valid.stream", NULL, path, sizeof(path));
 	assert_int_equal(push(path, NOWHERE " password=S3cretPw", NULL,
 			      &err), -1);
 	if (err.status != AAP_EDB)
@@ -172,6 +219,117 @@ static void a_failed_connection_is_a_database_error_without_password(
 	assert_null(strstr(err.msg, "S3cretPw"));
 	assert_null(strstr(err.detail, "S3cretPw"));
 	assert_null(strstr(err.hint, "S3cretPw"));
+}
+
+static void refuses_a_stream_cut_off_before_its_header_before_connecting(
+	void **state)
+{
+	static char text[8192];
+	char path[128], *h;
+	struct diag err;
+
+	(void)state;
+	h = strstr(stream, "\napplication_id,");
+	assert_non_null(h);
+	snprintf(text, sizeof(text), "%.*s", (int)(h - stream + 1), stream);
+	assert_int_equal(unit_put(dir, "cut.stream", text), 0);
+	snprintf(path, sizeof(path), "%s/cut.stream", dir);
+	assert_int_equal(push(path, NOWHERE, NULL, &err), -1);
+	assert_int_equal(err.status, AAP_EDATA);
+	assert_non_null(strstr(err.msg, "cut off"));
+}
+
+static void refuses_bare_csv_before_connecting(void **state)
+{
+	char path[128];
+	struct diag err;
+
+	(void)state;
+	assert_int_equal(unit_put(dir, "bare.csv", "application_id,title,"
+				  "source_file,source_line,findings,admissible\n"
+				  "A-1,Un,apps.csv,2,,yes\n"), 0);
+	snprintf(path, sizeof(path), "%s/bare.csv", dir);
+	assert_int_equal(push(path, NOWHERE, NULL, &err), -1);
+	assert_int_equal(err.status, AAP_EDATA);
+	assert_non_null(strstr(err.msg, "bare CSV"));
+}
+
+static void refuses_a_malformed_file_token_before_connecting(void **state)
+{
+	char path[128], line[256];
+	struct diag err;
+
+	(void)state;
+	snprintf(line, sizeof(line), "#stage name=aap-score version=%s "
+		 "call=t-push file=reviews", AAP_VERSION);
+	put_validated("badtoken.stream", line, path, sizeof(path));
+	assert_int_equal(push(path, NOWHERE, NULL, &err), -1);
+	assert_int_equal(err.status, AAP_EDATA);
+	assert_non_null(strstr(err.msg, "malformed file token"));
+}
+
+static void refuses_a_side_file_the_stream_names_when_not_given(void **state)
+{
+	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	struct diag err;
+
+	(void)state;
+	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
+	assert_int_equal(digest_file(reviews, hex, &err), 0);
+	score_line(line, sizeof(line), hex);
+	put_validated("scored.stream", line, path, sizeof(path));
+	assert_int_equal(push(path, NOWHERE, NULL, &err), -1);
+	assert_int_equal(err.status, AAP_EUSAGE);
+	assert_non_null(strstr(err.msg, "which was not given"));
+	assert_non_null(strstr(err.hint, "--reviews"));
+}
+
+static void refuses_a_side_file_whose_digest_differs_before_connecting(
+	void **state)
+{
+	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	struct diag err;
+
+	(void)state;
+	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
+	assert_int_equal(digest_bytes("other", 5, hex), 0);
+	score_line(line, sizeof(line), hex);
+	put_validated("other.stream", line, path, sizeof(path));
+	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
+	assert_int_equal(err.status, AAP_EUSAGE);
+	assert_non_null(strstr(err.msg, "is not the reviews file"));
+	assert_non_null(strstr(err.detail, hex));
+}
+
+static void refuses_a_side_file_that_is_not_there(void **state)
+{
+	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	struct diag err;
+
+	(void)state;
+	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
+	assert_int_equal(digest_file(reviews, hex, &err), 0);
+	score_line(line, sizeof(line), hex);
+	put_validated("scored.stream", line, path, sizeof(path));
+	snprintf(reviews, sizeof(reviews), "%s/absent.csv", dir);
+	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
+	assert_int_equal(err.status, AAP_ESYS);
+	assert_non_null(strstr(err.msg, "absent.csv"));
+}
+
+static void a_side_file_that_matches_goes_on_to_the_connection(void **state)
+{
+	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	struct diag err;
+
+	(void)state;
+	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
+	assert_int_equal(digest_file(reviews, hex, &err), 0);
+	score_line(line, sizeof(line), hex);
+	put_validated("scored.stream", line, path, sizeof(path));
+	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
+	if (err.status != AAP_EDB)
+		fail_msg("%s", err.msg);
 }
 
 int main(void)
@@ -185,6 +343,18 @@ int main(void)
 		    refuses_a_stream_not_validated_before_connecting),
 		cmocka_unit_test(
 		    a_failed_connection_is_a_database_error_without_password),
+		cmocka_unit_test(
+		    refuses_a_stream_cut_off_before_its_header_before_connecting),
+		cmocka_unit_test(refuses_bare_csv_before_connecting),
+		cmocka_unit_test(
+		    refuses_a_malformed_file_token_before_connecting),
+		cmocka_unit_test(
+		    refuses_a_side_file_the_stream_names_when_not_given),
+		cmocka_unit_test(
+		    refuses_a_side_file_whose_digest_differs_before_connecting),
+		cmocka_unit_test(refuses_a_side_file_that_is_not_there),
+		cmocka_unit_test(
+		    a_side_file_that_matches_goes_on_to_the_connection),
 	};
 
 	return cmocka_run_group_tests_name("push", tests, setup, teardown);
