@@ -143,12 +143,22 @@ static void put_validated(const char *name, const char *extra, char *path,
 	snprintf(path, cap, "%s/%s", dir, name);
 }
 
-/* A '#stage' line of aap-score that read the reviews file with digest
- * hex, into line. */
-static void score_line(char *line, size_t cap, const char *hex)
+/* Writes, as put_validated does, the stream aap-score would make of it
+ * with the reviews file whose digest is hex (NULL: that of reviews.csv),
+ * its path into path; the path of reviews.csv into reviews. */
+static void put_scored(const char *hex, char *path, char *reviews, size_t cap)
 {
-	snprintf(line, cap, "#stage name=aap-score version=%s call=t-push "
-		 "file=reviews:reviews.csv:%s", AAP_VERSION, hex);
+	char line[256], own[DIGEST_HEX_LEN + 1];
+	struct diag err;
+
+	snprintf(reviews, cap, "%s/reviews.csv", dir);
+	if (hex == NULL) {
+		assert_int_equal(digest_file(reviews, own, &err), 0);
+		hex = own;
+	}
+	snprintf(line, sizeof(line), "#stage name=aap-score version=%s "
+		 "call=t-push file=reviews:reviews.csv:%s", AAP_VERSION, hex);
+	put_validated("scored.stream", line, path, cap);
 }
 
 static void refuses_an_unchecked_stream_before_connecting(void **state)
@@ -270,14 +280,11 @@ static void refuses_a_malformed_file_token_before_connecting(void **state)
 
 static void refuses_a_side_file_the_stream_names_when_not_given(void **state)
 {
-	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	char path[128], reviews[128];
 	struct diag err;
 
 	(void)state;
-	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
-	assert_int_equal(digest_file(reviews, hex, &err), 0);
-	score_line(line, sizeof(line), hex);
-	put_validated("scored.stream", line, path, sizeof(path));
+	put_scored(NULL, path, reviews, sizeof(path));
 	assert_int_equal(push(path, NOWHERE, NULL, &err), -1);
 	assert_int_equal(err.status, AAP_EUSAGE);
 	assert_non_null(strstr(err.msg, "which was not given"));
@@ -287,14 +294,12 @@ static void refuses_a_side_file_the_stream_names_when_not_given(void **state)
 static void refuses_a_side_file_whose_digest_differs_before_connecting(
 	void **state)
 {
-	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	char path[128], reviews[128], hex[DIGEST_HEX_LEN + 1];
 	struct diag err;
 
 	(void)state;
-	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
 	assert_int_equal(digest_bytes("other", 5, hex), 0);
-	score_line(line, sizeof(line), hex);
-	put_validated("other.stream", line, path, sizeof(path));
+	put_scored(hex, path, reviews, sizeof(path));
 	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
 	assert_int_equal(err.status, AAP_EUSAGE);
 	assert_non_null(strstr(err.msg, "is not the reviews file"));
@@ -303,14 +308,11 @@ static void refuses_a_side_file_whose_digest_differs_before_connecting(
 
 static void refuses_a_side_file_that_is_not_there(void **state)
 {
-	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	char path[128], reviews[128];
 	struct diag err;
 
 	(void)state;
-	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
-	assert_int_equal(digest_file(reviews, hex, &err), 0);
-	score_line(line, sizeof(line), hex);
-	put_validated("scored.stream", line, path, sizeof(path));
+	put_scored(NULL, path, reviews, sizeof(path));
 	snprintf(reviews, sizeof(reviews), "%s/absent.csv", dir);
 	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
 	assert_int_equal(err.status, AAP_ESYS);
@@ -319,14 +321,11 @@ static void refuses_a_side_file_that_is_not_there(void **state)
 
 static void a_side_file_that_matches_goes_on_to_the_connection(void **state)
 {
-	char path[128], reviews[128], line[256], hex[DIGEST_HEX_LEN + 1];
+	char path[128], reviews[128];
 	struct diag err;
 
 	(void)state;
-	snprintf(reviews, sizeof(reviews), "%s/reviews.csv", dir);
-	assert_int_equal(digest_file(reviews, hex, &err), 0);
-	score_line(line, sizeof(line), hex);
-	put_validated("scored.stream", line, path, sizeof(path));
+	put_scored(NULL, path, reviews, sizeof(path));
 	assert_int_equal(push(path, NOWHERE, reviews, &err), -1);
 	if (err.status != AAP_EDB)
 		fail_msg("%s", err.msg);

@@ -264,46 +264,49 @@ static void refuses_a_column_the_input_has(void **state)
 	close(fd);
 }
 
-static void refuses_a_stream_of_another_call(void **state)
+/* Runs the stage over the input with its first "from" changed to "to"
+ * (as long), written as the file name. */
+static int run_altered(const char *from, const char *to, const char *name,
+		       struct diag *err)
 {
 	static char in[8192];
 	char path[128], *p;
-	struct diag err;
-	int fd = unit_fd("", 0), infd = open(in_path, O_RDONLY);
+	int fd = unit_fd("", 0), infd = open(in_path, O_RDONLY), rc;
 
-	(void)state;
+	assert_true(fd >= 0 && infd >= 0 && strlen(from) == strlen(to));
 	unit_slurp(infd, in, sizeof(in));
 	close(infd);
-	p = strstr(in, "call=t-stage");
+	p = strstr(in, from);
 	assert_non_null(p);
-	memcpy(p, "call=t-other", 12);
-	snprintf(path, sizeof(path), "%s/other.stream", dir);
-	assert_int_equal(unit_put(dir, "other.stream", in), 0);
-	assert_int_equal(run(path, NULL, 1, fd, &err), -1);
+	memcpy(p, to, strlen(to));
+	assert_int_equal(unit_put(dir, name, in), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	rc = run(path, NULL, 1, fd, err);
+	close(fd);
+	return rc;
+}
+
+static void refuses_a_stream_of_another_call(void **state)
+{
+	struct diag err;
+
+	(void)state;
+	assert_int_equal(run_altered("call=t-stage", "call=t-other",
+				     "other.stream", &err), -1);
 	assert_int_equal(err.status, AAP_EDATA);
 	assert_non_null(strstr(err.msg, "of the call \"t-other\""));
-	close(fd);
 }
 
 static void refuses_a_stream_missing_a_field_of_the_call(void **state)
 {
-	static char in[8192];
-	char path[128], *p;
 	struct diag err;
-	int fd = unit_fd("", 0), infd = open(in_path, O_RDONLY);
 
 	(void)state;
-	unit_slurp(infd, in, sizeof(in));
-	close(infd);
-	p = strstr(in, "\napplication_id,title,");
-	assert_non_null(p);
-	memcpy(p + 16, "heading", 7);
-	assert_int_equal(unit_put(dir, "nofield.stream", in), 0);
-	snprintf(path, sizeof(path), "%s/nofield.stream", dir);
-	assert_int_equal(run(path, NULL, 1, fd, &err), -1);
+	assert_int_equal(run_altered("\napplication_id,title,",
+				     "\napplication_id,dummy,",
+				     "nofield.stream", &err), -1);
 	assert_int_equal(err.status, AAP_EDATA);
 	assert_non_null(strstr(err.msg, "no column \"title\", a field of the call"));
-	close(fd);
 }
 
 static void cannot_open_a_missing_input(void **state)
