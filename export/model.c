@@ -1,10 +1,7 @@
 /* model.c - the batch for the committee's documents: the stream read
  * through lib/stream.h, its values typed and put in words, its provenance
  * and totals kept for the summary sheets. */
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "aap.h"
 #include "call.h"
@@ -18,9 +15,8 @@
 
 /* ---- Provenance ----------------------------------------------------------- */
 
-/* Adds the stage whose '#stage' line is l to m; its call's id into id. */
-static int add_stage(struct model *m, const struct prov_line *l,
-		     struct sbuf *id)
+/* Adds the stage whose '#stage' line is l to m. */
+static int add_stage(struct model *m, const struct prov_line *l)
 {
 	struct model_stage *s;
 	const struct prov_token *t;
@@ -39,11 +35,6 @@ static int add_stage(struct model *m, const struct prov_line *l,
 	if ((t = prov_find(l, PROV_VERSION)) != NULL &&
 	    (s->version = mem_strdup(t->value)) == NULL)
 		return -1;
-	if ((t = prov_find(l, PROV_CALL)) != NULL) {
-		sbuf_reset(id);
-		if (sbuf_adds(id, t->value) < 0)
-			return -1;
-	}
 	for (i = 0; i < l->n; i++) {
 		struct model_file *f;
 
@@ -64,31 +55,24 @@ static int add_stage(struct model *m, const struct prov_line *l,
 	return 0;
 }
 
-/* Reads the '#stage' lines into m->stages; checks they are of the call. */
+/* Reads the '#stage' lines into m->stages. */
 static int read_provenance(struct model *m, struct diag *err)
 {
-	size_t i, n = stream_in_nprov(m->in);
+	size_t i, n = stream_in_nprov(m->src.in);
 	struct prov_line l;
-	struct sbuf id;
 	int rc = 0;
 
-	sbuf_init(&id);
 	prov_line_init(&l);
 	for (i = 0; i < n && rc == 0; i++) {
-		const char *line = stream_in_prov(m->in, i);
+		const char *line = stream_in_prov(m->src.in, i);
 
 		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		rc = prov_parse(&l, line, m->input_name, 0, err);
-		if (rc == 0 && add_stage(m, &l, &id) < 0)
+		rc = prov_parse(&l, line, m->src.name, i + 1, err);
+		if (rc == 0 && add_stage(m, &l) < 0)
 			rc = diag_oom(err);
 	}
 	prov_line_fini(&l);
-	if (rc == 0 && id.len > 0 && strcmp(sbuf_str(&id), m->call->id) != 0)
-		rc = diag_set(err, AAP_EDATA, m->input_name, 0,
-			      "the stream is of the call \"%s\", not \"%s\"",
-			      sbuf_str(&id), m->call->id);
-	sbuf_fini(&id);
 	return rc;
 }
 
@@ -262,18 +246,18 @@ static enum model_kind field_kind(enum field_type t)
  * stream not scored. */
 static int set_columns(struct model *m)
 {
-	const struct record *h = stream_in_header(m->in);
+	const struct record *h = stream_in_header(m->src.in);
 	const struct call *c = m->call;
 	size_t i;
 
 	m->c_applicant = m->c_title = -1;
 	for (i = 0; i < c->nfields; i++) {
 		if (c->fields[i].role == ROLE_APPLICANT)
-			m->c_applicant = stream_in_column(m->in, c->fields[i].name);
+			m->c_applicant = stream_in_column(m->src.in, c->fields[i].name);
 		if (c->fields[i].role == ROLE_TITLE)
-			m->c_title = stream_in_column(m->in, c->fields[i].name);
+			m->c_title = stream_in_column(m->src.in, c->fields[i].name);
 	}
-	if (add_col(m, stream_in_column(m->in, columns_name(COLUMN_RANK)), MODEL_NUMBER,
+	if (add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_RANK)), MODEL_NUMBER,
 		    "col:rank", "") < 0 ||
 	    add_col(m, m->c_id, MODEL_TEXT, "col:application_id", "") < 0 ||
 	    add_col(m, m->c_applicant, MODEL_TEXT, "col:applicant", "") < 0 ||
@@ -281,7 +265,7 @@ static int set_columns(struct model *m)
 		return -1;
 	for (i = 0; i < c->nfields; i++)
 		if (c->fields[i].role == ROLE_SHOW &&
-		    add_col(m, stream_in_column(m->in, c->fields[i].name),
+		    add_col(m, stream_in_column(m->src.in, c->fields[i].name),
 			    field_kind(c->fields[i].type),
 			    labels_word(m->lab, "field", c->fields[i].name,
 					&m->scratch), "") < 0)
@@ -299,12 +283,12 @@ static int set_columns(struct model *m)
 					&m->scratch)) < 0)
 			return -1;
 	}
-	if (add_col(m, stream_in_column(m->in, columns_name(COLUMN_TOTAL)), MODEL_NUMBER,
+	if (add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_TOTAL)), MODEL_NUMBER,
 		    "col:total", "") < 0 ||
 	    add_col(m, m->c_decision, MODEL_DECISION, "col:decision", "") < 0 ||
-	    add_col(m, stream_in_column(m->in, columns_name(COLUMN_AWARD)), MODEL_MONEY,
+	    add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_AWARD)), MODEL_MONEY,
 		    "col:award", "") < 0 ||
-	    add_col(m, stream_in_column(m->in, columns_name(COLUMN_RANK_REASON)), MODEL_REASON,
+	    add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_RANK_REASON)), MODEL_REASON,
 		    "col:rank_reason", "") < 0)
 		return -1;
 	if (m->c_decision < 0 &&
@@ -316,38 +300,19 @@ static int set_columns(struct model *m)
 int model_open(struct model *m, struct call *call, const struct labels *lab,
 	       const char *path, int check, struct diag *err)
 {
-	const char *base;
-
 	memset(m, 0, sizeof(*m));
 	m->call = call;
 	m->lab = lab;
-	m->fd = STDIN_FILENO;
 	prov_line_init(&m->trailer);
 	sbuf_init(&m->scratch);
-	if (path == NULL)
-		path = "-";
-	if (strcmp(path, "-") != 0) {
-		m->fd = open(path, O_RDONLY);
-		if (m->fd < 0)
-			return diag_set(err, AAP_ESYS, NULL, 0,
-					"could not open \"%s\": %s", path,
-					strerror(errno));
-		m->own_fd = 1;
-	}
-	base = strrchr(path, '/');
-	if ((m->input_name = mem_strdup(base != NULL && base[1] ? base + 1 : path)) == NULL)
-		return diag_oom(err);
-	if ((m->in = stream_in_open(m->fd, path, check, err)) == NULL)
+	if (stage_input_open(&m->src, call, path, check, err) < 0)
 		return -1;
 	if (read_provenance(m, err) < 0)
 		return -1;
-	m->c_id = stream_in_column(m->in, columns_name(COLUMN_APPLICATION_ID));
-	m->c_findings = stream_in_column(m->in, columns_name(COLUMN_FINDINGS));
-	m->c_admissible = stream_in_column(m->in, columns_name(COLUMN_ADMISSIBLE));
-	m->c_decision = stream_in_column(m->in, columns_name(COLUMN_DECISION));
-	if (m->c_id < 0)
-		return diag_set(err, AAP_EDATA, m->input_name, 1,
-				"the stream has no column \"application_id\"");
+	m->c_id = stream_in_column(m->src.in, columns_name(COLUMN_APPLICATION_ID));
+	m->c_findings = stream_in_column(m->src.in, columns_name(COLUMN_FINDINGS));
+	m->c_admissible = stream_in_column(m->src.in, columns_name(COLUMN_ADMISSIBLE));
+	m->c_decision = stream_in_column(m->src.in, columns_name(COLUMN_DECISION));
 	if (set_columns(m) < 0)
 		return diag_oom(err);
 	return 0;
@@ -355,20 +320,20 @@ int model_open(struct model *m, struct call *call, const struct labels *lab,
 
 enum read_result model_next(struct model *m, struct diag *err)
 {
-	enum read_result r = stream_in_next(m->in, err);
+	enum read_result r = stream_in_next(m->src.in, err);
 	const struct record *rec;
 	size_t i, n;
 
 	if (r == READ_END) {
-		memcpy(m->digest, stream_in_digest(m->in), sizeof(m->digest) - 1);
-		if (*stream_in_trailer(m->in) != '\0' &&
-		    prov_parse(&m->trailer, stream_in_trailer(m->in),
-			       m->input_name, stream_in_line(m->in), err) < 0)
+		memcpy(m->digest, stream_in_digest(m->src.in), sizeof(m->digest) - 1);
+		if (*stream_in_trailer(m->src.in) != '\0' &&
+		    prov_parse(&m->trailer, stream_in_trailer(m->src.in),
+			       m->src.name, stream_in_line(m->src.in), err) < 0)
 			return READ_ERROR;
 	}
 	if (r != READ_RECORD)
 		return r;
-	rec = stream_in_record(m->in);
+	rec = stream_in_record(m->src.in);
 	if (m->c_decision >= 0) {
 		const char *d = record_field(rec, (size_t)m->c_decision);
 
@@ -380,7 +345,7 @@ enum read_result model_next(struct model *m, struct diag *err)
 		long long t;
 
 		if (m->call->fields[i].type != FIELD_DATETIME ||
-		    (idx = stream_in_column(m->in, m->call->fields[i].name)) < 0)
+		    (idx = stream_in_column(m->src.in, m->call->fields[i].name)) < 0)
 			continue;
 		n = record_len(rec, (size_t)idx);
 		t = instant(record_field(rec, (size_t)idx), n);
@@ -392,12 +357,12 @@ enum read_result model_next(struct model *m, struct diag *err)
 
 const struct record *model_record(const struct model *m)
 {
-	return stream_in_record(m->in);
+	return stream_in_record(m->src.in);
 }
 
 const char *model_field(const struct model *m, long idx, size_t *n)
 {
-	const struct record *r = stream_in_record(m->in);
+	const struct record *r = stream_in_record(m->src.in);
 
 	if (idx < 0) {
 		*n = 0;
@@ -594,10 +559,7 @@ void model_close(struct model *m)
 		mem_free(m->stages[i].version);
 	}
 	mem_free(m->stages);
-	stream_in_free(m->in);
-	if (m->own_fd)
-		close(m->fd);
-	mem_free(m->input_name);
+	stage_input_close(&m->src);
 	prov_line_fini(&m->trailer);
 	sbuf_fini(&m->scratch);
 	memset(m, 0, sizeof(*m));

@@ -10,6 +10,7 @@
 #include "prov.h"
 #include "reader.h"
 #include "sbuf.h"
+#include "stage.h"
 
 struct call;
 struct diag;
@@ -73,10 +74,7 @@ struct model_stage {
 struct model {
 	struct call *call;            /* the call; not owned */
 	const struct labels *lab;     /* the words; not owned */
-	struct stream_in *in;         /* the stream; owned */
-	char *input_name;             /* base name of the input, "-" */
-	int fd;                       /* input descriptor */
-	int own_fd;                   /* 1: close fd at the end */
+	struct stage_input src;       /* the stream, checked to be of call */
 	struct model_col *cols;       /* the ranking's columns; owned */
 	size_t ncols;                 /* how many */
 	long c_id;                    /* application_id */

@@ -105,7 +105,12 @@ static lxw_format *num_format(struct book *b, unsigned scale)
 	return b->num[scale];
 }
 
-/* units / 10^scale as a double: the nearest one to the exact value. */
+/* units / 10^scale as a double: the nearest one to the exact value.  A
+ * workbook's numeric cells are IEEE doubles, so this is the one place a
+ * fixed-point value becomes one, at the very end; nothing is computed on
+ * it.  For |units| < 2^53 (any amount below 90 thousand billion euros),
+ * units and 10^scale are held exactly and the one division rounds
+ * correctly. */
 static double to_double(long long units, unsigned scale)
 {
 	double p = 1;
@@ -306,7 +311,7 @@ static void provenance_rows(struct book *b, struct sheet *s, struct model *m,
 	put_str(b, s, 1, m->call->title, tmp);
 	s->row++;
 	put_str(b, s, 0, labels_find(m->lab, "prov:records"), tmp);
-	put_number(b, s, 1, (long long)stream_in_count(m->in), 0, 0);
+	put_number(b, s, 1, (long long)stream_in_count(m->src.in), 0, 0);
 	s->row++;
 	put_str(b, s, 0, labels_find(m->lab, "prov:input"), tmp);
 	put_str(b, s, 1, m->digest, tmp);

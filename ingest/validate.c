@@ -67,13 +67,13 @@ static int map_columns(struct run *v, struct diag *err)
 {
 	size_t i, n = v->call->nfields;
 
-	v->c_findings = stream_in_column(v->st.in, columns_name(COLUMN_FINDINGS));
+	v->c_findings = stream_in_column(v->st.src.in, columns_name(COLUMN_FINDINGS));
 	if (v->c_findings < 0)
-		return diag_set(err, AAP_EDATA, v->st.input_name, 1,
+		return diag_set(err, AAP_EDATA, v->st.src.name, 1,
 				"the stream has no column \"%s\"",
 				columns_name(COLUMN_FINDINGS));
-	v->c_file = stream_in_column(v->st.in, columns_name(COLUMN_SOURCE_FILE));
-	v->c_line = stream_in_column(v->st.in, columns_name(COLUMN_SOURCE_LINE));
+	v->c_file = stream_in_column(v->st.src.in, columns_name(COLUMN_SOURCE_FILE));
+	v->c_line = stream_in_column(v->st.src.in, columns_name(COLUMN_SOURCE_LINE));
 	v->val = mem_calloc(n, sizeof(*v->val));
 	v->len = mem_calloc(n, sizeof(*v->len));
 	v->col = mem_calloc(n, sizeof(*v->col));
@@ -81,7 +81,7 @@ static int map_columns(struct run *v, struct diag *err)
 		return diag_oom(err);
 	/* stage_open has checked that every field is there. */
 	for (i = 0; i < n; i++)
-		v->col[i] = stream_in_column(v->st.in, v->call->fields[i].name);
+		v->col[i] = stream_in_column(v->st.src.in, v->call->fields[i].name);
 	return 0;
 }
 
@@ -140,7 +140,7 @@ static int write_rejects(struct run *v, const struct record *r,
 /* Checks the current record and writes it with its verdict. */
 static int take_record(struct run *v, struct diag *err)
 {
-	const struct record *r = stream_in_record(v->st.in);
+	const struct record *r = stream_in_record(v->st.src.in);
 	struct rules_record rec;
 	size_t i;
 	int bad;
@@ -152,12 +152,12 @@ static int take_record(struct run *v, struct diag *err)
 	rec.val = v->val;
 	rec.len = v->len;
 	rec.file = v->c_file >= 0 ? record_field(r, (size_t)v->c_file)
-				  : v->st.input_name;
+				  : v->st.src.name;
 	rec.line = v->c_line >= 0 ? line_of(record_field(r, (size_t)v->c_line),
 					    record_len(r, (size_t)v->c_line))
 				  : 0;
 	if (rec.line == 0)
-		rec.line = stream_in_line(v->st.in);
+		rec.line = stream_in_line(v->st.src.in);
 	rules_findings_reset(&v->f);
 	if (rules_findings_parse(&v->f, v->call,
 				 record_field(r, (size_t)v->c_findings),
@@ -236,7 +236,7 @@ static int run_records(struct run *v, const struct validate_opts *o,
 	    (v->rej_path != NULL && open_rejects(v, err) < 0) ||
 	    stage_begin(&v->st, NULL, added, nadd, err) < 0)
 		return -1;
-	while ((rr = stream_in_next(v->st.in, err)) == READ_RECORD)
+	while ((rr = stream_in_next(v->st.src.in, err)) == READ_RECORD)
 		if (take_record(v, err) < 0)
 			return -1;
 	if (rr == READ_ERROR || close_rejects(v, err) < 0)
@@ -264,7 +264,7 @@ int validate_run(const struct validate_opts *o, struct diag *err)
 	if (rc == 0 && v.bad > 0) {
 		diag_set(&summary, AAP_OK, NULL, 0,
 			 "%llu of %llu applications are not admissible", v.bad,
-			 stream_in_count(v.st.in));
+			 stream_in_count(v.st.src.in));
 		diag_report(o->sink, &summary);
 	}
 	if (v.rej_fd >= 0)

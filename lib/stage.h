@@ -13,18 +13,34 @@
 struct call;
 struct diag;
 
+/* A stage's input: a stream of its call, from a file or stdin. */
+struct stage_input {
+	struct stream_in *in; /* the stream */
+	char *name;           /* base name of the input, "-" for stdin */
+	int fd;               /* its descriptor */
+	int own_fd;           /* 1: close fd at the end */
+};
+
 /* A stage between its input stream and its output stream. */
 struct stage {
 	const char *name;        /* the program, for the '#stage' line */
 	const struct call *call; /* the call it runs for */
-	struct stream_in *in;    /* the input */
+	struct stage_input src;  /* the input */
 	struct stream_out *out;  /* the output */
-	char *input_name;        /* base name of the input, "-" for stdin */
-	int fd;                  /* input descriptor */
-	int own_fd;              /* 1: close fd at the end */
 	int check;               /* 0: --no-truncation-check */
 	int finished;            /* the trailer was written */
 };
+
+/* Opens the input path (NULL or "-": stdin) into si, reads its provenance
+ * and header, and checks that it is a stream of call holding every field
+ * of it.  check: 0 for --no-truncation-check.  Returns 0, or -1 with err
+ * set (AAP_ESYS when the input cannot be opened, AAP_EDATA when it is not
+ * a fitting stream); close si with stage_input_close either way. */
+int stage_input_open(struct stage_input *si, const struct call *call,
+		     const char *path, int check, struct diag *err);
+
+/* Frees what si holds and closes its descriptor if it opened it. */
+void stage_input_close(struct stage_input *si);
 
 /* Opens the input path (NULL or "-": stdin) of stage name for call, reads
  * its provenance and header, and checks that it is a stream of that call

@@ -133,7 +133,7 @@ static char *record_room(struct run *r, size_t n)
 /* Stores the current record in one block. */
 static int keep_record(struct run *r, struct diag *err)
 {
-	const struct record *rec = stream_in_record(r->st.in);
+	const struct record *rec = stream_in_record(r->st.src.in);
 	size_t i, bytes = 0, head = (r->nf + 1) * sizeof(uint32_t);
 	uint32_t *off;
 	char *blk;
@@ -809,20 +809,20 @@ static int columns(struct run *r, struct diag *err)
 	size_t c;
 	long *tb;
 
-	r->nf = stream_in_header(r->st.in)->n;
-	r->c_findings = stream_in_column(r->st.in, columns_name(COLUMN_FINDINGS));
-	r->c_admissible = stream_in_column(r->st.in,
+	r->nf = stream_in_header(r->st.src.in)->n;
+	r->c_findings = stream_in_column(r->st.src.in, columns_name(COLUMN_FINDINGS));
+	r->c_admissible = stream_in_column(r->st.src.in,
 					   columns_name(COLUMN_ADMISSIBLE));
-	r->c_file = stream_in_column(r->st.in, columns_name(COLUMN_SOURCE_FILE));
-	r->c_line = stream_in_column(r->st.in, columns_name(COLUMN_SOURCE_LINE));
+	r->c_file = stream_in_column(r->st.src.in, columns_name(COLUMN_SOURCE_FILE));
+	r->c_line = stream_in_column(r->st.src.in, columns_name(COLUMN_SOURCE_LINE));
 	if (r->c_findings < 0 || r->c_admissible < 0)
-		return diag_set(err, AAP_EDATA, r->st.input_name, 1,
+		return diag_set(err, AAP_EDATA, r->st.src.name, 1,
 				"the stream has no column \"%s\": did "
 				"aap-validate run?", columns_name(r->c_findings < 0 ?
 				COLUMN_FINDINGS : COLUMN_ADMISSIBLE));
-	r->c_amount = stream_in_column(r->st.in, k->amount_field);
-	r->c_cost = stream_in_column(r->st.in, k->cost_field);
-	r->c_rate = k->rate_field ? stream_in_column(r->st.in, k->rate_field) : -1;
+	r->c_amount = stream_in_column(r->st.src.in, k->amount_field);
+	r->c_cost = stream_in_column(r->st.src.in, k->cost_field);
+	r->c_rate = k->rate_field ? stream_in_column(r->st.src.in, k->rate_field) : -1;
 	r->c_band = mem_calloc(k->nitems, sizeof(*r->c_band));
 	r->c_tb = tb = mem_calloc(2 * k->ntb + 1, sizeof(*r->c_tb));
 	r->c_unique = mem_calloc(k->nunique + 1, sizeof(*r->c_unique));
@@ -830,15 +830,15 @@ static int columns(struct run *r, struct diag *err)
 		return diag_oom(err);
 	for (c = 0; c < k->nitems; c++)
 		r->c_band[c] = k->items[c].field ?
-			stream_in_column(r->st.in, k->items[c].field) : -1;
+			stream_in_column(r->st.src.in, k->items[c].field) : -1;
 	for (c = 0; c < k->ntb; c++) {
 		tb[2 * c] = k->tb[c].field ?
-			stream_in_column(r->st.in, k->tb[c].field) : -1;
+			stream_in_column(r->st.src.in, k->tb[c].field) : -1;
 		tb[2 * c + 1] = k->tb[c].field2 ?
-			stream_in_column(r->st.in, k->tb[c].field2) : -1;
+			stream_in_column(r->st.src.in, k->tb[c].field2) : -1;
 	}
 	for (c = 0; c < k->nunique; c++)
-		r->c_unique[c] = stream_in_column(r->st.in, k->unique[c]);
+		r->c_unique[c] = stream_in_column(r->st.src.in, k->unique[c]);
 	/* stage_open checked that every field of the call is a column. */
 	return 0;
 }
@@ -934,13 +934,13 @@ int score_run(const struct score_opts *o, struct diag *err)
 		goto done;
 	}
 	for (i = 0; i < ncols; i++)
-		if (stream_in_column(r.st.in, cols[i]) >= 0) {
-			diag_set(err, AAP_EDATA, r.st.input_name, 1,
+		if (stream_in_column(r.st.src.in, cols[i]) >= 0) {
+			diag_set(err, AAP_EDATA, r.st.src.name, 1,
 				 "the stream already has a column \"%s\": did "
 				 "aap-score run twice?", cols[i]);
 			goto done;
 		}
-	while ((rr = stream_in_next(r.st.in, err)) == READ_RECORD)
+	while ((rr = stream_in_next(r.st.src.in, err)) == READ_RECORD)
 		if (keep_record(&r, err) < 0)
 			goto done;
 	if (rr == READ_ERROR || index_ids(&r, err) < 0)

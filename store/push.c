@@ -166,7 +166,7 @@ static int add_file(struct push *p, const struct prov_token *t,
 	size_t i;
 
 	if (prov_file_split(t, &pf) < 0)
-		return diag_set(err, AAP_EDATA, p->st.input_name, 0,
+		return diag_set(err, AAP_EDATA, p->st.src.name, 0,
 				"malformed file token in the provenance");
 	for (i = 0; i < p->nfiles; i++)
 		if (strlen(p->files[i].role) == pf.role_len &&
@@ -199,15 +199,15 @@ static int collect_files(struct push *p, struct diag *err)
 	int rc = 0;
 
 	prov_line_init(&l);
-	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
-		const char *line = stream_in_prov(p->st.in, i);
+	for (i = 0; i < stream_in_nprov(p->st.src.in) && rc == 0; i++) {
+		const char *line = stream_in_prov(p->st.src.in, i);
 
 		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+		if (prov_parse(&l, line, p->st.src.name, i + 1, err) < 0)
 			return -1;
 		if (prov_unchecked(&l))
-			rc = diag_set(err, AAP_EDATA, p->st.input_name, i + 1,
+			rc = diag_set(err, AAP_EDATA, p->st.src.name, i + 1,
 				      "a stage read its input with "
 				      "--no-truncation-check: nothing proves "
 				      "this stream whole, it cannot be stored");
@@ -273,7 +273,7 @@ static int check_files(struct push *p, struct diag *err)
 /* Finds the columns of the stream. */
 static int find_columns(struct push *p, struct diag *err)
 {
-	const struct stream_in *in = p->st.in;
+	const struct stream_in *in = p->st.src.in;
 	const struct record *h = stream_in_header(in);
 	const struct call *call = p->o->call;
 	struct cols *c = &p->c;
@@ -290,7 +290,7 @@ static int find_columns(struct push *p, struct diag *err)
 	c->award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
 	    c->admissible < 0) {
-		diag_set(err, AAP_EDATA, p->st.input_name, 1,
+		diag_set(err, AAP_EDATA, p->st.src.name, 1,
 			 "the stream was not validated: it has no column "
 			 "\"%s\"", columns_name(COLUMN_ADMISSIBLE));
 		diag_hint(err, "push the output of aap-validate or aap-score");
@@ -373,7 +373,7 @@ static int application_row(struct push *p, const struct record *r)
  * score_<criterion> column, its score and spread NULL when empty. */
 static int score_rows(struct push *p, const struct record *r)
 {
-	const struct record *h = stream_in_header(p->st.in);
+	const struct record *h = stream_in_header(p->st.src.in);
 	struct sbuf *b = &p->scores.buf;
 	size_t k;
 
@@ -519,8 +519,8 @@ static int read_records(struct push *p, struct diag *err)
 	if (spool_open(&p->apps, err) < 0 ||
 	    (p->c.nscore > 0 && spool_open(&p->scores, err) < 0))
 		return -1;
-	while ((rr = stream_in_next(p->st.in, err)) == READ_RECORD) {
-		const struct record *r = stream_in_record(p->st.in);
+	while ((rr = stream_in_next(p->st.src.in, err)) == READ_RECORD) {
+		const struct record *r = stream_in_record(p->st.src.in);
 
 		p->seq++;
 		if (application_row(p, r) < 0 || score_rows(p, r) < 0) {
@@ -542,7 +542,7 @@ enum found { FOUND_NONE, FOUND_SAME, FOUND_CONFLICT };
 /* Looks for a batch with this id or this stream. */
 static int look_up(struct push *p, enum found *found, struct diag *err)
 {
-	const char *params[2] = { p->o->batch_id, stream_in_digest(p->st.in) };
+	const char *params[2] = { p->o->batch_id, stream_in_digest(p->st.src.in) };
 	PGresult *r = pg_exec(p->db, "SELECT batch_id, stream_sha256 FROM aap.batch "
 			      "WHERE batch_id = $1 OR stream_sha256 = $2", 2,
 			      params, NULL, err);
@@ -585,12 +585,12 @@ static int tool_versions(struct push *p, struct sbuf *j, struct diag *err)
 	int rc = sbuf_addc(j, '{') < 0 ? diag_oom(err) : 0, n = 0;
 
 	prov_line_init(&l);
-	for (i = 0; i < stream_in_nprov(p->st.in) && rc == 0; i++) {
-		const char *line = stream_in_prov(p->st.in, i);
+	for (i = 0; i < stream_in_nprov(p->st.src.in) && rc == 0; i++) {
+		const char *line = stream_in_prov(p->st.src.in, i);
 
 		if (prov_kind_of(line) != PROV_STAGE)
 			continue;
-		if (prov_parse(&l, line, p->st.input_name, i + 1, err) < 0)
+		if (prov_parse(&l, line, p->st.src.name, i + 1, err) < 0)
 			rc = -1;
 		else if ((name = prov_find(&l, PROV_NAME)) != NULL &&
 			 (version = prov_find(&l, PROV_VERSION)) != NULL &&
@@ -609,7 +609,7 @@ static int tool_versions(struct push *p, struct sbuf *j, struct diag *err)
 /* Inserts the batch row.  *state gets the SQLSTATE of a failure. */
 static int insert_batch(struct push *p, char *state, struct diag *err)
 {
-	const struct record *h = stream_in_header(p->st.in);
+	const struct record *h = stream_in_header(p->st.src.in);
 	static const enum prov_key money_key[3] = { PROV_ENVELOPE, PROV_GRANTED,
 						    PROV_LEFT };
 	const struct prov_token *money;
@@ -629,15 +629,15 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	for (i = 0; i < h->n; i++)
 		rc |= (i > 0 ? sbuf_addc(&header, ',') : 0) |
 		      sbuf_add(&header, record_field(h, i), record_len(h, i));
-	for (i = 0; i < stream_in_nprov(p->st.in); i++)
+	for (i = 0; i < stream_in_nprov(p->st.src.in); i++)
 		rc |= (i > 0 ? sbuf_addc(&prov, '\n') : 0) |
-		      sbuf_adds(&prov, stream_in_prov(p->st.in, i));
-	rc |= sbuf_addu(&count, stream_in_count(p->st.in));
+		      sbuf_adds(&prov, stream_in_prov(p->st.src.in, i));
+	rc |= sbuf_addu(&count, stream_in_count(p->st.src.in));
 	if (rc != 0)
 		rc = diag_oom(err);
 	else if (tool_versions(p, &tools, err) < 0 ||
-		 prov_parse(&trailer, stream_in_trailer(p->st.in),
-			    p->st.input_name, 0, err) < 0)
+		 prov_parse(&trailer, stream_in_trailer(p->st.src.in),
+			    p->st.src.name, 0, err) < 0)
 		rc = -1;
 	params[0] = p->o->batch_id;
 	params[1] = p->o->call->id;
@@ -645,8 +645,8 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	params[3] = sbuf_str(&tools);
 	params[4] = sbuf_str(&header);
 	params[5] = sbuf_str(&prov);
-	params[6] = stream_in_trailer(p->st.in);
-	params[7] = stream_in_digest(p->st.in);
+	params[6] = stream_in_trailer(p->st.src.in);
+	params[7] = stream_in_digest(p->st.src.in);
 	params[8] = sbuf_str(&count);
 	for (i = 0; i < 3; i++) {
 		money = prov_find(&trailer, money_key[i]);
@@ -1076,7 +1076,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	}
 	if (stored == 0)
 		note(&p, "stored batch \"%s\": %llu applications", o->batch_id,
-		     stream_in_count(p.st.in));
+		     stream_in_count(p.st.src.in));
 	else
 		note(&p, "batch \"%s\" is already stored with this stream: "
 		     "nothing changed", o->batch_id);

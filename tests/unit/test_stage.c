@@ -85,8 +85,8 @@ static int run(const char *path, const char *add, int finish, int out,
 	rc = stage_open(&st, "aap-test", call, path, out, "out", 1, 0, err);
 	if (rc == 0)
 		rc = stage_begin(&st, NULL, adds, add != NULL, err);
-	while (rc == 0 && (r = stream_in_next(st.in, err)) == READ_RECORD) {
-		const struct record *rec = stream_in_record(st.in);
+	while (rc == 0 && (r = stream_in_next(st.src.in, err)) == READ_RECORD) {
+		const struct record *rec = stream_in_record(st.src.in);
 
 		for (i = 0; i < rec->n; i++)
 			stream_out_field(st.out, record_field(rec, i),
