@@ -197,7 +197,7 @@ static const char style[] =
 	"\"Liberation Sans\",Arial,sans-serif}\n"
 	"svg text{fill:var(--ink)}\n"
 	"ul.reasons{margin:.2rem 0;padding-left:1.2rem}\n"
-	"@media print{@page{size:A4;margin:15mm 12mm}\n"
+	"@media print{@page{size:A4 landscape;margin:12mm}\n"
 	"body{margin:0;max-width:none;font-size:10pt}\n"
 	"section.page{break-before:page}\n"
 	"table{font-size:8.5pt}thead{display:table-header-group}\n"

@@ -140,7 +140,6 @@ int pdf_print(const char *html, const char *pdf, struct diag *err)
 	argv[n++] = "--disable-background-networking";
 	argv[n++] = "--disable-component-update";
 	argv[n++] = "--disable-sync";
-	argv[n++] = "--blink-settings=scriptEnabled=false";
 	if (geteuid() == 0)
 		argv[n++] = "--no-sandbox";
 	argv[n++] = opt_dir.data;

@@ -232,8 +232,9 @@ static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 	s = model_field(r->m, r->c_total, &n);
 	if (rc == 0 && (sbuf_adds(o, "<td class=\"n\">") < 0 || number(o, s, n) < 0 ||
 			sbuf_adds(o, "</td><td>") < 0 ||
-			html_texts(o, labels_word(r->m->lab, "decision", decision,
-						  &r->key)) < 0 ||
+			html_texts(o, labels_word(r->m->lab, r->m->c_decision >= 0 ?
+						  "decision" : "admissible",
+						  decision, &r->key)) < 0 ||
 			sbuf_adds(o, "</td><td class=\"n\">") < 0))
 		rc = -1;
 	s = model_field(r->m, r->c_award, &n);
@@ -396,9 +397,10 @@ static int ranking_head(struct sbuf *o, struct rep *r)
 {
 	static const char *const first[] = { "col:rank", "col:application_id",
 					      "col:applicant", "col:title" };
-	static const char *const last[] = { "col:total", "col:decision",
-					     "col:award", "col:rank_reason",
-					     "report:wide" };
+	const char *const last[] = { "col:total", r->m->c_decision >= 0 ?
+				     "col:decision" : "col:admissible",
+				     "col:award", "col:rank_reason",
+				     "report:wide" };
 	size_t i;
 	int rc = sbuf_adds(o, "<table class=\"ranking\">\n<thead><tr>");
 
