@@ -274,6 +274,12 @@ import csv, sys
 rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")) if r["rank"]]
 print(" ".join("%s:%s:%s:%s" % (r["application_id"], r["rank"], r["decision"], r["award"]) for r in sorted(rows, key=lambda r: int(r["rank"]))))' scored)
 [ "$got" = "$want" ] || t_fail "ranking: $got, stream: $want"
+got=$(admin -c "SELECT string_agg(application_id || '|' || applicant || '|' || title, ';' ORDER BY seq) FROM aap.ranking WHERE batch_id = 'b-scored'")
+want=$(python3 -c '
+import csv, sys
+rows = csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))
+print(";".join("%s|%s|%s" % (r["application_id"], r["company_name"], r["title"]) for r in rows))' scored)
+[ "$got" = "$want" ] || t_fail "the ranking's names: $got, stream: $want"
 got=$(admin -c "SELECT count(*) FROM aap.criterion_score WHERE batch_id = 'b-scored' AND score IS NOT NULL")
 [ "$got" -gt 0 ] || t_fail "no criterion score stored"
 got=$(admin -c "SELECT count(DISTINCT role) FROM aap.config_file WHERE batch_id = 'b-scored'")
