@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	struct criteria *k = NULL;
 	struct diag err;
 	size_t i;
-	int c, status = AAP_OK;
+	int c, failed, status = AAP_OK;
 
 	cli_start("aap-score");
 	diag_clear(&err);
@@ -68,6 +68,10 @@ int main(int argc, char **argv)
 		case 'n':
 			o.check = 0;
 			break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS:
+			cli_progress_option(c);
+			break;
 		default:
 			return cli_other_option(c, usage_text);
 		}
@@ -90,7 +94,10 @@ int main(int argc, char **argv)
 		}
 	o.call = call;
 	o.k = k;
-	if (score_run(&o, &err) < 0) {
+	cli_progress_begin();
+	failed = score_run(&o, &err) < 0;
+	cli_progress_end();
+	if (failed) {
 		cli_print(&err);
 		status = err.status;
 	}

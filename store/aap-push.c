@@ -23,6 +23,10 @@ static const char usage_text[] =
 	"      --db CONNINFO     libpq connection string or service=NAME\n"
 	"                        (default: the PG* environment variables)\n"
 	"      --plain           pass the stream through as bare CSV\n"
+	"      --progress        show the progress and phase on stderr\n"
+	"                        (default: when it is a terminal and the run\n"
+	"                        is long)\n"
+	"      --no-progress     never show the progress\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -69,6 +73,8 @@ int main(int argc, char **argv)
 		case 'S': o.supersedes = optarg; break;
 		case 'd': o.conninfo = optarg; break;
 		case 'p': o.plain = 1; break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS: cli_progress_option(c); break;
 		case 'n':
 			return cli_usage_error("aap-push refuses --no-truncation-check: "
 					       "a batch is only stored from a whole stream");

@@ -18,6 +18,7 @@
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
+#include "progress.h"
 #include "prov.h"
 #include "push.h"
 #include "reader.h"
@@ -1068,17 +1069,23 @@ int push_run(const struct push_opts *o, struct diag *err)
 		diag_oom(err);
 		goto done;
 	}
+	progress_phase("connecting");
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
-	    check_schema(&p, err) < 0 ||
-	    stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
+	    check_schema(&p, err) < 0)
+		goto done;
+	progress_phase("reading");
+	if (stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
 	    read_records(&p, err) < 0 ||
 	    pg_run(p.db, "BEGIN", NULL, err) < 0)
 		goto done;
 	p.in_tx = 1;
+	progress_phase("storing");
 	if ((stored = store(&p, err)) < 0)
 		goto done;
+	progress_phase("committing");
 	if (stored == 0 && commit(&p, err) < 0)
 		goto done;
+	progress_phase(NULL);
 	if (stage_finish(&p.st, NULL, err) < 0) {
 		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
 			    "stream out failed", o->batch_id,
