@@ -8,14 +8,29 @@ SET client_min_messages = warning;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('aap.migrate'));
 SET ROLE aap_owner;
 
-ALTER TABLE aap.config_file DROP CONSTRAINT IF EXISTS config_file_role_check;
-ALTER TABLE aap.config_file ADD CONSTRAINT config_file_role_check
-	CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'decisions'));
-
-ALTER TABLE aap.application DROP CONSTRAINT IF EXISTS application_decision_check;
-ALTER TABLE aap.application ADD CONSTRAINT application_decision_check
-	CHECK (decision IN ('funded', 'reserve', 'not_funded', 'inadmissible',
-	                    'incomplete', 'below_threshold', 'withdrawn', 'excluded'));
+-- The checks are widened once: applied again, they are left as they are.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+	               WHERE conrelid = 'aap.config_file'::regclass
+	                 AND conname = 'config_file_role_check'
+	                 AND pg_catalog.pg_get_constraintdef(oid) LIKE '%decisions%') THEN
+		ALTER TABLE aap.config_file DROP CONSTRAINT IF EXISTS config_file_role_check;
+		ALTER TABLE aap.config_file ADD CONSTRAINT config_file_role_check
+			CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'decisions'));
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+	               WHERE conrelid = 'aap.application'::regclass
+	                 AND conname = 'application_decision_check'
+	                 AND pg_catalog.pg_get_constraintdef(oid) LIKE '%excluded%') THEN
+		ALTER TABLE aap.application DROP CONSTRAINT IF EXISTS application_decision_check;
+		ALTER TABLE aap.application ADD CONSTRAINT application_decision_check
+			CHECK (decision IN ('funded', 'reserve', 'not_funded', 'inadmissible',
+			                    'incomplete', 'below_threshold', 'withdrawn',
+			                    'excluded'));
+	END IF;
+END
+$$;
 
 ALTER TABLE aap.application
 	ADD COLUMN IF NOT EXISTS decided_by text
