@@ -22,6 +22,7 @@
 #include "push.h"
 #include "reader.h"
 #include "sbuf.h"
+#include "schema.h"
 #include "stage.h"
 
 #define COPY_CHUNK 65536
@@ -981,28 +982,6 @@ static int commit(struct push *p, struct diag *err)
 	return -1;
 }
 
-/* Checks the database is reachable and migrated. */
-static int check_schema(struct push *p, struct diag *err)
-{
-	char state[6];
-	PGresult *r = pg_exec(p->db, "SELECT max(version) FROM aap.migrations",
-			      0, NULL, state, err);
-
-	if (r == NULL) {
-		if (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0 ||
-		    strcmp(state, "42501") == 0) {
-			diag_set(err, AAP_EDB, NULL, 0, "the database has no aap "
-				 "schema that this user can use");
-			diag_hint(err, "run aap-migrate as the database's "
-				       "administrator, and push as a member of "
-				       "aap_loader");
-		}
-		return -1;
-	}
-	PQclear(r);
-	return 0;
-}
-
 static void push_fini(struct push *p)
 {
 	if (p->db != NULL) {
@@ -1058,7 +1037,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 		goto done;
 	}
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
-	    check_schema(&p, err) < 0 ||
+	    schema_check(p.db, "push as a member of aap_loader", err) < 0 ||
 	    stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
 	    read_records(&p, err) < 0 ||
 	    pg_run(p.db, "BEGIN", NULL, err) < 0)

@@ -3,21 +3,8 @@
 # away, values stored exactly, and the messages of what can go wrong.
 # shellcheck shell=bash
 
-PG_DIR=$(mktemp -d)
-if ! pg_env=$("$T_TOP/scripts/pg-sandbox" start "$PG_DIR" 2>"$T_TMP/pg.err"); then
-	t_begin a_private_server_starts
-	t_fail "$(cat "$T_TMP/pg.err")"
-	t_end
-	return 0
-fi
-T_CLEANUP+=("'$T_TOP/scripts/pg-sandbox' stop '$PG_DIR' >/dev/null 2>&1")
-eval "$pg_env"
-"$T_TOP/scripts/migrate" >/dev/null
+t_pg_start || return 0
 export PGUSER=aap_loader
-
-admin() {
-	PGUSER=aap_admin psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"
-}
 
 batches() {
 	admin -c "SELECT count(*) FROM aap.batch WHERE batch_id = '$1'"
