@@ -982,6 +982,31 @@ static int commit(struct push *p, struct diag *err)
 	return -1;
 }
 
+/* Adds the batch's link to the chain now rather than at commit, so that
+ * the head is known before the commit and the head's lock is held only
+ * from here to the commit; head gets the link. */
+static int link_chain(struct push *p, char head[DIGEST_HEX_LEN + 1],
+		      struct diag *err)
+{
+	const char *params[1] = { p->o->batch_id };
+	PGresult *r;
+
+	if (pg_run(p->db, "SET CONSTRAINTS aap.link_chain IMMEDIATE", NULL, err) < 0)
+		return -1;
+	r = pg_exec(p->db, "SELECT chain_sha256 FROM aap.chain WHERE batch_id = $1",
+		    1, params, NULL, err);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1 || PQgetlength(r, 0, 0) != DIGEST_HEX_LEN) {
+		PQclear(r);
+		return diag_set(err, AAP_EDB, NULL, 0, "batch \"%s\" has no link "
+				"in the chain", p->o->batch_id);
+	}
+	memcpy(head, PQgetvalue(r, 0, 0), DIGEST_HEX_LEN + 1);
+	PQclear(r);
+	return 0;
+}
+
 static void push_fini(struct push *p)
 {
 	if (p->db != NULL) {
@@ -1019,6 +1044,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 {
 	struct push p;
 	struct sbuf extra;
+	char head[DIGEST_HEX_LEN + 1] = "";
 	int rc = -1, stored;
 
 	memset(&p, 0, sizeof(p));
@@ -1045,7 +1071,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	p.in_tx = 1;
 	if ((stored = store(&p, err)) < 0)
 		goto done;
-	if (stored == 0 && commit(&p, err) < 0)
+	if (stored == 0 && (link_chain(&p, head, err) < 0 || commit(&p, err) < 0))
 		goto done;
 	if (stage_finish(&p.st, NULL, err) < 0) {
 		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
@@ -1053,10 +1079,11 @@ int push_run(const struct push_opts *o, struct diag *err)
 			    stored == 0 ? " and committed" : " already");
 		goto done;
 	}
-	if (stored == 0)
+	if (stored == 0) {
 		note(&p, "stored batch \"%s\": %llu applications", o->batch_id,
 		     stream_in_count(p.st.src.in));
-	else
+		note(&p, "chain head: %s", head);
+	} else
 		note(&p, "batch \"%s\" is already stored with this stream: "
 		     "nothing changed", o->batch_id);
 	rc = 0;

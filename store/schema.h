@@ -7,8 +7,8 @@
 
 struct diag;
 
-/* The last migration the programs of store/ need (sql/005_application_batch.sql). */
-#define SCHEMA_VERSION 5
+/* The last migration the programs of store/ need (sql/007_chain.sql). */
+#define SCHEMA_VERSION 7
 
 /* Checks that the database has an aap schema this user can read, migrated
  * to SCHEMA_VERSION at least.  role_hint ends the hint of a failure

@@ -48,9 +48,12 @@ t_begin push_stores_the_stream_and_passes_it_through
 make_stream 3
 t_run aap-push --call "$MINI" --batch b-full s
 t_status 0
-t_stderr_is <<'EOF2'
+t_stderr_is <<EOF2
 aap-push: stored batch "b-full": 3 applications
+aap-push: chain head: $(admin -c "SELECT chain_sha256 FROM aap.chain WHERE batch_id = 'b-full'")
 EOF2
+[ "$(admin -c "SELECT batch_id FROM aap.chain WHERE position = (SELECT position FROM aap.chain_head)")" = b-full ] ||
+	t_fail "b-full is not the head of the chain"
 head -n -1 s >s.body
 head -n -1 out | grep -v '^#stage name=aap-push' >out.body
 cmp -s s.body out.body || t_fail "the records passed through differ: $(diff s.body out.body)"
