@@ -30,9 +30,9 @@ static const char usage_text[] =
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
-	"Exit status: 0 written, 2 usage or no such batch, 3 system failure,\n"
-	"4 database failure, 5 what is stored is not what was pushed (no\n"
-	"trailer is written).\n";
+	"Exit status: 0 written, 1 two stored versions of the file, 2 usage or\n"
+	"no such batch, 3 system failure, 4 database failure, 5 what is stored\n"
+	"is not what was pushed (no trailer is written).\n";
 
 /* What to pull. */
 struct pull_opts {

@@ -80,11 +80,11 @@ void pull_batch_fini(struct pull_batch *b)
 /* The query being built: its text and its parameters, $1 the batch. */
 struct query {
 	struct sbuf sql;       /* the select list, then the rest */
-	struct sbuf joins;     /* a join on aap.criterion_score per criterion */
 	const char **params;   /* owned array of pointers into the header */
-	const char **crit;     /* criteria joined so far (point into header) */
+	const char **crit;     /* criteria met so far (point into header) */
+	size_t *crit_param;    /* the parameter of each */
 	size_t nparams;        /* parameters so far */
-	size_t ncrit;          /* criteria joined so far */
+	size_t ncrit;          /* criteria met so far */
 };
 
 /* Appends "$n" for a new parameter p. */
@@ -94,8 +94,11 @@ static int param(struct query *q, struct sbuf *b, const char *p)
 	return sbuf_addc(b, '$') < 0 || sbuf_addu(b, q->nparams) < 0 ? -1 : 0;
 }
 
-/* The alias of the join of criterion c ("s1", ...), made when needed. */
-static int criterion_alias(struct query *q, const char *c, struct sbuf *b)
+/* Appends the value of column col (score or spread) of criterion c as
+ * a lookup by the key of aap.criterion_score: one index probe a record,
+ * whatever the planner knows of the tables. */
+static int criterion_value(struct query *q, const char *c, const char *col,
+			   struct sbuf *b)
 {
 	size_t k;
 
@@ -103,18 +106,14 @@ static int criterion_alias(struct query *q, const char *c, struct sbuf *b)
 		;
 	if (k == q->ncrit) {
 		q->crit[q->ncrit++] = c;
-		if (sbuf_adds(&q->joins, " LEFT JOIN aap.criterion_score AS s") < 0 ||
-		    sbuf_addu(&q->joins, k + 1) < 0 ||
-		    sbuf_adds(&q->joins, " ON s") < 0 || sbuf_addu(&q->joins, k + 1) < 0 ||
-		    sbuf_adds(&q->joins, ".batch_id = a.batch_id AND s") < 0 ||
-		    sbuf_addu(&q->joins, k + 1) < 0 ||
-		    sbuf_adds(&q->joins, ".seq = a.seq AND s") < 0 ||
-		    sbuf_addu(&q->joins, k + 1) < 0 ||
-		    sbuf_adds(&q->joins, ".criterion = ") < 0 ||
-		    param(q, &q->joins, c) < 0)
-			return -1;
+		q->crit_param[k] = q->nparams + 1;
+		q->params[q->nparams++] = c;
 	}
-	return sbuf_addc(b, 's') < 0 || sbuf_addu(b, k + 1) < 0 ? -1 : 0;
+	return sbuf_adds(b, "(SELECT c.") < 0 || sbuf_adds(b, col) < 0 ||
+	       sbuf_adds(b, "::text FROM aap.criterion_score AS c WHERE "
+			 "c.batch_id = a.batch_id AND c.seq = a.seq AND "
+			 "c.criterion = $") < 0 ||
+	       sbuf_addu(b, q->crit_param[k]) < 0 || sbuf_addc(b, ')') < 0 ? -1 : 0;
 }
 
 /* The columns of aap.application that hold a stream column as text. */
@@ -146,11 +145,9 @@ static int column_expr(struct query *q, const char *name)
 		if (strcmp(name, columns_name(app_columns[k].c)) == 0)
 			return sbuf_adds(b, app_columns[k].expr);
 	if ((crit = columns_score_criterion(name)) != NULL)
-		return criterion_alias(q, crit, b) < 0 ||
-		       sbuf_adds(b, ".score::text") < 0 ? -1 : 0;
+		return criterion_value(q, crit, "score", b);
 	if ((crit = columns_spread_criterion(name)) != NULL)
-		return criterion_alias(q, crit, b) < 0 ||
-		       sbuf_adds(b, ".spread::text") < 0 ? -1 : 0;
+		return criterion_value(q, crit, "spread", b);
 	return sbuf_adds(b, "a.fields ->> ") < 0 || param(q, b, name) < 0 ? -1 : 0;
 }
 
@@ -163,7 +160,8 @@ static int build_query(struct query *q, const char *batch_id, char **cols,
 
 	q->params = mem_calloc(2 * ncols + 1, sizeof(*q->params));
 	q->crit = mem_calloc(ncols + 1, sizeof(*q->crit));
-	if (q->params == NULL || q->crit == NULL)
+	q->crit_param = mem_calloc(ncols + 1, sizeof(*q->crit_param));
+	if (q->params == NULL || q->crit == NULL || q->crit_param == NULL)
 		return -1;
 	q->params[q->nparams++] = batch_id;
 	if (sbuf_adds(&q->sql, "SELECT a.seq") < 0)
@@ -172,7 +170,6 @@ static int build_query(struct query *q, const char *batch_id, char **cols,
 		if (sbuf_adds(&q->sql, ", ") < 0 || column_expr(q, cols[i]) < 0)
 			return -1;
 	if (sbuf_adds(&q->sql, " FROM aap.application AS a") < 0 ||
-	    sbuf_add(&q->sql, sbuf_str(&q->joins), q->joins.len) < 0 ||
 	    sbuf_adds(&q->sql, " WHERE a.batch_id = $1 ORDER BY a.seq") < 0)
 		return -1;
 	return 0;
@@ -247,7 +244,6 @@ int pull_stream(PGconn *db, const struct pull_batch *b, int fd,
 	memset(s, 0, sizeof(*s));
 	memset(&q, 0, sizeof(q));
 	sbuf_init(&q.sql);
-	sbuf_init(&q.joins);
 	sbuf_init(&trailer);
 	if (w == NULL || header == NULL || cols == NULL) {
 		diag_oom(err);
@@ -293,8 +289,8 @@ done:
 	mem_free(cols);
 	mem_free((void *)q.params);
 	mem_free((void *)q.crit);
+	mem_free(q.crit_param);
 	sbuf_fini(&q.sql);
-	sbuf_fini(&q.joins);
 	sbuf_fini(&trailer);
 	return rc;
 }
