@@ -10,10 +10,12 @@
 
 static const char usage_text[] =
 	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
+	"                  [--reviews FILE] [--consensus FILE]\n"
 	"                  [--no-truncation-check] [STREAM]\n"
 	"Write the batch of the stream as a document for people: csv, the\n"
 	"ranking for a spreadsheet in French (';', decimal comma), or xlsx, a\n"
-	"workbook (ranking, inadmissible applications, budget, provenance).\n"
+	"workbook (ranking, inadmissible applications, marks, budget,\n"
+	"provenance).\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
 	"  -c, --call DIR            the call folder\n"
@@ -21,6 +23,10 @@ static const char usage_text[] =
 	"  -o, --output FILE         write to FILE (required for xlsx; csv goes\n"
 	"                            to standard output without it)\n"
 	"  -l, --lang LANG           fr or en (default: the call's lang, else fr)\n"
+	"  -r, --reviews FILE        xlsx: the reviewers' marks for the Notes\n"
+	"                            sheet, the file aap-score read\n"
+	"      --consensus FILE      xlsx: the consensus scores for the Notes\n"
+	"                            sheet, the file aap-score read\n"
 	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
@@ -42,15 +48,18 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "reviews", required_argument, NULL, 'r' },
+		{ "consensus", required_argument, NULL, 'k' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
-	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1 };
+	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1, NULL,
+				 NULL };
 	const char *dir = NULL, *format = NULL;
 	int c, status = AAP_OK;
 
 	cli_start("aap-export");
-	while ((c = getopt_long(argc, argv, "c:f:o:l:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:o:l:r:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			dir = optarg;
@@ -63,6 +72,12 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			o.lang = optarg;
+			break;
+		case 'r':
+			o.reviews = optarg;
+			break;
+		case 'k':
+			o.consensus = optarg;
 			break;
 		case 'n':
 			o.check = 0;
@@ -79,6 +94,9 @@ int main(int argc, char **argv)
 		return cli_usage_error("unknown format \"%s\": csv or xlsx", format);
 	if (o.lang != NULL && export_lang_check(o.lang) < 0)
 		return cli_usage_error("unknown language \"%s\": fr or en", o.lang);
+	if (o.format == EXPORT_CSV && (o.reviews != NULL || o.consensus != NULL))
+		return cli_usage_error("--reviews and --consensus are for xlsx: "
+				       "the csv is the ranking only");
 	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
 		return status;
 	if (o.output != NULL && *o.output == '\0')

@@ -14,6 +14,7 @@
 #include "frcsv.h"
 #include "labels.h"
 #include "model.h"
+#include "notes.h"
 #include "sbuf.h"
 #include "xlsx.h"
 
@@ -77,6 +78,7 @@ int export_run(const struct export_opts *o, struct diag *err)
 	enum labels_lang lang = LABELS_FR;
 	struct labels *lab = NULL;
 	struct model m;
+	struct notes notes;
 	int rc;
 
 	if (code != NULL && *code && labels_lang_parse(code, &lang) < 0)
@@ -84,10 +86,17 @@ int export_run(const struct export_opts *o, struct diag *err)
 				"setting \"lang\" is \"%s\", not fr or en", code);
 	if (labels_load(o->call, lang, &lab, err) < 0)
 		return -1;
+	notes_init(&notes);
 	rc = model_open(&m, o->call, lab, o->input, o->check, err);
+	if (rc == 0 && o->reviews != NULL)
+		rc = notes_load(&notes, &m, COLUMNS_REVIEWS, o->reviews, err);
+	if (rc == 0 && o->consensus != NULL)
+		rc = notes_load(&notes, &m, COLUMNS_CONSENSUS, o->consensus, err);
+	notes_sort(&notes);
 	if (rc == 0)
 		rc = o->format == EXPORT_CSV ? write_csv(o, &m, err) :
-			xlsx_write(&m, o->output, err);
+			xlsx_write(&m, &notes, o->output, err);
+	notes_fini(&notes);
 	model_close(&m);
 	labels_free(lab);
 	return rc;

@@ -20,6 +20,8 @@ struct export_opts {
 	const char *lang;           /* "fr", "en", or NULL: the call's */
 	const char *input;          /* the stream; NULL or "-": stdin */
 	int check;                  /* 0: --no-truncation-check */
+	const char *reviews;        /* the reviews file for Notes, or NULL */
+	const char *consensus;      /* the consensus file for Notes, or NULL */
 };
 
 /* Sets *f from its name ("csv", "xlsx").  Returns 0, or -1 when unknown. */
@@ -30,9 +32,11 @@ int export_lang_check(const char *code);
 
 /* Loads the labels (o->lang, else the call's lang setting, else French),
  * reads the stream and writes the document: csv to o->output, or to
- * standard output; xlsx to o->output, whole or not at all.  Returns 0, or
- * -1 with err set: AAP_EUSAGE for a wrong labels.csv or lang setting,
- * AAP_EDATA for an unusable stream, AAP_ESYS for I/O or memory. */
+ * standard output; xlsx to o->output, whole or not at all, its Notes
+ * sheet from o->reviews and o->consensus.  Returns 0, or -1 with err set:
+ * AAP_EUSAGE for a wrong labels.csv or lang setting, AAP_EDATA for an
+ * unusable stream or a side file that is not the one the stream records,
+ * AAP_ESYS for I/O or memory. */
 int export_run(const struct export_opts *o, struct diag *err);
 
 #endif
