@@ -200,6 +200,12 @@ static void to_hex(const unsigned char *md, char hex[DIGEST_HEX_LEN + 1])
 
 int digest_peek(struct digest *d, char hex[DIGEST_HEX_LEN + 1])
 {
+	return digest_peek_with(d, NULL, 0, hex);
+}
+
+int digest_peek_with(struct digest *d, const void *p, size_t n,
+		     char hex[DIGEST_HEX_LEN + 1])
+{
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	EVP_MD_CTX *copy;
@@ -211,6 +217,7 @@ int digest_peek(struct digest *d, char hex[DIGEST_HEX_LEN + 1])
 		return -1;
 	copy = EVP_MD_CTX_new();
 	if (copy != NULL && EVP_MD_CTX_copy_ex(copy, d->ctx) == 1 &&
+	    (n == 0 || EVP_DigestUpdate(copy, p, n) == 1) &&
 	    EVP_DigestFinal_ex(copy, md, &len) == 1 && len == 32) {
 		to_hex(md, hex);
 		rc = 0;

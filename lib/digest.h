@@ -35,6 +35,12 @@ int digest_tap(void *d, const void *p, size_t n);
  * the NUL), leaving d able to take more bytes.  Returns 0 or -1. */
 int digest_peek(struct digest *d, char hex[DIGEST_HEX_LEN + 1]);
 
+/* Writes to hex the digest of everything fed so far followed by the n
+ * bytes at p, leaving d as it was: the digest a stream would have with
+ * those bytes, before they are written.  Returns 0 or -1. */
+int digest_peek_with(struct digest *d, const void *p, size_t n,
+		     char hex[DIGEST_HEX_LEN + 1]);
+
 /* Hashes the whole file at path into hex.  Returns 0, or -1 with err set
  * (AAP_ESYS, naming the file) when it cannot be read. */
 int digest_file(const char *path, char hex[DIGEST_HEX_LEN + 1],

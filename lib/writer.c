@@ -157,6 +157,14 @@ int writer_digest(struct writer *w, char hex[DIGEST_HEX_LEN + 1])
 	return digest_peek(w->digest, hex);
 }
 
+int writer_digest_with(struct writer *w, const void *p, size_t n,
+		       char hex[DIGEST_HEX_LEN + 1])
+{
+	if (hash_pending(w) < 0)
+		return -1;
+	return digest_peek_with(w->digest, p, n, hex);
+}
+
 int writer_failed(const struct writer *w, struct diag *err)
 {
 	if (w->error == 0)

@@ -32,6 +32,11 @@ int writer_end_record(struct writer *w);
 /* Writes the SHA-256 of every byte written so far to hex.  Returns 0 or -1. */
 int writer_digest(struct writer *w, char hex[DIGEST_HEX_LEN + 1]);
 
+/* Writes to hex the SHA-256 of every byte written so far followed by the n
+ * bytes at p, which are not written.  Returns 0 or -1. */
+int writer_digest_with(struct writer *w, const void *p, size_t n,
+		       char hex[DIGEST_HEX_LEN + 1]);
+
 /* Returns 0, or -1 with err set (AAP_ESYS) if a write has failed so far;
  * writes nothing. */
 int writer_failed(const struct writer *w, struct diag *err);

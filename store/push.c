@@ -23,6 +23,7 @@
 #include "push.h"
 #include "reader.h"
 #include "sbuf.h"
+#include "schema.h"
 #include "stage.h"
 
 #define COPY_CHUNK 65536
@@ -1016,24 +1017,27 @@ static int commit(struct push *p, struct diag *err)
 	return -1;
 }
 
-/* Checks the database is reachable and migrated. */
-static int check_schema(struct push *p, struct diag *err)
+/* Adds the batch's link to the chain now rather than at commit, so that
+ * the head is known before the commit and the head's lock is held only
+ * from here to the commit; head gets the link. */
+static int link_chain(struct push *p, char head[DIGEST_HEX_LEN + 1],
+		      struct diag *err)
 {
-	char state[6];
-	PGresult *r = pg_exec(p->db, "SELECT max(version) FROM aap.migrations",
-			      0, NULL, state, err);
+	const char *params[1] = { p->o->batch_id };
+	PGresult *r;
 
-	if (r == NULL) {
-		if (strcmp(state, "42P01") == 0 || strcmp(state, "3F000") == 0 ||
-		    strcmp(state, "42501") == 0) {
-			diag_set(err, AAP_EDB, NULL, 0, "the database has no aap "
-				 "schema that this user can use");
-			diag_hint(err, "run aap-migrate as the database's "
-				       "administrator, and push as a member of "
-				       "aap_loader");
-		}
+	if (pg_run(p->db, "SET CONSTRAINTS aap.link_chain IMMEDIATE", NULL, err) < 0)
 		return -1;
+	r = pg_exec(p->db, "SELECT chain_sha256 FROM aap.chain WHERE batch_id = $1",
+		    1, params, NULL, err);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1 || PQgetlength(r, 0, 0) != DIGEST_HEX_LEN) {
+		PQclear(r);
+		return diag_set(err, AAP_EDB, NULL, 0, "batch \"%s\" has no link "
+				"in the chain", p->o->batch_id);
 	}
+	memcpy(head, PQgetvalue(r, 0, 0), DIGEST_HEX_LEN + 1);
 	PQclear(r);
 	return 0;
 }
@@ -1075,6 +1079,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 {
 	struct push p;
 	struct sbuf extra;
+	char head[DIGEST_HEX_LEN + 1] = "";
 	int rc = -1, stored;
 
 	memset(&p, 0, sizeof(p));
@@ -1094,7 +1099,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	}
 	progress_phase("connecting");
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
-	    check_schema(&p, err) < 0)
+	    schema_check(p.db, "push as a member of aap_loader", err) < 0)
 		goto done;
 	progress_phase("reading");
 	if (stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
@@ -1106,7 +1111,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	if ((stored = store(&p, err)) < 0)
 		goto done;
 	progress_phase("committing");
-	if (stored == 0 && commit(&p, err) < 0)
+	if (stored == 0 && (link_chain(&p, head, err) < 0 || commit(&p, err) < 0))
 		goto done;
 	progress_phase(NULL);
 	if (stage_finish(&p.st, NULL, err) < 0) {
@@ -1115,10 +1120,11 @@ int push_run(const struct push_opts *o, struct diag *err)
 			    stored == 0 ? " and committed" : " already");
 		goto done;
 	}
-	if (stored == 0)
+	if (stored == 0) {
 		note(&p, "stored batch \"%s\": %llu applications", o->batch_id,
 		     stream_in_count(p.st.src.in));
-	else
+		note(&p, "chain head: %s", head);
+	} else
 		note(&p, "batch \"%s\" is already stored with this stream: "
 		     "nothing changed", o->batch_id);
 	rc = 0;

@@ -134,3 +134,24 @@ t_no_trailer() {
 		t_fail "${1:-out} ends with a trailer"
 	fi
 }
+
+# t_pg_start: starts a private PostgreSQL server for the test file,
+# stopped when the tests end, migrates it and exports its PG* variables.
+# Returns 1, having counted a failed case, when it cannot start.
+t_pg_start() {
+	PG_DIR=$(mktemp -d)
+	if ! pg_env=$("$T_TOP/scripts/pg-sandbox" start "$PG_DIR" 2>"$T_TMP/pg.err"); then
+		t_begin a_private_server_starts
+		t_fail "$(cat "$T_TMP/pg.err")"
+		t_end
+		return 1
+	fi
+	T_CLEANUP+=("'$T_TOP/scripts/pg-sandbox' stop '$PG_DIR' >/dev/null 2>&1")
+	eval "$pg_env"
+	"$T_TOP/scripts/migrate" >/dev/null
+}
+
+# admin ARGS...: psql as the sandbox's superuser, rows unaligned.
+admin() {
+	PGUSER=aap_admin psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"
+}

@@ -3,21 +3,8 @@
 # away, values stored exactly, and the messages of what can go wrong.
 # shellcheck shell=bash
 
-PG_DIR=$(mktemp -d)
-if ! pg_env=$("$T_TOP/scripts/pg-sandbox" start "$PG_DIR" 2>"$T_TMP/pg.err"); then
-	t_begin a_private_server_starts
-	t_fail "$(cat "$T_TMP/pg.err")"
-	t_end
-	return 0
-fi
-T_CLEANUP+=("'$T_TOP/scripts/pg-sandbox' stop '$PG_DIR' >/dev/null 2>&1")
-eval "$pg_env"
-"$T_TOP/scripts/migrate" >/dev/null
+t_pg_start || return 0
 export PGUSER=aap_loader
-
-admin() {
-	PGUSER=aap_admin psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"
-}
 
 batches() {
 	admin -c "SELECT count(*) FROM aap.batch WHERE batch_id = '$1'"
@@ -72,9 +59,12 @@ t_begin push_stores_the_stream_and_passes_it_through
 make_stream 3
 t_run aap-push --call "$MINI" --batch b-full s
 t_status 0
-t_stderr_is <<'EOF2'
+t_stderr_is <<EOF2
 aap-push: stored batch "b-full": 3 applications
+aap-push: chain head: $(admin -c "SELECT chain_sha256 FROM aap.chain WHERE batch_id = 'b-full'")
 EOF2
+[ "$(admin -c "SELECT batch_id FROM aap.chain WHERE position = (SELECT position FROM aap.chain_head)")" = b-full ] ||
+	t_fail "b-full is not the head of the chain"
 head -n -1 s >s.body
 head -n -1 out | grep -v '^#stage name=aap-push' >out.body
 cmp -s s.body out.body || t_fail "the records passed through differ: $(diff s.body out.body)"

@@ -9,18 +9,19 @@ SELECT has_schema('aap');
 SELECT schema_owner_is('aap', 'aap_owner');
 SELECT tables_are('aap', ARRAY['migrations', 'batch', 'config_file', 'application',
                                'criterion_score', 'review', 'consensus', 'conflict',
-                               'decision']);
+                               'decision', 'chain', 'chain_head']);
 SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
                                   'refuse_closed_batch', 'check_batch_complete',
-                                  'check_added_rows', 'check_record_numbers']);
+                                  'check_added_rows', 'check_record_numbers',
+                                  'chain_link', 'add_link', 'link_chain']);
 
 SELECT results_eq(
 	'SELECT version, name FROM aap.migrations ORDER BY version',
 	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
 	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text),
 	         (5, '005_application_batch'::text), (6, '006_ranking_names'::text),
-	         (9, '009_decisions'::text)$$,
+	         (7, '007_chain'::text), (9, '009_decisions'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(
@@ -110,7 +111,7 @@ SELECT col_type_is('aap', 'config_file', 'content', 'text',
 
 -- Immutability triggers on every table that holds a batch.
 SELECT triggers_are('aap', 'batch',
-	ARRAY['refuse_change', 'refuse_truncate', 'check_batch_complete']);
+	ARRAY['refuse_change', 'refuse_truncate', 'check_batch_complete', 'link_chain']);
 SELECT triggers_are('aap', 'config_file',
 	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch']);
 SELECT triggers_are('aap', 'application',
@@ -142,13 +143,13 @@ SELECT is(
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_change'
 	   AND t.tgtype & (1 | 2 | 8 | 16) = (1 | 2 | 8 | 16)),
-	8, 'refuse_change fires before UPDATE and DELETE of each row of each batch table');
+	9, 'refuse_change fires before UPDATE and DELETE of each row of each batch table and of aap.chain');
 SELECT is(
 	(SELECT count(*)::integer FROM pg_trigger AS t
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_truncate'
 	   AND t.tgtype & (1 | 2 | 32) = (2 | 32)),
-	8, 'refuse_truncate fires before TRUNCATE of each batch table');
+	10, 'refuse_truncate fires before TRUNCATE of each batch table, aap.chain and aap.chain_head');
 
 SELECT * FROM finish();
 ROLLBACK;

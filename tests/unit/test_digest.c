@@ -22,6 +22,25 @@ static void known_vectors(void **state)
 				 "27ae41e4649b934ca495991b7852b855");
 }
 
+/* A peek with bytes is the digest of what was fed and those bytes, and
+ * leaves the digest as it was. */
+static void peek_with_adds_bytes_without_feeding_them(void **state)
+{
+	char hex[DIGEST_HEX_LEN + 1], want[DIGEST_HEX_LEN + 1];
+	struct digest *d = digest_new();
+
+	(void)state;
+	assert_non_null(d);
+	assert_int_equal(digest_update(d, "ab", 2), 0);
+	assert_int_equal(digest_peek_with(d, "c", 1, hex), 0);
+	assert_int_equal(digest_bytes("abc", 3, want), 0);
+	assert_string_equal(hex, want);
+	assert_int_equal(digest_peek(d, hex), 0);
+	assert_int_equal(digest_bytes("ab", 2, want), 0);
+	assert_string_equal(hex, want);
+	digest_free(d);
+}
+
 /* Feeds the same bytes, in the same uneven pieces, to an inline digest
  * and to one hashing on its thread, peeking at both now and then: every
  * peek agrees, across the edges of its buffer (1 MiB) and of its chunks. */
@@ -73,6 +92,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(known_vectors),
+		cmocka_unit_test(peek_with_adds_bytes_without_feeding_them),
 		cmocka_unit_test(background_hashing_gives_the_same_digests),
 	};
 
