@@ -21,6 +21,12 @@ static const char *const names[COLUMN_N] = {
 	[COLUMN_RANK_REASON] = "rank_reason",
 	[COLUMN_DECISION] = "decision",
 	[COLUMN_AWARD] = "award",
+	[COLUMN_ONE_REVIEWER] = "one_reviewer",
+	[COLUMN_ONE_REVIEWER_DECISION] = "one_reviewer_decision",
+	[COLUMN_WEIGHT_CHANGE] = "weight_change",
+	[COLUMN_WEIGHT_CRITERION] = "weight_criterion",
+	[COLUMN_WEIGHT_DECISION] = "weight_decision",
+	[COLUMN_MARGIN] = "margin",
 };
 
 /* Where each stage's columns start in names, and where they end. */
@@ -28,11 +34,13 @@ static const enum column added_from[] = {
 	[COLUMNS_INGEST] = COLUMN_SOURCE_FILE,
 	[COLUMNS_VALIDATE] = COLUMN_ADMISSIBLE,
 	[COLUMNS_SCORE] = COLUMN_TOTAL,
+	[COLUMNS_SENSITIVITY] = COLUMN_ONE_REVIEWER,
 };
 static const enum column added_to[] = {
 	[COLUMNS_INGEST] = COLUMN_ADMISSIBLE,
 	[COLUMNS_VALIDATE] = COLUMN_TOTAL,
-	[COLUMNS_SCORE] = COLUMN_N,
+	[COLUMNS_SCORE] = COLUMN_ONE_REVIEWER,
+	[COLUMNS_SENSITIVITY] = COLUMN_N,
 };
 
 static const char score_prefix[] = "score_";

@@ -20,11 +20,19 @@ enum column {
 	COLUMN_RANK_REASON,    /* aap-score */
 	COLUMN_DECISION,       /* aap-score */
 	COLUMN_AWARD,          /* aap-score */
+	COLUMN_ONE_REVIEWER,   /* aap-score --sensitivity, after award */
+	COLUMN_ONE_REVIEWER_DECISION, /* aap-score --sensitivity */
+	COLUMN_WEIGHT_CHANGE,  /* aap-score --sensitivity */
+	COLUMN_WEIGHT_CRITERION, /* aap-score --sensitivity */
+	COLUMN_WEIGHT_DECISION, /* aap-score --sensitivity */
+	COLUMN_MARGIN,         /* aap-score --sensitivity */
 	COLUMN_N
 };
 
-/* The stages that add columns. */
-enum columns_stage { COLUMNS_INGEST, COLUMNS_VALIDATE, COLUMNS_SCORE };
+/* The stages that add columns; COLUMNS_SENSITIVITY: what aap-score adds
+ * after its own with --sensitivity. */
+enum columns_stage { COLUMNS_INGEST, COLUMNS_VALIDATE, COLUMNS_SCORE,
+		     COLUMNS_SENSITIVITY };
 
 /* The side files aap-score reads. */
 enum columns_side {

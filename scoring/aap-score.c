@@ -11,8 +11,8 @@
 
 static const char usage_text[] =
 	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
-	"                 [--conflicts FILE] [--plain] [--no-truncation-check]\n"
-	"                 [STREAM]\n"
+	"                 [--conflicts FILE] [--sensitivity] [--plain]\n"
+	"                 [--no-truncation-check] [STREAM]\n"
 	"Score, rank and fund the applications of a validated stream.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
@@ -20,6 +20,8 @@ static const char usage_text[] =
 	"  -r, --reviews FILE        the reviewers' marks (CSV)\n"
 	"      --consensus FILE      consensus scores (CSV)\n"
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
+	"      --sensitivity         add what each ranked decision hangs on: one\n"
+	"                            reviewer, one weight, the margin to the line\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
 	CLI_HELP_STREAM
 	"\n"
@@ -34,11 +36,12 @@ int main(int argc, char **argv)
 		{ "consensus", required_argument, NULL, 'k' },
 		{ "conflicts", required_argument, NULL, 'f' },
 		{ "plain", no_argument, NULL, 'p' },
+		{ "sensitivity", no_argument, NULL, 's' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
-				&cli_sink };
+				&cli_sink, 0 };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct criteria *k = NULL;
@@ -64,6 +67,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			o.plain = 1;
+			break;
+		case 's':
+			o.sensitivity = 1;
 			break;
 		case 'n':
 			o.check = 0;

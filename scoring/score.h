@@ -24,6 +24,7 @@ struct score_opts {
 	int check;                    /* 0: --no-truncation-check */
 	int plain;                    /* write bare CSV */
 	const struct diag_sink *sink; /* bad side-file lines, as errors */
+	int sensitivity;              /* 1: add the sensitivity columns */
 };
 
 /* Reads the stream, scores, ranks and funds, writes the stream with the
