@@ -303,3 +303,31 @@ t_stderr_is <<'EOF2'
 aap-score:/dev/stdin: error: the file has no header
 EOF2
 t_end
+
+t_begin sensitivity_is_the_same_whatever_the_order_of_the_input
+d="$DATA/score-cases/sensitivity"
+aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+{ head -n 1 "$d/apps.csv"; tail -n +2 "$d/apps.csv" | tac; } >shuffled.csv
+aap-validate --call "$d/call" --no-truncation-check shuffled.csv 2>/dev/null >s2
+{ head -n 1 "$d/reviews.csv"; tail -n +2 "$d/reviews.csv" | sort -r; } >rev2.csv
+aap-score --call "$d/call" --reviews "$d/reviews.csv" --sensitivity --plain s1 >o1
+LC_ALL=fr_FR.UTF-8 aap-score --call "$d/call" --reviews rev2.csv --sensitivity --plain s2 >o2
+# The source columns (12 and 13) tell where each record came from.
+cut -d, -f1-11,14- o1 >r1
+cut -d, -f1-11,14- o2 >r2
+cmp -s r1 r2 || t_fail "shuffled input changed the records: $(diff r1 r2 | head -5)"
+t_end
+
+t_begin sensitivity_columns_come_only_with_the_option
+d="$DATA/score-cases/sensitivity"
+aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+aap-score --call "$d/call" --reviews "$d/reviews.csv" s1 >plain.out
+aap-score --call "$d/call" --reviews "$d/reviews.csv" --sensitivity s1 >sens.out
+grep -q one_reviewer plain.out && t_fail "columns without the option"
+grep -q ',award,one_reviewer,one_reviewer_decision,weight_change,weight_criterion,weight_decision,margin$' sens.out ||
+	t_fail "no sensitivity columns: $(grep -v '^#' sens.out | head -1)"
+# Everything but the added columns (and the digests) is the same.
+grep -v '^#' plain.out >p
+grep -v '^#' sens.out | cut -d, -f1-26 >q
+cmp -s p q || t_fail "the other columns differ: $(diff p q | head -4)"
+t_end
