@@ -330,38 +330,103 @@ static void reviewers(const struct ctx *c, const size_t *where,
 	}
 }
 
+/* The k-th largest (0-based) of the n values at x, which it reorders. */
+static int64_t kth_largest(int64_t *x, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n, lt, gt, i;
+	int64_t pivot, t;
+
+	/* The answer is in x[lo..hi); each round splits it three ways:
+	 * above the pivot, equal to it, below it. */
+	while (hi - lo > 1) {
+		pivot = x[lo + (hi - lo) / 2];
+		lt = i = lo;
+		gt = hi;
+		while (i < gt) {
+			if (x[i] > pivot) {
+				t = x[i];
+				x[i++] = x[lt];
+				x[lt++] = t;
+			} else if (x[i] < pivot) {
+				t = x[i];
+				x[i] = x[--gt];
+				x[gt] = t;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k < gt)
+			return pivot;
+		else
+			lo = gt;
+	}
+	return x[lo];
+}
+
+/* Scratch room for reweigh, n of each. */
+struct scratch {
+	struct rank_app *ra;
+	size_t *pass, *idx, *ord;
+	int64_t *total, *tmp, *granted;
+	long *reason;
+	enum score_decision *wdec;
+};
+
 /* The whole batch under the weights w: dec[] gets each application's
- * decision; only the nc candidates at cand can pass the thresholds.  ra, idx, ord, reason, award, wdec, granted have room for n.
- * Returns 0, or -1 when memory ran out. */
+ * decision; only the nc candidates at cand can pass the thresholds.  Only
+ * the top of the ranking is ranked: the fewest whole groups of equal
+ * total from the top after which the walk has stopped, or what is left
+ * fits no award further down (and nothing is given partially), and the
+ * reserve list is full; below them nothing can be funded or in reserve,
+ * whatever their order.  Returns 0, or -1 when memory ran out. */
 static int reweigh(const struct criteria *k, const struct sens_app *a,
 		   size_t n, const size_t *cand, size_t nc, const int64_t *w,
-		   struct rank_app *ra,
-		   size_t *idx, size_t *ord, long *reason, int64_t *award,
-		   enum score_decision *wdec, int64_t *granted,
-		   enum score_decision *dec)
+		   struct scratch *x, enum score_decision *dec)
 {
-	size_t i, j, m = 0;
-	int64_t left;
+	size_t i, j, np = 0, m, want = 4;
+	struct envelope_state st;
 
 	for (i = 0; i < n; i++)
 		dec[i] = SCORE_BELOW;
 	for (j = 0; j < nc; j++) {
-		int64_t total;
-
 		i = cand[j];
-		if (!criteria_judge(k, a[i].r.score, w, &total))
-			continue;
-		ra[m] = a[i].r;
-		ra[m].total = total;
-		idx[m++] = i;
+		if (criteria_judge(k, a[i].r.score, w, &x->total[np]))
+			x->pass[np++] = i;
 	}
-	if (rank_order(k, ra, m, ord, reason) < 0)
-		return -1;
-	for (i = 0; i < m; i++)
-		award[i] = a[idx[ord[i]]].award;
-	envelope_walk(k, award, m, wdec, granted, &left);
-	for (i = 0; i < m; i++)
-		dec[idx[ord[i]]] = wdec[i];
+	for (;;) {
+		int64_t cut = INT64_MIN, least = INT64_MAX;
+
+		if (want < np) {
+			memcpy(x->tmp, x->total, np * sizeof(*x->tmp));
+			cut = kth_largest(x->tmp, np, want - 1);
+		}
+		for (m = 0, j = 0; j < np; j++) {
+			i = x->pass[j];
+			if (x->total[j] >= cut) {
+				x->ra[m] = a[i].r;
+				x->ra[m].total = x->total[j];
+				x->idx[m++] = i;
+			} else if (a[i].award < least) {
+				least = a[i].award;
+			}
+		}
+		if (rank_order(k, x->ra, m, x->ord, x->reason) < 0)
+			return -1;
+		envelope_start(k, &st);
+		for (j = 0; j < m; j++)
+			x->wdec[j] = envelope_step(k, &st, a[x->idx[x->ord[j]]].award,
+						   &x->granted[j]);
+		if (m == np || ((!st.walking || (st.rest < least &&
+		     (!k->partial || st.rest == 0))) && st.unfunded >= k->reserve))
+			break;
+		want *= 4;
+	}
+	for (j = 0; j < np; j++)
+		dec[x->pass[j]] = SCORE_NOT_FUNDED;
+	for (j = 0; j < m; j++)
+		dec[x->idx[x->ord[j]]] = x->wdec[j];
 	return 0;
 }
 
@@ -375,19 +440,23 @@ static int weights(const struct criteria *k, const struct sens_app *a,
 	size_t nc = k->nitems, c, i, open = m, ncand = 0;
 	size_t *cand = mem_calloc(n + 1, sizeof(*cand));
 	int64_t *w = mem_calloc(nc + 1, sizeof(*w));
-	struct rank_app *ra = mem_calloc(n + 1, sizeof(*ra));
-	size_t *idx = mem_calloc(n + 1, sizeof(*idx));
-	size_t *ord = mem_calloc(n + 1, sizeof(*ord));
-	long *reason = mem_calloc(n + 1, sizeof(*reason));
-	int64_t *award = mem_calloc(n + 1, sizeof(*award));
-	int64_t *granted = mem_calloc(n + 1, sizeof(*granted));
-	enum score_decision *wdec = mem_calloc(n + 1, sizeof(*wdec));
 	enum score_decision *dec = mem_calloc(n + 1, sizeof(*dec));
+	struct scratch x;
 	int pct, sign, rc = -1;
 
-	if (cand == NULL || w == NULL || ra == NULL || idx == NULL || ord == NULL ||
-	    reason == NULL || award == NULL || granted == NULL ||
-	    wdec == NULL || dec == NULL)
+	x.ra = mem_calloc(n + 1, sizeof(*x.ra));
+	x.pass = mem_calloc(n + 1, sizeof(*x.pass));
+	x.idx = mem_calloc(n + 1, sizeof(*x.idx));
+	x.ord = mem_calloc(n + 1, sizeof(*x.ord));
+	x.total = mem_calloc(n + 1, sizeof(*x.total));
+	x.tmp = mem_calloc(n + 1, sizeof(*x.tmp));
+	x.granted = mem_calloc(n + 1, sizeof(*x.granted));
+	x.reason = mem_calloc(n + 1, sizeof(*x.reason));
+	x.wdec = mem_calloc(n + 1, sizeof(*x.wdec));
+	if (cand == NULL || w == NULL || dec == NULL || x.ra == NULL ||
+	    x.pass == NULL || x.idx == NULL || x.ord == NULL ||
+	    x.total == NULL || x.tmp == NULL ||
+	    x.granted == NULL || x.reason == NULL || x.wdec == NULL)
 		goto done;
 	for (c = 0; c < nc; c++)
 		w[c] = k->items[c].weight;
@@ -405,8 +474,7 @@ static int weights(const struct criteria *k, const struct sens_app *a,
 				if (d == 0)
 					continue;
 				w[c] += sign * d;
-				if (reweigh(k, a, n, cand, ncand, w, ra, idx, ord, reason, award,
-					    wdec, granted, dec) < 0)
+				if (reweigh(k, a, n, cand, ncand, w, &x, dec) < 0)
 					goto done;
 				w[c] = k->items[c].weight;
 				for (i = 0; i < n; i++) {
@@ -423,14 +491,16 @@ static int weights(const struct criteria *k, const struct sens_app *a,
 done:
 	mem_free(cand);
 	mem_free(w);
-	mem_free(ra);
-	mem_free(idx);
-	mem_free(ord);
-	mem_free(reason);
-	mem_free(award);
-	mem_free(granted);
-	mem_free(wdec);
 	mem_free(dec);
+	mem_free(x.ra);
+	mem_free(x.pass);
+	mem_free(x.idx);
+	mem_free(x.ord);
+	mem_free(x.total);
+	mem_free(x.tmp);
+	mem_free(x.granted);
+	mem_free(x.reason);
+	mem_free(x.wdec);
 	return rc;
 }
 
