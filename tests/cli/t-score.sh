@@ -331,3 +331,25 @@ grep -v '^#' plain.out >p
 grep -v '^#' sens.out | cut -d, -f1-26 >q
 cmp -s p q || t_fail "the other columns differ: $(diff p q | head -4)"
 t_end
+
+t_begin sensitivity_keeps_a_consensus_score_and_needs_min_marks
+d="$DATA/score-cases/sensitivity"
+cp -R "$d/call" call
+aap-validate --call call --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+# S-3 is funded thanks to r1's excellence mark; a consensus on its
+# excellence makes that mark count for nothing.
+cat >cons.csv <<'EOF2'
+application_id,criterion,score,author,justification
+S-3,excellence,4.5,Panel,Agreed in panel
+EOF2
+t_run aap-score --call call --reviews "$d/reviews.csv" --consensus cons.csv --sensitivity --plain s1
+t_status 0
+t_stdout_has 'S-3,Généreux,'
+t_stdout_has ',4.5000,1.5000,3.0000,0.0000,3.5000,0.0000,12.5000,2,,funded,100.00,,,'
+# With min_marks 3 no reviewer can be left out: nothing hangs on one.
+sed -i 's/^min_marks,2/min_marks,3/' call/scoring.csv
+t_run aap-score --call call --reviews "$d/reviews.csv" --sensitivity --plain s1
+t_status 0
+grep -q ',r[123],' out && t_fail "a reviewer was left out below min_marks: $(grep ',r[123],' out)"
+t_stdout_has ',12.1666,3,,funded,100.00,,,-0.05,impact,not_funded,0.0000'
+t_end
