@@ -23,6 +23,12 @@ static const char *const names[COLUMN_N] = {
 	[COLUMN_AWARD] = "award",
 	[COLUMN_DECIDED_BY] = "decided_by",
 	[COLUMN_DECISION_REASON] = "decision_reason",
+	[COLUMN_ONE_REVIEWER] = "one_reviewer",
+	[COLUMN_ONE_REVIEWER_DECISION] = "one_reviewer_decision",
+	[COLUMN_WEIGHT_CHANGE] = "weight_change",
+	[COLUMN_WEIGHT_CRITERION] = "weight_criterion",
+	[COLUMN_WEIGHT_DECISION] = "weight_decision",
+	[COLUMN_MARGIN] = "margin",
 };
 
 const char columns_by_ranking[] = "ranking";
@@ -34,12 +40,14 @@ static const enum column added_from[] = {
 	[COLUMNS_VALIDATE] = COLUMN_ADMISSIBLE,
 	[COLUMNS_SCORE] = COLUMN_TOTAL,
 	[COLUMNS_DECIDE] = COLUMN_DECIDED_BY,
+	[COLUMNS_SENSITIVITY] = COLUMN_ONE_REVIEWER,
 };
 static const enum column added_to[] = {
 	[COLUMNS_INGEST] = COLUMN_ADMISSIBLE,
 	[COLUMNS_VALIDATE] = COLUMN_TOTAL,
 	[COLUMNS_SCORE] = COLUMN_DECIDED_BY,
-	[COLUMNS_DECIDE] = COLUMN_N,
+	[COLUMNS_DECIDE] = COLUMN_ONE_REVIEWER,
+	[COLUMNS_SENSITIVITY] = COLUMN_N,
 };
 
 static const char score_prefix[] = "score_";

@@ -23,15 +23,24 @@ enum column {
 	COLUMN_DECIDED_BY,     /* aap-score --decisions: what decided it */
 	COLUMN_DECISION_REASON, /* aap-score --decisions: the line's
 				   justification */
+	COLUMN_ONE_REVIEWER,   /* aap-score --sensitivity, after award */
+	COLUMN_ONE_REVIEWER_DECISION, /* aap-score --sensitivity */
+	COLUMN_WEIGHT_CHANGE,  /* aap-score --sensitivity */
+	COLUMN_WEIGHT_CRITERION, /* aap-score --sensitivity */
+	COLUMN_WEIGHT_DECISION, /* aap-score --sensitivity */
+	COLUMN_MARGIN,         /* aap-score --sensitivity */
 	COLUMN_N
 };
 
-/* The stages that add columns. */
+/* The stages that add columns; COLUMNS_DECIDE and COLUMNS_SENSITIVITY:
+ * what aap-score adds after its own with --decisions, --sensitivity (the
+ * two are not given together). */
 enum columns_stage {
 	COLUMNS_INGEST,
 	COLUMNS_VALIDATE,
 	COLUMNS_SCORE,
-	COLUMNS_DECIDE  /* aap-score's, only with --decisions, after award */
+	COLUMNS_DECIDE,
+	COLUMNS_SENSITIVITY
 };
 
 /* The side files aap-score reads. */

@@ -11,9 +11,8 @@
 
 static const char usage_text[] =
 	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
-	"                 [--conflicts FILE] [--decisions FILE] [--plain]\n"
-	"                 [--no-truncation-check]\n"
-	"                 [STREAM]\n"
+	"                 [--conflicts FILE] [--decisions FILE | --sensitivity]\n"
+	"                 [--plain] [--no-truncation-check] [STREAM]\n"
 	"Score, rank and fund the applications of a validated stream.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
@@ -22,6 +21,8 @@ static const char usage_text[] =
 	"      --consensus FILE      consensus scores (CSV)\n"
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
 	"      --decisions FILE      the committee's decisions (CSV)\n"
+	"      --sensitivity         add what each ranked decision hangs on: one\n"
+	"                            reviewer, one weight, the margin to the line\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
 	CLI_HELP_STREAM
 	"\n"
@@ -37,11 +38,12 @@ int main(int argc, char **argv)
 		{ "conflicts", required_argument, NULL, 'f' },
 		{ "decisions", required_argument, NULL, 'D' },
 		{ "plain", no_argument, NULL, 'p' },
+		{ "sensitivity", no_argument, NULL, 's' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
-				&cli_sink, NULL };
+				&cli_sink, NULL, 0 };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct criteria *k = NULL;
@@ -71,6 +73,9 @@ int main(int argc, char **argv)
 		case 'p':
 			o.plain = 1;
 			break;
+		case 's':
+			o.sensitivity = 1;
+			break;
 		case 'n':
 			o.check = 0;
 			break;
@@ -84,6 +89,9 @@ int main(int argc, char **argv)
 	}
 	if (dir == NULL)
 		return cli_usage_error("--call DIR is required");
+	if (o.decisions != NULL && o.sensitivity)
+		return cli_usage_error("--sensitivity is for the proposal, "
+				       "not with --decisions");
 	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
 		return status;
 	if (call_load(dir, &call, &err) < 0 || criteria_load(call, &k, &err) < 0) {

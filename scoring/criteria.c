@@ -837,3 +837,26 @@ int criteria_load(struct call *c, struct criteria **out, struct diag *err)
 	*out = k;
 	return 0;
 }
+
+int criteria_judge(const struct criteria *k, const int64_t *score,
+		   const int64_t *w, int64_t *total)
+{
+	score_wide wsum = 0;
+	int64_t plain = 0;
+	size_t c;
+	int pass = 1;
+
+	for (c = 0; c < k->nitems; c++) {
+		const struct criteria_item *it = &k->items[c];
+
+		wsum += (score_wide)score[c] * (w != NULL ? w[c] : it->weight);
+		plain += score[c];
+		if (it->has_threshold && score[c] < it->threshold)
+			pass = 0;
+	}
+	*total = score_div_round(wsum, 10000);
+	if (k->has_total_threshold &&
+	    (k->threshold_weighted ? *total : plain) < k->total_threshold)
+		pass = 0;
+	return pass;
+}

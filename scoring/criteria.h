@@ -132,4 +132,12 @@ int criteria_on_scale(const struct criteria_item *it, int64_t v);
 int criteria_band_points(const struct criteria_item *it, const char *s,
 			 size_t n, int64_t *points);
 
+/* The total of the scores at score (SCORE_SCALE, one per criterion of k)
+ * weighted by w (SCORE_WEIGHT_SCALE, one per criterion; NULL for k's
+ * weights), rounded once, into *total.  Returns 1 when the scores meet
+ * every criterion's threshold and the total threshold (on that total or
+ * on the plain sum, as k says), 0 when they do not. */
+int criteria_judge(const struct criteria *k, const int64_t *score,
+		   const int64_t *w, int64_t *total);
+
 #endif

@@ -20,38 +20,47 @@ int64_t envelope_cap(int64_t requested, int64_t cost, int has_max,
 	return a;
 }
 
+void envelope_start(const struct criteria *k, struct envelope_state *st)
+{
+	st->rest = k->envelope;
+	st->walking = 1;
+	st->unfunded = 0;
+}
+
+enum score_decision envelope_step(const struct criteria *k,
+				  struct envelope_state *st, int64_t award,
+				  int64_t *granted)
+{
+	*granted = 0;
+	if (st->walking) {
+		if (award <= st->rest) {
+			*granted = award;
+			st->rest -= award;
+			return SCORE_FUNDED;
+		}
+		if (k->partial) {
+			st->walking = 0;
+			if (st->rest > 0) {
+				*granted = st->rest;
+				st->rest = 0;
+				return SCORE_FUNDED;
+			}
+		} else if (k->walk_stop) {
+			st->walking = 0;
+		}
+	}
+	/* The reserve list: the first ones not funded, in rank order. */
+	return st->unfunded++ < k->reserve ? SCORE_RESERVE : SCORE_NOT_FUNDED;
+}
+
 void envelope_walk(const struct criteria *k, const int64_t *award, size_t n,
 		   enum score_decision *dec, int64_t *granted, int64_t *left)
 {
-	int64_t rest = k->envelope;
-	unsigned long reserve = 0;
+	struct envelope_state st;
 	size_t i;
-	int walking = 1;
 
-	for (i = 0; i < n; i++) {
-		dec[i] = SCORE_NOT_FUNDED;
-		granted[i] = 0;
-		if (!walking)
-			continue;
-		if (award[i] <= rest) {
-			dec[i] = SCORE_FUNDED;
-			granted[i] = award[i];
-			rest -= award[i];
-		} else if (k->partial) {
-			if (rest > 0) {
-				dec[i] = SCORE_FUNDED;
-				granted[i] = rest;
-				rest = 0;
-			}
-			walking = 0;
-		} else if (k->walk_stop) {
-			walking = 0;
-		}
-	}
+	envelope_start(k, &st);
 	for (i = 0; i < n; i++)
-		if (dec[i] == SCORE_NOT_FUNDED && reserve < k->reserve) {
-			dec[i] = SCORE_RESERVE;
-			reserve++;
-		}
-	*left = rest;
+		dec[i] = envelope_step(k, &st, award[i], &granted[i]);
+	*left = st.rest;
 }

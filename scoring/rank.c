@@ -67,38 +67,53 @@ static int set_add(struct rank_set *s, const char *p, size_t n)
 	return 0;
 }
 
+int rank_next_item(const char *v, size_t n, size_t *pos, const char **item,
+		   size_t *len)
+{
+	const char *end = v + n, *p, *q, *r;
+	int found;
+
+	while (*pos < n) {
+		p = v + *pos;
+		q = memchr(p, '|', (size_t)(end - p));
+		if (q == NULL)
+			q = end;
+		*pos = (size_t)(q - v) + 1;
+		if (q == p)
+			continue;
+		/* An item repeated in one value counts once. */
+		for (found = 0, r = v; !found && r < p;) {
+			const char *e = memchr(r, '|', (size_t)(p - r));
+
+			if (e == NULL)
+				e = p;
+			found = item_cmp(r, (size_t)(e - r), p, (size_t)(q - p)) == 0;
+			r = e + 1;
+		}
+		if (!found) {
+			*item = p;
+			*len = (size_t)(q - p);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Counts the items of the list v (n bytes, '|'-separated) not in s, each
  * distinct item once; with add, puts them in s.  Returns the count, or -1
  * when memory ran out. */
 static long coverage(struct rank_set *s, const char *v, size_t n, int add)
 {
-	const char *p = v, *end = v + n, *q, *r;
+	const char *item;
+	size_t pos = 0, len;
 	long count = 0;
-	int found;
 
-	while (p < end) {
-		q = memchr(p, '|', (size_t)(end - p));
-		if (q == NULL)
-			q = end;
-		if (q > p) {
-			found = set_has(s, p, (size_t)(q - p));
-			/* An item repeated in one value counts once. */
-			for (r = v; !found && r < p;) {
-				const char *e = memchr(r, '|', (size_t)(p - r));
-
-				if (e == NULL)
-					e = p;
-				found = item_cmp(r, (size_t)(e - r), p, (size_t)(q - p)) == 0;
-				r = e + 1;
-			}
-			if (!found) {
-				count++;
-				if (add && set_add(s, p, (size_t)(q - p)) < 0)
-					return -1;
-			}
+	while (rank_next_item(v, n, &pos, &item, &len))
+		if (!set_has(s, item, len)) {
+			count++;
+			if (add && set_add(s, item, len) < 0)
+				return -1;
 		}
-		p = q + 1;
-	}
 	return count;
 }
 
@@ -175,37 +190,35 @@ static int field_key(enum field_type ty, const char *s, size_t n, int64_t *v)
 	return norm_parse_fixed(s, n, scale, v) == NORM_OK ? 0 : -1;
 }
 
-/* What one step says of i against j: < 0 when i goes first. cov holds
- * the coverage counts of step s, indexed like a. */
-static int step_cmp(const struct criteria *k, size_t s,
-		    const struct rank_app *a, size_t i, size_t j,
-		    const long *cov)
+int rank_step_cmp(const struct criteria *k, size_t s,
+		  const struct rank_app *x, const struct rank_app *y, long cx,
+		  long cy)
 {
 	const struct criteria_tiebreak *t = &k->tb[s];
-	const char *vi = a[i].v[2 * s], *vj = a[j].v[2 * s];
-	size_t li = a[i].vlen[2 * s], lj = a[j].vlen[2 * s];
-	int64_t x, y;
+	const char *vi = x->v[2 * s], *vj = y->v[2 * s];
+	size_t li = x->vlen[2 * s], lj = y->vlen[2 * s];
+	int64_t p, q;
 	int ri, rj, c;
 
 	switch (t->kind) {
 	case CRITERIA_TB_SCORE:
-		x = a[i].score[t->crit];
-		y = a[j].score[t->crit];
-		return x > y ? -1 : x < y;
+		p = x->score[t->crit];
+		q = y->score[t->crit];
+		return p > q ? -1 : p < q;
 	case CRITERIA_TB_COVERAGE:
-		return cov[i] > cov[j] ? -1 : cov[i] < cov[j];
+		return cx > cy ? -1 : cx < cy;
 	case CRITERIA_TB_ID:
-		return item_cmp(a[i].id, a[i].idlen, a[j].id, a[j].idlen);
+		return item_cmp(x->id, x->idlen, y->id, y->idlen);
 	case CRITERIA_TB_FIELD:
 		/* Empty or unreadable values go last, whatever the direction. */
 		if (li == 0 || lj == 0)
 			return (li == 0) - (lj == 0);
-		ri = field_key(t->ftype, vi, li, &x);
-		rj = field_key(t->ftype, vj, lj, &y);
+		ri = field_key(t->ftype, vi, li, &p);
+		rj = field_key(t->ftype, vj, lj, &q);
 		if (ri < 0 || rj < 0)
 			return (ri < 0) - (rj < 0);
 		if (ri == 0)
-			c = x < y ? -1 : x > y;
+			c = p < q ? -1 : p > q;
 		else
 			c = item_cmp(vi, li, vj, lj);
 		return t->desc ? -c : c;
@@ -215,11 +228,11 @@ static int step_cmp(const struct criteria *k, size_t s,
 		score_wide di, dj;
 
 		oki = norm_parse_fixed(vi, li, 0, &wi) == NORM_OK &&
-		      norm_parse_fixed(a[i].v[2 * s + 1], a[i].vlen[2 * s + 1],
+		      norm_parse_fixed(x->v[2 * s + 1], x->vlen[2 * s + 1],
 				       0, &mi) == NORM_OK &&
 		      wi >= 0 && mi >= 0 && wi + mi > 0;
 		okj = norm_parse_fixed(vj, lj, 0, &wj) == NORM_OK &&
-		      norm_parse_fixed(a[j].v[2 * s + 1], a[j].vlen[2 * s + 1],
+		      norm_parse_fixed(y->v[2 * s + 1], y->vlen[2 * s + 1],
 				       0, &mj) == NORM_OK &&
 		      wj >= 0 && mj >= 0 && wj + mj > 0;
 		if (!oki || !okj)
@@ -240,7 +253,9 @@ static long first_diff(const struct criteria *k, const struct rank_app *a,
 	size_t s;
 
 	for (s = 0; s < k->ntb; s++) {
-		*c = step_cmp(k, s, a, i, j, cov[s]);
+		*c = rank_step_cmp(k, s, &a[i], &a[j],
+				   cov[s] != NULL ? cov[s][i] : 0,
+				   cov[s] != NULL ? cov[s][j] : 0);
 		if (*c != 0)
 			return (long)s;
 	}
@@ -270,7 +285,8 @@ static int by_static(const void *pa, const void *pb)
 	int c;
 
 	for (s = 0; s < sort_steps; s++)
-		if ((c = step_cmp(sort_k, s, sort_a, i, j, NULL)) != 0)
+		if ((c = rank_step_cmp(sort_k, s, &sort_a[i], &sort_a[j], 0,
+				       0)) != 0)
 			return c;
 	return item_cmp(sort_a[i].id, sort_a[i].idlen, sort_a[j].id,
 			sort_a[j].idlen);
@@ -283,9 +299,32 @@ static int same_static(const struct criteria *k, const struct rank_app *a,
 	size_t s;
 
 	for (s = 0; s < steps; s++)
-		if (step_cmp(k, s, a, i, j, NULL) != 0)
+		if (rank_step_cmp(k, s, &a[i], &a[j], 0, 0) != 0)
 			return 0;
 	return 1;
+}
+
+size_t rank_static_steps(const struct criteria *k)
+{
+	size_t s = 0;
+
+	while (s < k->ntb && k->tb[s].kind != CRITERIA_TB_COVERAGE)
+		s++;
+	return s;
+}
+
+int rank_cmp_static(const struct criteria *k, const struct rank_app *x,
+		    const struct rank_app *y)
+{
+	size_t s, steps = rank_static_steps(k);
+	int c;
+
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	for (s = 0; s < steps; s++)
+		if ((c = rank_step_cmp(k, s, x, y, 0, 0)) != 0)
+			return c;
+	return 0;
 }
 
 /* Places order[sg..se), candidates of one group that agree on every step
@@ -349,7 +388,7 @@ int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	struct rank_set *sets = mem_calloc(k->ntb + 1, sizeof(*sets));
 	long **cov = mem_calloc(k->ntb + 1, sizeof(*cov));
 	long *diff = mem_calloc(n + 1, sizeof(*diff));
-	size_t g, e, sg, se, i, s, steps = 0;
+	size_t g, e, sg, se, i, s, steps;
 	int rc = -1, c;
 
 	if (sets == NULL || cov == NULL || diff == NULL)
@@ -369,8 +408,7 @@ int rank_order(const struct criteria *k, const struct rank_app *a, size_t n,
 	 * order the candidates of a group once and for all: whoever comes
 	 * next is among those that lead on them.  Only these few are
 	 * compared afresh after each placement. */
-	while (steps < k->ntb && k->tb[steps].kind != CRITERIA_TB_COVERAGE)
-		steps++;
+	steps = rank_static_steps(k);
 	sort_steps = steps;
 	for (g = 0; g < n; g = e) {
 		for (e = g; e < n && a[order[e]].total == a[order[g]].total; e++)

@@ -17,6 +17,7 @@
 #include "marks.h"
 #include "rank.h"
 #include "score.h"
+#include "sensitivity.h"
 #include "stage.h"
 
 /* One application of the batch. */
@@ -83,6 +84,11 @@ struct run {
 	int64_t granted, left;   /* the envelope's outcome */
 	struct decisions *dec;   /* the committee's decisions, or NULL */
 	struct decisions_app *dv; /* per record: what they decided */
+	size_t *sidx;            /* --sensitivity: per record, its index in
+				    sres, or SIZE_MAX */
+	struct sens_result *sres; /* what sens_run found */
+	struct sens_variant *svar; /* the variants it was given */
+	int64_t *svscore;        /* their scores */
 };
 
 static const char *field(const struct run *r, size_t i, size_t col,
@@ -498,9 +504,8 @@ static int score_all(struct run *r, struct diag *err)
 		r->has[q->app * nc + q->crit] = 1;
 	}
 	for (i = 0; i < r->n; i++) {
-		score_wide wsum = 0;
-		int64_t plain = 0, pts;
-		int below = 0, missing = 0;
+		int64_t pts;
+		int missing = 0;
 
 		if (!use[i]) {
 			memset(r->has + i * nc, 0, nc);
@@ -517,26 +522,17 @@ static int score_all(struct run *r, struct diag *err)
 				r->score[i * nc + c] = pts;
 				r->has[i * nc + c] = 1;
 			}
-			if (!r->has[i * nc + c]) {
+			if (!r->has[i * nc + c])
 				missing = 1;
-				continue;
-			}
-			wsum += (score_wide)r->score[i * nc + c] * it->weight;
-			plain += r->score[i * nc + c];
-			if (it->has_threshold && r->score[i * nc + c] < it->threshold)
-				below = 1;
 		}
 		if (missing) {
 			r->a[i].dec = SCORE_INCOMPLETE;
 			continue;
 		}
-		r->a[i].total = score_div_round(wsum, 10000);
 		r->a[i].has_total = 1;
-		if (k->has_total_threshold &&
-		    (k->threshold_weighted ? r->a[i].total : plain) <
-		    k->total_threshold)
-			below = 1;
-		r->a[i].dec = below ? SCORE_BELOW : SCORE_PENDING;
+		r->a[i].dec = criteria_judge(k, r->score + i * nc, NULL,
+					     &r->a[i].total) ? SCORE_PENDING :
+			      SCORE_BELOW;
 	}
 	rc = 0;
 done:
@@ -545,12 +541,29 @@ done:
 	return rc;
 }
 
+/* Fills ra with what the ranking knows of application i; its tie-break
+ * values go to v and vl (2 * ntb of each, zeroed). */
+static void rank_view(const struct run *r, size_t i, struct rank_app *ra,
+		      const char **v, size_t *vl)
+{
+	const struct criteria *k = r->k;
+	size_t s;
+
+	ra->id = field(r, i, 0, &ra->idlen);
+	ra->total = r->a[i].total;
+	ra->score = r->score + i * k->nitems;
+	ra->v = v;
+	ra->vlen = vl;
+	for (s = 0; s < 2 * k->ntb; s++)
+		v[s] = r->c_tb[s] >= 0 ? field(r, i, (size_t)r->c_tb[s], &vl[s]) : "";
+}
+
 /* Ranks what passed the thresholds and walks the envelope. */
 static int rank_and_fund(struct run *r, size_t *out, size_t *nout,
 			 struct diag *err)
 {
 	const struct criteria *k = r->k;
-	size_t i, m = 0, s, *order = NULL, *who = NULL;
+	size_t i, m = 0, *order = NULL, *who = NULL;
 	struct rank_app *ra = NULL;
 	const char **v = NULL;
 	size_t *vl = NULL;
@@ -581,18 +594,7 @@ static int rank_and_fund(struct run *r, size_t *out, size_t *nout,
 		if (r->a[i].dec != SCORE_PENDING)
 			continue;
 		who[m] = i;
-		ra[m].id = field(r, i, 0, &ra[m].idlen);
-		ra[m].total = r->a[i].total;
-		ra[m].score = r->score + i * k->nitems;
-		ra[m].v = v + m * 2 * k->ntb;
-		ra[m].vlen = vl + m * 2 * k->ntb;
-		for (s = 0; s < 2 * k->ntb; s++)
-			if (r->c_tb[s] >= 0)
-				v[m * 2 * k->ntb + s] =
-					field(r, i, (size_t)r->c_tb[s],
-					      &vl[m * 2 * k->ntb + s]);
-			else
-				v[m * 2 * k->ntb + s] = "";
+		rank_view(r, i, &ra[m], v + m * 2 * k->ntb, vl + m * 2 * k->ntb);
 		m++;
 	}
 	if (rank_order(k, ra, m, order, reason) < 0) {
@@ -681,6 +683,151 @@ static int decide(struct run *r, size_t *out, size_t *nout, struct diag *err)
 		r->granted += r->a[i].award;
 	}
 	return 0;
+}
+
+/* A reviewer of one application: where the name is in the marks' text. */
+struct who {
+	uint32_t roff, rlen;  /* the name in the marks' text arena */
+};
+
+static const char *sort_text;
+
+static int by_name(const void *pa, const void *pb)
+{
+	const struct who *a = pa, *b = pb;
+
+	return bytes_cmp(sort_text + a->roff, a->rlen, sort_text + b->roff,
+			 b->rlen);
+}
+
+/* Appends to r->svar (and r->svscore, room for nv more being there) the
+ * variants of ranked application i: its scores with the marks of one of
+ * its reviewers left out, for each reviewer (by name) whose marks count
+ * in a score, unless a criterion would be left with fewer than min_marks.
+ * cons flags the scores set by a consensus; x and w have room for the
+ * application's marks. */
+static void variants(struct run *r, size_t i, size_t si,
+		     const unsigned char *cons, int64_t *x, struct who *w,
+		     size_t *nv)
+{
+	const struct marks *mk = &r->mk;
+	size_t nc = r->k->nitems, lo = mk->start[i], hi = mk->start[i + 1];
+	size_t j, e, q, nw = 0, cnt;
+
+	for (j = lo; j < hi; j++) {
+		w[nw].roff = mk->m[mk->order[j]].roff;
+		w[nw++].rlen = mk->m[mk->order[j]].rlen;
+	}
+	sort_text = mk->text.data;
+	qsort(w, nw, sizeof(*w), by_name);
+	for (q = 0; q < nw; q++) {
+		int64_t *sc = r->svscore + *nv * nc;
+		int changed = 0, ok = 1;
+
+		/* Each name is kept once in the arena: equal names, equal
+		 * offsets. */
+		if (q > 0 && w[q].roff == w[q - 1].roff)
+			continue;
+		memcpy(sc, r->score + i * nc, nc * sizeof(*sc));
+		for (j = lo; j < hi && ok; j = e) {
+			uint32_t crit = mk->m[mk->order[j]].crit;
+
+			cnt = 0;
+			for (e = j; e < hi && mk->m[mk->order[e]].crit == crit; e++)
+				if (mk->m[mk->order[e]].roff != w[q].roff)
+					x[cnt++] = mk->m[mk->order[e]].value;
+			if (cnt == e - j || cons[i * nc + crit])
+				continue;
+			changed = 1;
+			if (cnt < r->k->min_marks) {
+				ok = 0;
+				continue;
+			}
+			sort_values(x, cnt);
+			sc[crit] = marks_combine(r->k->combine, x, cnt);
+		}
+		if (!ok || !changed)
+			continue;
+		r->svar[*nv].app = si;
+		r->svar[*nv].score = sc;
+		r->svar[*nv].reviewer = mk->text.data + w[q].roff;
+		r->svar[*nv].len = w[q].rlen;
+		(*nv)++;
+	}
+}
+
+/* --sensitivity: what each ranked application's decision hangs on
+ * (sens_run), into r->sidx and r->sres.  out holds the nranked ranked
+ * records in rank order. */
+static int sensitivity(struct run *r, const size_t *out, size_t nranked,
+		       struct diag *err)
+{
+	const struct criteria *k = r->k;
+	size_t nc = k->nitems, i, j, n = 0, most = 0, nmarks, nv = 0;
+	struct sens_app *sa = NULL;
+	size_t *order = NULL;
+	const char **v = NULL;
+	size_t *vl = NULL;
+	unsigned char *cons = NULL;
+	int64_t *x = NULL;
+	struct who *w = NULL;
+	enum score_decision *vdec = NULL;
+	int rc = -1;
+
+	nmarks = r->mk.start != NULL ? r->mk.n : 0;
+	for (i = 0; i < r->n && r->mk.start != NULL; i++)
+		if (r->mk.start[i + 1] - r->mk.start[i] > most)
+			most = r->mk.start[i + 1] - r->mk.start[i];
+	r->sidx = mem_calloc(r->n + 1, sizeof(*r->sidx));
+	sa = mem_calloc(r->n + 1, sizeof(*sa));
+	order = mem_calloc(nranked + 1, sizeof(*order));
+	v = mem_calloc(r->n * 2 * k->ntb + 1, sizeof(*v));
+	vl = mem_calloc(r->n * 2 * k->ntb + 1, sizeof(*vl));
+	cons = mem_calloc(r->n * nc + 1, 1);
+	x = mem_calloc(most + 1, sizeof(*x));
+	w = mem_calloc(most + 1, sizeof(*w));
+	/* A variant per reviewer and application: at most one per mark. */
+	r->svar = mem_calloc(nmarks + 1, sizeof(*r->svar));
+	r->svscore = mem_calloc(nmarks * nc + 1, sizeof(*r->svscore));
+	vdec = mem_calloc(nmarks + 1, sizeof(*vdec));
+	if (r->sidx == NULL || sa == NULL || order == NULL || v == NULL ||
+	    vl == NULL || cons == NULL || x == NULL || w == NULL ||
+	    r->svar == NULL || r->svscore == NULL || vdec == NULL)
+		goto oom;
+	for (j = 0; j < r->mk.nc; j++)
+		cons[r->mk.c[j].app * nc + r->mk.c[j].crit] = 1;
+	for (i = 0; i < r->n; i++) {
+		r->sidx[i] = SIZE_MAX;
+		if (!r->a[i].has_total)
+			continue;
+		r->sidx[i] = n;
+		rank_view(r, i, &sa[n].r, v + n * 2 * k->ntb, vl + n * 2 * k->ntb);
+		sa[n].award = r->a[i].cap;
+		sa[n].dec = r->a[i].dec;
+		n++;
+	}
+	for (j = 0; j < nranked; j++) {
+		order[j] = r->sidx[out[j]];
+		if (r->mk.start != NULL)
+			variants(r, out[j], order[j], cons, x, w, &nv);
+	}
+	if ((r->sres = mem_calloc(n + 1, sizeof(*r->sres))) == NULL ||
+	    sens_run(k, sa, n, order, nranked, r->svar, nv, vdec, r->sres) < 0)
+		goto oom;
+	rc = 0;
+	goto done;
+oom:
+	diag_oom(err);
+done:
+	mem_free(sa);
+	mem_free(order);
+	mem_free(v);
+	mem_free(vl);
+	mem_free(cons);
+	mem_free(x);
+	mem_free(w);
+	mem_free(vdec);
+	return rc;
 }
 
 /* The unranked, by application_id, then their other columns, so that the
@@ -775,6 +922,42 @@ static void put_num(struct run *r, struct sbuf *b, int has, int64_t v,
 	put(r, sbuf_str(b), b->len);
 }
 
+/* The sensitivity columns of record i: empty unless it is ranked. */
+static void write_sensitivity(struct run *r, size_t i, struct sbuf *b)
+{
+	const struct sens_result *q;
+	const char *s;
+	size_t c, n;
+
+	if (r->a[i].rank == 0) {
+		columns_added(COLUMNS_SENSITIVITY, &n);
+		for (c = 0; c < n; c++)
+			put(r, "", 0);
+		return;
+	}
+	q = &r->sres[r->sidx[i]];
+	if (q->variant >= 0) {
+		put(r, r->svar[q->variant].reviewer, r->svar[q->variant].len);
+		s = score_decision_name(q->vdec);
+		put(r, s, strlen(s));
+	} else {
+		put(r, "", 0);
+		put(r, "", 0);
+	}
+	if (q->crit >= 0) {
+		put_num(r, b, 1, q->percent, 2);
+		s = r->k->items[q->crit].id;
+		put(r, s, strlen(s));
+		s = score_decision_name(q->wdec);
+		put(r, s, strlen(s));
+	} else {
+		put(r, "", 0);
+		put(r, "", 0);
+		put(r, "", 0);
+	}
+	put_num(r, b, q->has_margin, q->margin, SCORE_SCALE);
+}
+
 static int write_record(struct run *r, size_t i, struct sbuf *b,
 			struct diag *err)
 {
@@ -822,6 +1005,8 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 		s = decisions_reason(r->dec, &r->dv[i]);
 		put(r, s, strlen(s));
 	}
+	if (r->o->sensitivity)
+		write_sensitivity(r, i, b);
 	stream_out_end_record(r->st.out);
 	return stream_out_failed(r->st.out, err);
 }
@@ -835,11 +1020,13 @@ static const char *base_name(const char *path)
 
 /* The added columns' names, in one buffer; *names points into it. */
 static int added_columns(const struct criteria *k, int decided,
-			 struct sbuf *buf, const char ***names, size_t *n)
+			 int sensitivity, struct sbuf *buf, const char ***names,
+			 size_t *n)
 {
-	size_t c, i, cnt = 0, ntail, ndec;
+	size_t c, i, cnt = 0, ntail, ndec, nsens = 0;
 	const char *const *tail = columns_added(COLUMNS_SCORE, &ntail);
 	const char *const *dec = columns_added(COLUMNS_DECIDE, &ndec);
+	const char *const *sens = columns_added(COLUMNS_SENSITIVITY, &nsens);
 	const char **nm;
 	const char *p;
 
@@ -859,6 +1046,11 @@ static int added_columns(const struct criteria *k, int decided,
 	for (i = 0; i < ntail + (decided ? ndec : 0); i++) {
 		if (sbuf_adds(buf, i < ntail ? tail[i] : dec[i - ntail]) < 0 ||
 		    sbuf_addc(buf, '\0') < 0)
+			return -1;
+		cnt++;
+	}
+	for (i = 0; sensitivity && i < nsens; i++) {
+		if (sbuf_adds(buf, sens[i]) < 0 || sbuf_addc(buf, '\0') < 0)
 			return -1;
 		cnt++;
 	}
@@ -983,6 +1175,10 @@ static void run_free(struct run *r)
 	if (r->dec != NULL)
 		decisions_fini(r->dec);
 	mem_free(r->dv);
+	mem_free(r->sidx);
+	mem_free(r->sres);
+	mem_free(r->svar);
+	mem_free(r->svscore);
 }
 
 int score_run(const struct score_opts *o, struct diag *err)
@@ -1015,7 +1211,8 @@ int score_run(const struct score_opts *o, struct diag *err)
 	if (stage_open(&r.st, "aap-score", o->call, o->input, STDOUT_FILENO,
 		       "standard output", o->check, o->plain, err) < 0 || columns(&r, err) < 0)
 		goto done;
-	if (added_columns(r.k, o->decisions != NULL, &names, &cols, &ncols) < 0) {
+	if (added_columns(r.k, o->decisions != NULL, o->sensitivity, &names,
+			  &cols, &ncols) < 0) {
 		diag_oom(err);
 		goto done;
 	}
@@ -1050,7 +1247,8 @@ int score_run(const struct score_opts *o, struct diag *err)
 		goto done;
 	}
 	if (rank_and_fund(&r, out, &nranked, err) < 0 ||
-	    (r.dec != NULL && decide(&r, out, &nranked, err) < 0))
+	    (r.dec != NULL && decide(&r, out, &nranked, err) < 0) ||
+	    (o->sensitivity && sensitivity(&r, out, nranked, err) < 0))
 		goto done;
 	rest = out + nranked;
 	for (i = 0; i < r.n; i++)

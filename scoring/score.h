@@ -25,6 +25,7 @@ struct score_opts {
 	int plain;                    /* write bare CSV */
 	const struct diag_sink *sink; /* bad side-file lines, as errors */
 	const char *decisions;        /* the committee's decisions, or NULL */
+	int sensitivity;              /* 1: add the sensitivity columns */
 };
 
 /* Reads the stream, scores, ranks and funds, writes the stream with the

@@ -633,8 +633,8 @@ static int check_files(struct audit *a, struct diag *err)
 /* 1 when the column name is one aap-score adds. */
 static int score_column(const char *name)
 {
-	static const enum columns_stage by_score[] = { COLUMNS_SCORE,
-						       COLUMNS_DECIDE };
+	static const enum columns_stage by_score[] = {
+		COLUMNS_SCORE, COLUMNS_DECIDE, COLUMNS_SENSITIVITY };
 	const char *const *added;
 	size_t i, k, n;
 
@@ -1098,13 +1098,27 @@ static int write_stored(struct audit *a, const char *role, const char *name,
 	return rc;
 }
 
+/* 1 when the header (names joined by commas) has the column name. */
+static int header_has(const char *header, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = header;
+
+	while ((p = strstr(p, name)) != NULL) {
+		if ((p == header || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
 /* 4. The scoring: aap-score run again on its input (rebuilt from the
  * stored records, or the source's when given) with the call files its
  * line names and the side files' stored rows; compared value by value. */
 static int rerun_score(struct audit *a, const char *input, struct diag *err)
 {
 	struct stage_line *s = find_stage(a, stage_score);
-	const char *args[2 * COLUMNS_NSIDE + 3];
+	const char *args[2 * COLUMNS_NSIDE + 4];
 	struct sbuf rebuilt, folder, side[COLUMNS_NSIDE], out;
 	size_t i, k, n = 0;
 	int ok, rc = -1;
@@ -1176,6 +1190,8 @@ static int rerun_score(struct audit *a, const char *input, struct diag *err)
 		args[n++] = opt[k];
 		args[n++] = side[k].data;
 	}
+	if (header_has(a->b->header, columns_added(COLUMNS_SENSITIVITY, &i)[0]))
+		args[n++] = "--sensitivity";
 	args[n] = NULL;
 	if (rerun(a, stage_score, args, input, &out, &ok, err) < 0)
 		goto done;

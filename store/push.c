@@ -56,6 +56,9 @@ struct cols {
 	long source_file, source_line, findings, admissible;
 	long total, rank, rank_reason, decision, award;
 	long decided_by, decision_reason; /* with decisions only */
+	const char *const *sens;  /* aap-score --sensitivity's column names */
+	size_t nsens;             /* how many */
+	long sens_col[COLUMN_N];  /* where each is, or -1 */
 	long *field;      /* per call field but application_id */
 	size_t nfield;    /* how many */
 	long *score;      /* score_<criterion> columns */
@@ -302,6 +305,11 @@ static int find_columns(struct push *p, struct diag *err)
 	c->decided_by = stream_in_column(in, columns_name(COLUMN_DECIDED_BY));
 	c->decision_reason = stream_in_column(in,
 					      columns_name(COLUMN_DECISION_REASON));
+	/* aap.application has no columns of their own for them: they are
+	 * kept among the fields (docs/database.md). */
+	c->sens = columns_added(COLUMNS_SENSITIVITY, &c->nsens);
+	for (i = 0; i < c->nsens; i++)
+		c->sens_col[i] = stream_in_column(in, c->sens[i]);
 	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
 	    c->admissible < 0) {
 		diag_set(err, AAP_EDATA, p->st.src.name, 1,
@@ -344,11 +352,15 @@ static int fields_json(struct push *p, const struct record *r, struct sbuf *b)
 
 	if (sbuf_addc(b, '{') < 0)
 		return -1;
-	for (k = 0; k < p->c.nfield; k++) {
-		long col = p->c.field[k];
-		const char *name = call->fields[k + 1].name;
+	for (k = 0; k < p->c.nfield + p->c.nsens; k++) {
+		long col = k < p->c.nfield ? p->c.field[k] :
+			   p->c.sens_col[k - p->c.nfield];
+		const char *name = k < p->c.nfield ? call->fields[k + 1].name :
+				   p->c.sens[k - p->c.nfield];
 
-		if ((k > 0 && sbuf_addc(b, ',') < 0) ||
+		if (col < 0)
+			continue;
+		if ((b->data[b->len - 1] != '{' && sbuf_addc(b, ',') < 0) ||
 		    json_string(b, name, strlen(name), 1) < 0 || sbuf_addc(b, ':') < 0 ||
 		    json_string(b, record_field(r, (size_t)col),
 				record_len(r, (size_t)col), 1) < 0)

@@ -125,6 +125,14 @@ elif asan_bins aap-score; then
 fi
 t_end
 
+t_begin score_with_sensitivity_survives_every_allocation_failure
+d="$DATA/score-cases/sensitivity"
+if asan_bins aap-score; then
+	aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" >s 2>/dev/null || t_fail "aap-validate failed"
+	alloc_sweep "$ASAN_BIN/aap-score" --call "$d/call" --no-truncation-check --reviews "$d/reviews.csv" --sensitivity s
+fi
+t_end
+
 # full_disk CMD...: CMD writing to /dev/full exits 3 saying so.
 full_disk() {
 	local in=/dev/null

@@ -352,4 +352,53 @@ t_begin streams_without_decisions_have_no_decisions_columns
 score "$SC/decide-skip"
 t_status 0
 head -n 1 out | grep -q 'decided_by' && t_fail "a decided_by column without --decisions"
+
+t_begin sensitivity_is_the_same_whatever_the_order_of_the_input
+d="$DATA/score-cases/sensitivity"
+aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+{ head -n 1 "$d/apps.csv"; tail -n +2 "$d/apps.csv" | tac; } >shuffled.csv
+aap-validate --call "$d/call" --no-truncation-check shuffled.csv 2>/dev/null >s2
+{ head -n 1 "$d/reviews.csv"; tail -n +2 "$d/reviews.csv" | sort -r; } >rev2.csv
+aap-score --call "$d/call" --reviews "$d/reviews.csv" --sensitivity --plain s1 >o1
+LC_ALL=fr_FR.UTF-8 aap-score --call "$d/call" --reviews rev2.csv --sensitivity --plain s2 >o2
+# The source columns (12 and 13) tell where each record came from.
+cut -d, -f1-11,14- o1 >r1
+cut -d, -f1-11,14- o2 >r2
+cmp -s r1 r2 || t_fail "shuffled input changed the records: $(diff r1 r2 | head -5)"
+t_end
+
+t_begin sensitivity_columns_come_only_with_the_option
+d="$DATA/score-cases/sensitivity"
+aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+aap-score --call "$d/call" --reviews "$d/reviews.csv" s1 >plain.out
+aap-score --call "$d/call" --reviews "$d/reviews.csv" --sensitivity s1 >sens.out
+grep -q one_reviewer plain.out && t_fail "columns without the option"
+grep -q ',award,one_reviewer,one_reviewer_decision,weight_change,weight_criterion,weight_decision,margin$' sens.out ||
+	t_fail "no sensitivity columns: $(grep -v '^#' sens.out | head -1)"
+# Everything but the added columns (and the digests) is the same.
+grep -v '^#' plain.out >p
+grep -v '^#' sens.out | cut -d, -f1-26 >q
+cmp -s p q || t_fail "the other columns differ: $(diff p q | head -4)"
+t_end
+
+t_begin sensitivity_keeps_a_consensus_score_and_needs_min_marks
+d="$DATA/score-cases/sensitivity"
+cp -R "$d/call" call
+aap-validate --call call --no-truncation-check "$d/apps.csv" 2>/dev/null >s1
+# S-3 is funded thanks to r1's excellence mark; a consensus on its
+# excellence makes that mark count for nothing.
+cat >cons.csv <<'EOF2'
+application_id,criterion,score,author,justification
+S-3,excellence,4.5,Panel,Agreed in panel
+EOF2
+t_run aap-score --call call --reviews "$d/reviews.csv" --consensus cons.csv --sensitivity --plain s1
+t_status 0
+t_stdout_has 'S-3,Généreux,'
+t_stdout_has ',4.5000,1.5000,3.0000,0.0000,3.5000,0.0000,12.5000,2,,funded,100.00,,,'
+# With min_marks 3 no reviewer can be left out: nothing hangs on one.
+sed -i 's/^min_marks,2/min_marks,3/' call/scoring.csv
+t_run aap-score --call call --reviews "$d/reviews.csv" --sensitivity --plain s1
+t_status 0
+grep -q ',r[123],' out && t_fail "a reviewer was left out below min_marks: $(grep ',r[123],' out)"
+t_stdout_has ',12.1666,3,,funded,100.00,,,-0.05,impact,not_funded,0.0000'
 t_end

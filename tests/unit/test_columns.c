@@ -14,14 +14,16 @@ static void stages_add_their_columns_in_pipeline_order(void **state)
 {
 	static const char *const want[] = { "source_file", "source_line",
 		"findings", "admissible", "total", "rank", "rank_reason",
-		"decision", "award", "decided_by", "decision_reason" };
-	static const size_t count[] = { 3, 1, 5, 2 };
+		"decision", "award", "decided_by", "decision_reason",
+		"one_reviewer", "one_reviewer_decision", "weight_change",
+		"weight_criterion", "weight_decision", "margin" };
+	static const size_t count[] = { 3, 1, 5, 2, 6 };
 	const char *const *got;
 	size_t s, i, n, k = 0;
 
 	(void)state;
 	assert_string_equal(columns_name(COLUMN_APPLICATION_ID), "application_id");
-	for (s = COLUMNS_INGEST; s <= COLUMNS_DECIDE; s++) {
+	for (s = COLUMNS_INGEST; s <= COLUMNS_SENSITIVITY; s++) {
 		got = columns_added((enum columns_stage)s, &n);
 		assert_int_equal(n, count[s]);
 		for (i = 0; i < n; i++)
