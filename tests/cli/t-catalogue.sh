@@ -227,3 +227,24 @@ row call_table_with_a_nul_byte \
 row call_table_with_invalid_utf8 \
 	"${H}A-1,x,1\n" "mkdir call && cp \"\$MINI\"/fields.csv call/ && printf 'setting,value\nid,mini\ntitle,R\\xe9gion\n' >call/call.csv && aap-ingest --call call in.csv" 2 \
 	'call/call.csv:3: error:' empty
+
+# --- Connection strings (aap-push): each malformed one of
+# tests/data/conninfo/malformed refused without a byte of its password,
+# before anything connects (no server is needed).
+t_begin catalogue_malformed_connection_strings_never_show_the_password
+printf "${H}A-1,x,1\n" "'" | aap-ingest --call "$MINI" | aap-validate --call "$MINI" >s
+while IFS=$'\t' read -r secret conninfo; do
+	case $secret in '#'*) continue ;; esac
+	t_run env PGHOST="$T_TMP/nowhere" aap-push --call "$MINI" --batch b --db "$conninfo" s
+	[ "$t_status" = 0 ] && t_fail "accepted: $conninfo"
+	for word in $secret; do
+		grep -qF -- "$word" err out && t_fail "\"$word\" shown for: $conninfo"$'\n'"$(cat err)"
+	done
+done <"$DATA/conninfo/malformed"
+t_run aap-push --call "$MINI" --batch b --db 'user=u password=My Secret Phrase' s
+t_status 2
+t_stderr_is <<'EOF2'
+aap-push: error: the connection string is malformed: a word is not followed by "="
+aap-push: hint: a value holding spaces or quotes goes between single quotes, or is percent-encoded in a URI; the password is best in ~/.pgpass, never in --db
+EOF2
+t_end
