@@ -594,7 +594,7 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 		    prov_token_input(t, src[i].name, hex) < 0 ||
 		    prov_token(t, PROV_ENCODING,
 				 reader_encoding(src[i].rd) == READER_CP1252 ?
-				 "WINDOWS-1252" : "UTF-8") < 0)
+				 prov_encoding_cp1252 : prov_encoding_utf8) < 0)
 			rc = diag_oom(err);
 	}
 	return rc;

@@ -261,6 +261,22 @@ const char *stream_in_trailer(const struct stream_in *s)
 	return sbuf_str(&s->trailer);
 }
 
+/* Parses the last '#stage' line of s into l; *found is 0 when there is
+ * none. */
+static int last_stage(const struct stream_in *s, struct prov_line *l,
+		      int *found, struct diag *err)
+{
+	size_t i = s->nprov;
+
+	*found = 0;
+	while (i-- > 0)
+		if (prov_kind_of(s->prov[i]) == PROV_STAGE) {
+			*found = 1;
+			return prov_parse(l, s->prov[i], s->name, i + 1, err);
+		}
+	return 0;
+}
+
 /* Checks the trailer line against what was read. */
 static int check_trailer(struct stream_in *s, struct diag *err)
 {
@@ -268,9 +284,9 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 	const char *line = reader_hash_line(s->rd, NULL);
 	unsigned long line_no = reader_line(s->rd);
 	const struct prov_token *t;
-	struct prov_line l;
+	struct prov_line l, stage;
 	struct sbuf count;
-	int rc = 0;
+	int rc = 0, found;
 
 	if (digest_peek(s->digest, hex) < 0)
 		return diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
@@ -287,6 +303,15 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 				 "is malformed: the stream was altered");
 		return -1;
 	}
+	prov_line_init(&stage);
+	if (last_stage(s, &stage, &found, err) < 0 ||
+	    prov_trailer_check(&l, found ? &stage : NULL, s->name, line_no,
+			       err) < 0) {
+		prov_line_fini(&stage);
+		prov_line_fini(&l);
+		return -1;
+	}
+	prov_line_fini(&stage);
 	sbuf_init(&count);
 	t = prov_find(&l, PROV_RECORDS);
 	if (sbuf_addu(&count, s->count) < 0)
