@@ -5,18 +5,24 @@
 #include "diag.h"
 #include "pg.h"
 
-/* Copies the text of libpq's message without its final newline. */
+/* Copies the text of libpq's message without its final newline, each
+ * line break within it (and the tabs after it) made one space. */
 static void strip(char *dst, size_t cap, const char *src)
 {
-	size_t n = src ? strlen(src) : 0;
+	size_t n = src ? strlen(src) : 0, i, k = 0;
 
 	while (n > 0 && (src[n - 1] == '\n' || src[n - 1] == ' '))
 		n--;
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
+	for (i = 0; i < n && k + 1 < cap; i++) {
+		if (src[i] == '\n') {
+			while (i + 1 < n && src[i + 1] == '\t')
+				i++;
+			dst[k++] = ' ';
+		} else {
+			dst[k++] = src[i];
+		}
+	}
+	dst[k] = '\0';
 }
 
 int pg_error(PGconn *c, const PGresult *r, char *state, struct diag *err)

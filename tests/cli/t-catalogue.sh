@@ -220,6 +220,13 @@ row_if aap-score marks_off_the_scale_or_the_step \
 	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,5.5,\nN-1,r2,merit,3.25,\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
 	'aap-score:in.csv:3: error: mark 3.25 is off the step of criterion "merit"' empty
 
+row_if aap-score control_characters_in_a_message_are_shown_not_sent \
+	"application_id,reviewer,criterion,mark,comment\n\x1b]0;pwn\x07\x1b[2J,r1,merit,4,\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: unknown application "\x1b]0;pwn\x07\x1b[2J": it is not in the stream' empty
+row_if aap-validate control_characters_are_shown_in_the_rejects_report \
+	"${HR}A-1,Evil\x1b[2JCorp,,,,,,,,,,,,\nA-1,Bob,,,,,,,,,,,,\n" 'aap-ingest --call "$RULES" in.csv | aap-validate --call "$RULES" --rejects rej.csv >/dev/null && cat rej.csv' 0 '' \
+	'=,Evil\x1b[2JCorp'
+
 # --- Call folder tables
 row call_table_with_a_nul_byte \
 	"${H}A-1,x,1\n" "mkdir call && cp \"\$MINI\"/fields.csv call/ && printf 'setting,value\nid,mini\ntitle,A\\0 hidden\n' >call/call.csv && aap-ingest --call call in.csv" 2 \
