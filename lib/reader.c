@@ -1434,3 +1434,25 @@ enum read_result reader_next(struct reader *r, struct diag *err)
 		return ahead_next(r->ahead, err);
 	return next_item(r, err);
 }
+
+int record_check_text(const struct record *rec, const struct record *header,
+		      const char *file, int status, struct diag *err)
+{
+	size_t i, bad;
+	int nul;
+
+	for (i = 0; i < rec->n; i++) {
+		nul = memchr(record_field(rec, i), '\0', record_len(rec, i)) != NULL;
+		if (!nul && norm_utf8_check((const unsigned char *)record_field(rec, i),
+					    record_len(rec, i), &bad) == NORM_OK)
+			continue;
+		if (header != NULL && i < header->n)
+			return diag_set(err, status, file, rec->line,
+					"%s in field \"%s\"", nul ? "NUL byte" :
+					"invalid UTF-8", record_field(header, i));
+		return diag_set(err, status, file, rec->line,
+				nul ? "NUL byte in field %zu" :
+				"field %zu is not valid UTF-8", i + 1);
+	}
+	return 0;
+}

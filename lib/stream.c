@@ -389,6 +389,8 @@ enum read_result stream_in_next(struct stream_in *s, struct diag *err)
 			 s->header.n);
 		return READ_ERROR;
 	}
+	if (record_check_text(rec, &s->header, s->name, AAP_EDATA, err) < 0)
+		return READ_ERROR;
 	s->count++;
 	return READ_RECORD;
 }

@@ -227,6 +227,18 @@ row_if aap-validate control_characters_are_shown_in_the_rejects_report \
 	"${HR}A-1,Evil\x1b[2JCorp,,,,,,,,,,,,\nA-1,Bob,,,,,,,,,,,,\n" 'aap-ingest --call "$RULES" in.csv | aap-validate --call "$RULES" --rejects rej.csv >/dev/null && cat rej.csv' 0 '' \
 	'=,Evil\x1b[2JCorp'
 
+row_if aap-score reviews_comment_with_a_byte_that_is_not_utf8 \
+	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,4,bad \xff byte\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: field 5 is not valid UTF-8' empty
+row_if aap-score reviews_comment_with_a_nul_byte \
+	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,4,nul \0 byte\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: NUL byte in field 5' empty
+row stream_record_that_is_not_utf8 \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/^A-1,x/A-1,\\xff/' | aap-validate --call \"\$MINI\"" 1 \
+	'aap-validate:-:4: error: invalid UTF-8 in field "title"' cut
+row stream_record_with_a_nul_byte \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/^A-1,x/A-1,\\x00/' | aap-validate --call \"\$MINI\"" 1 \
+	'aap-validate:-:4: error: NUL byte in field "title"' cut
 # --- Call folder tables
 row call_table_with_a_nul_byte \
 	"${H}A-1,x,1\n" "mkdir call && cp \"\$MINI\"/fields.csv call/ && printf 'setting,value\nid,mini\ntitle,A\\0 hidden\n' >call/call.csv && aap-ingest --call call in.csv" 2 \
