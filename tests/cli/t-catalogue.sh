@@ -102,6 +102,16 @@ row two_hundred_thousand_unmapped_header_labels \
 		printf "A-1,x,1"; for (i = 0; i < 200000; i++) printf ",v"; print "" }'"'"' >in.csv &&
 		aap-ingest -d , --call "$MINI" in.csv | sed -n 2p | tr " " "\n" | grep -c "^unmapped=" >n && grep -qx 199999 n' 0 - \
 	empty
+# 20,000 unmapped labels of 120 bytes: a header of 2.5 MB whose labels,
+# percent-encoded in the '#stage' line, would make it longer than a stage
+# reads.  aap-ingest refuses to write it, naming the export.
+row unmapped_labels_that_would_make_the_stage_line_too_long \
+	'' 'awk '"'"'BEGIN { printf "ID,Titre du projet,Montant de l\047aide demand\303\251e";
+		for (i = 0; i < 20000; i++) { printf ",c%d", i; for (j = 0; j < 60; j++) printf " x" } print "";
+		printf "A-1,x,1"; for (i = 0; i < 20000; i++) printf ",v"; print "" }'"'"' >in.csv &&
+		aap-ingest -d , --call "$MINI" in.csv' 1 \
+	"aap-ingest:in.csv:1: error: the header's labels would make a '#stage' line longer than 4194304 bytes, more than a stage reads" \
+	empty
 row bom_before_a_quoted_header \
 	"\xef\xbb\xbf\"ID\",\"Titre du projet\",\"Montant de l%saide demandée\"\nA-1,x,1\n" "$ING" 0 - \
 	'=A-1,x,1.00,,in.csv,2,'
