@@ -139,6 +139,14 @@ static int read_magic(struct stream_in *s, struct diag *err)
 		line = reader_hash_line(s->rd, NULL);
 		if (strcmp(line, STREAM_MAGIC) == 0)
 			return keep_prov(s, line, strlen(line), err);
+		if (strcmp(line, STREAM_MAGIC "\r") == 0) {
+			diag_set(err, AAP_EDATA, s->name, 1, "the stream's lines "
+				 "end with CRLF: a stream's end with LF alone");
+			diag_hint(err, "something converted its line ends (a "
+				       "Windows editor or transfer); convert "
+				       "them back, or run the stages again");
+			return -1;
+		}
 		if (strncmp(line, STREAM_WORD " ", sizeof(STREAM_WORD)) == 0)
 			return diag_set(err, AAP_EDATA, s->name, 1,
 					"unsupported stream version \"%s\"",

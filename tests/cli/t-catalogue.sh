@@ -135,8 +135,12 @@ row invalid_utf8_surrogate_in_a_utf8_file \
 row nul_byte \
 	"${H}A-1,a\0b,1\n" "$ING_S" 1 \
 	'aap-ingest:in.csv:2: error: NUL byte in field "Titre du projet" (column 2)' cut
-row utf16_file_is_refused \
-	"\xff\xfeI\0D\0\n\0" "$ING_S" 1 '' cut
+row utf16_file_is_named_as_such \
+	"\xff\xfeI\0D\0\n\0" "$ING_S" 1 \
+	'aap-ingest:in.csv:1: error: the file is in UTF-16 (by its byte order mark), not in UTF-8' cut
+row utf16_big_endian_file_is_named_as_such \
+	"\xfe\xff\0I\0D\0\n" "$ING_S" 1 \
+	'aap-ingest:in.csv:1: error: the file is in UTF-16 (by its byte order mark), not in UTF-8' cut
 row field_of_100_mb \
 	'' "{ printf '${H}A-1,\"' \"'\"; head -c 100000000 /dev/zero | tr '\\\\0' x; printf '\",1\\\\n'; } | aap-ingest --call \"\$MINI\"" 1 \
 	'aap-ingest:-:2: error: record longer than 4194304 bytes' cut
@@ -191,6 +195,9 @@ row stream_altered \
 row stream_with_data_after_the_trailer \
 	"${H}A-1,x,1\n" '{ aap-ingest --call "$MINI" in.csv; echo A-2,y,2.00,,in.csv,3,; } | aap-validate --call "$MINI"' 1 \
 	'data after the trailer' cut
+row stream_with_crlf_line_ends \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/\$/\\r/' | aap-validate --call \"\$MINI\"" 1 \
+	"aap-validate:-:1: error: the stream's lines end with CRLF: a stream's end with LF alone" empty
 row bare_csv_given_as_a_stream \
 	"${H}A-1,x,1\n" "$ING | aap-validate --call \"\$MINI\"" 1 \
 	'the input is bare CSV, not an aap stream: nothing proves it whole' empty
