@@ -35,7 +35,7 @@ int frcsv_text(struct sbuf *out, const char *s, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		if ((s[i] == '"' && sbuf_addc(out, '"') < 0) ||
-		    sbuf_addc(out, s[i]) < 0)
+		    sbuf_add_visible(out, s + i, 1) < 0)
 			return -1;
 	if (quote && sbuf_addc(out, '"') < 0)
 		return -1;

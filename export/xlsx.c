@@ -71,7 +71,7 @@ static void put_text(struct book *b, struct sheet *s, lxw_col_t col,
 	if (n == 0)
 		return;
 	sbuf_reset(tmp);
-	if (sbuf_add(tmp, t, n) < 0) {
+	if (sbuf_add_visible(tmp, t, n) < 0) {
 		note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
 		return;
 	}

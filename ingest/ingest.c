@@ -344,8 +344,21 @@ static int write_head(struct stream_out *out, const struct call *c,
 
 	sbuf_init(&line);
 	rc = prov_stage_line(&line, "aap-ingest", c);
-	for (i = 0; i < nsrc && rc == 0; i++)
+	for (i = 0; i < nsrc && rc == 0; i++) {
 		rc = sbuf_add(&line, sbuf_str(&src[i].prov), src[i].prov.len);
+		/* Never write what the next stage's reader would refuse. */
+		if (rc == 0 && line.len + 1 > STREAM_LINE_MAX) {
+			sbuf_fini(&line);
+			diag_set(err, AAP_EDATA, reader_name(src[i].rd), 1,
+				 "the header's labels would make a '#stage' line "
+				 "longer than %zu bytes, more than a stage reads",
+				 (size_t)STREAM_LINE_MAX);
+			diag_hint(err, "each label that maps to no field is listed "
+				       "in it: remove the columns the call does "
+				       "not use");
+			return -1;
+		}
+	}
 	if (rc < 0) {
 		sbuf_fini(&line);
 		return diag_oom(err);
@@ -621,7 +634,7 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 		    prov_token_input(t, src[i].name, hex) < 0 ||
 		    prov_token(t, PROV_ENCODING,
 				 reader_encoding(src[i].rd) == READER_CP1252 ?
-				 "WINDOWS-1252" : "UTF-8") < 0)
+				 prov_encoding_cp1252 : prov_encoding_utf8) < 0)
 			rc = diag_oom(err);
 	}
 	return rc;

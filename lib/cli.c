@@ -30,7 +30,7 @@ void cli_start(const char *prog)
 
 void cli_print(const struct diag *d)
 {
-	char buf[4 * DIAG_TEXT_MAX + 1024];
+	char buf[16 * DIAG_TEXT_MAX];
 
 	diag_format(d, prog_name, buf, sizeof(buf));
 	progress_hide();

@@ -56,6 +56,40 @@ void diag_report(const struct diag_sink *sink, const struct diag *d)
 	sink->fn(sink->ctx, &copy);
 }
 
+size_t diag_visible(char out[4], char c, int lines)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char u = (unsigned char)c;
+
+	if ((u >= 0x20 && u != 0x7F) || (lines && u == '\n')) {
+		out[0] = c;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[u >> 4];
+	out[3] = hex[u & 15];
+	return 4;
+}
+
+/* Copies s into dst (cap bytes, NUL-terminated, cut short if need be)
+ * with its control characters made visible. */
+static const char *visible(const char *s, char *dst, size_t cap)
+{
+	char v[4];
+	size_t len = 0, n;
+
+	for (; *s != '\0'; s++) {
+		n = diag_visible(v, *s, 0);
+		if (len + n >= cap)
+			break;
+		memcpy(dst + len, v, n);
+		len += n;
+	}
+	dst[len] = '\0';
+	return dst;
+}
+
 /* Appends formatted text at *len, never past cap. */
 static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -79,26 +113,32 @@ static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 size_t diag_format(const struct diag *d, const char *prog, char *buf,
 		   size_t cap)
 {
+	/* Values quoted in a message may hold any byte: a control
+	 * character is shown as \xNN, never sent to the terminal. */
+	char file[sizeof(d->file) * 4], text[DIAG_TEXT_MAX * 4];
 	size_t len = 0;
 	const char *kind = d->warning ? "warning" : "error";
 
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
+	visible(d->file, file, sizeof(file));
+	visible(d->msg, text, sizeof(text));
 	if (d->status == 0 && !d->warning)
-		put(buf, cap, &len, "%s: %s\n", prog, d->msg);
+		put(buf, cap, &len, "%s: %s\n", prog, text);
 	else if (d->file[0] != '\0' && d->line > 0)
-		put(buf, cap, &len, "%s:%s:%lu: %s: %s\n", prog, d->file,
-		    d->line, kind, d->msg);
+		put(buf, cap, &len, "%s:%s:%lu: %s: %s\n", prog, file,
+		    d->line, kind, text);
 	else if (d->file[0] != '\0')
-		put(buf, cap, &len, "%s:%s: %s: %s\n", prog, d->file, kind,
-		    d->msg);
+		put(buf, cap, &len, "%s:%s: %s: %s\n", prog, file, kind, text);
 	else
-		put(buf, cap, &len, "%s: %s: %s\n", prog, kind, d->msg);
+		put(buf, cap, &len, "%s: %s: %s\n", prog, kind, text);
 	if (d->detail[0] != '\0')
-		put(buf, cap, &len, "%s: detail: %s\n", prog, d->detail);
+		put(buf, cap, &len, "%s: detail: %s\n", prog,
+		    visible(d->detail, text, sizeof(text)));
 	if (d->hint[0] != '\0')
-		put(buf, cap, &len, "%s: hint: %s\n", prog, d->hint);
+		put(buf, cap, &len, "%s: hint: %s\n", prog,
+		    visible(d->hint, text, sizeof(text)));
 	return len;
 }
 

@@ -5,18 +5,24 @@
 #include "diag.h"
 #include "pg.h"
 
-/* Copies the text of libpq's message without its final newline. */
+/* Copies the text of libpq's message without its final newline, each
+ * line break within it (and the tabs after it) made one space. */
 static void strip(char *dst, size_t cap, const char *src)
 {
-	size_t n = src ? strlen(src) : 0;
+	size_t n = src ? strlen(src) : 0, i, k = 0;
 
 	while (n > 0 && (src[n - 1] == '\n' || src[n - 1] == ' '))
 		n--;
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
+	for (i = 0; i < n && k + 1 < cap; i++) {
+		if (src[i] == '\n') {
+			while (i + 1 < n && src[i + 1] == '\t')
+				i++;
+			dst[k++] = ' ';
+		} else {
+			dst[k++] = src[i];
+		}
+	}
+	dst[k] = '\0';
 }
 
 int pg_error(PGconn *c, const PGresult *r, char *state, struct diag *err)
@@ -45,11 +51,73 @@ int pg_error(PGconn *c, const PGresult *r, char *state, struct diag *err)
 	return -1;
 }
 
+/* The beginnings of libpq's messages for a connection string it cannot
+ * parse, and what to say instead: libpq's own quote the string, and with
+ * it, it may be, part of a password. */
+static const struct {
+	const char *libpq; /* how libpq's message begins */
+	const char *say;   /* what is wrong, quoting nothing */
+} parse_errors[] = {
+	{ "missing \"=\" after", "a word is not followed by \"=\"" },
+	{ "invalid connection option", "a keyword is not one of libpq's" },
+	{ "unterminated quoted string", "a quoted value has no closing quote" },
+	{ "invalid percent-encoded token",
+	  "a '%' is not followed by two hex digits" },
+	{ "forbidden value %00", "a value holds %00" },
+	{ "end of string reached when looking for matching \"]\"",
+	  "an IPv6 host address has no closing \"]\"" },
+	{ "IPv6 host address may not be empty", "an IPv6 host address is empty" },
+	{ "unexpected character", "the URI has a character out of place" },
+	{ "extra key/value separator", "a URI parameter has two \"=\"" },
+	{ "missing key/value separator", "a URI parameter has no \"=\"" },
+	{ "invalid URI query parameter", "a URI parameter is not one of libpq's" },
+};
+
+/* What libpq's parse message msg (may be NULL) means, quoting nothing. */
+static const char *parse_error(const char *msg)
+{
+	size_t i;
+
+	for (i = 0; msg != NULL && i < sizeof(parse_errors) / sizeof(*parse_errors); i++)
+		if (strncmp(msg, parse_errors[i].libpq,
+			    strlen(parse_errors[i].libpq)) == 0)
+			return parse_errors[i].say;
+	return "libpq cannot parse it";
+}
+
+int pg_conninfo_check(const char *conninfo, struct diag *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *o;
+
+	if (conninfo == NULL || conninfo[0] == '\0')
+		return 0;
+	o = PQconninfoParse(conninfo, &msg);
+	if (o != NULL) {
+		PQconninfoFree(o);
+		return 0;
+	}
+	if (msg == NULL)
+		return diag_oom(err);
+	diag_set(err, AAP_EUSAGE, NULL, 0,
+		 "the connection string is malformed: %s", parse_error(msg));
+	PQfreemem(msg);
+	diag_hint(err, "a value holding spaces or quotes goes between single "
+		       "quotes, or is percent-encoded in a URI; the password is "
+		       "best in ~/.pgpass, never in --db");
+	return -1;
+}
+
 PGconn *pg_connect(const char *conninfo, struct diag *err)
 {
-	PGconn *c = PQconnectdb(conninfo ? conninfo : "");
+	PGconn *c;
 	char text[DIAG_TEXT_MAX];
 
+	/* libpq's own message for a malformed string quotes it: it is
+	 * parsed here first, and said without it. */
+	if (pg_conninfo_check(conninfo, err) < 0)
+		return NULL;
+	c = PQconnectdb(conninfo ? conninfo : "");
 	if (c == NULL) {
 		diag_set(err, AAP_EDB, NULL, 0, "could not connect to the database: out of memory");
 		return NULL;

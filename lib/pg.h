@@ -10,9 +10,16 @@
 
 struct diag;
 
+/* Checks conninfo (NULL or "": nothing to check) with libpq's parser,
+ * without connecting.  Returns 0, or -1 with err set: AAP_EUSAGE for a
+ * malformed string, said without quoting any part of it; AAP_ESYS when
+ * memory ran out. */
+int pg_conninfo_check(const char *conninfo, struct diag *err);
+
 /* Connects with conninfo (NULL or "": libpq's PG* environment, service
- * file and password file).  Returns the connection, owned by the caller
- * (PQfinish), or NULL with err set (AAP_EDB). */
+ * file and password file), checked first by pg_conninfo_check.  Returns
+ * the connection, owned by the caller (PQfinish), or NULL with err set
+ * (AAP_EDB, or as pg_conninfo_check). */
 PGconn *pg_connect(const char *conninfo, struct diag *err);
 
 /* Runs sql with the nparams text parameters (may be NULL for SQL NULL).

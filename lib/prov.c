@@ -14,6 +14,8 @@ static const char trailer_word[] = "#trailer";
 static const char unchecked_value[] = "off";
 
 const char prov_role_call[] = "call";
+const char prov_encoding_utf8[] = "UTF-8";
+const char prov_encoding_cp1252[] = "WINDOWS-1252";
 
 static const char *const key_names[PROV_NKEYS] = {
 	[PROV_NAME] = "name",
@@ -309,5 +311,242 @@ int prov_file_split(const struct prov_token *t, struct prov_file *f)
 	f->name = colon + 1;
 	f->name_len = n - f->role_len - 2 - DIGEST_HEX_LEN;
 	f->sha256 = v + n - DIGEST_HEX_LEN;
+	return 0;
+}
+
+/* What the trailer holds between records= and sha256=, by the stage
+ * that wrote it. */
+enum trailer_inputs {
+	INPUTS_STREAM,  /* one input=NAME:SHA256, the stream it read */
+	INPUTS_SOURCES, /* input= and encoding= for each source= of its line */
+	INPUTS_ANY      /* a writer aap does not know: any of the keys */
+};
+
+static const struct trailer_shape {
+	const char *stage;          /* the '#stage' line's name */
+	enum trailer_inputs inputs; /* its input tokens */
+	int money;                  /* 1: envelope=, granted=, left= follow */
+} trailer_shapes[] = {
+	{ "aap-ingest", INPUTS_SOURCES, 0 },
+	{ "aap-validate", INPUTS_STREAM, 0 },
+	{ "aap-score", INPUTS_STREAM, 1 },
+	{ "aap-push", INPUTS_STREAM, 0 },
+};
+
+/* The keys a trailer may hold. */
+static int trailer_key(enum prov_key k)
+{
+	return k == PROV_RECORDS || k == PROV_INPUT || k == PROV_ENCODING ||
+	       k == PROV_ENVELOPE || k == PROV_GRANTED || k == PROV_LEFT ||
+	       k == PROV_SHA256;
+}
+
+/* The key named key, or PROV_NKEYS. */
+static enum prov_key key_of(const char *key)
+{
+	int k;
+
+	for (k = 0; k < PROV_NKEYS; k++)
+		if (strcmp(key, key_names[k]) == 0)
+			return (enum prov_key)k;
+	return PROV_NKEYS;
+}
+
+static int all_digits(const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+/* 1 for 64 lower-case hex digits. */
+static int digest_hex(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n != DIGEST_HEX_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* 1 when t's value is well formed for its key k. */
+static int value_ok(enum prov_key k, const struct prov_token *t)
+{
+	const char *v = t->value, *dot;
+	size_t n = t->len;
+
+	switch (k) {
+	case PROV_RECORDS:
+		return all_digits(v, n) && n <= 20 && (v[0] != '0' || n == 1);
+	case PROV_INPUT:
+		return n > DIGEST_HEX_LEN + 1 && v[n - DIGEST_HEX_LEN - 1] == ':' &&
+		       memchr(v, '\0', n) == NULL &&
+		       digest_hex(v + n - DIGEST_HEX_LEN, DIGEST_HEX_LEN);
+	case PROV_ENCODING:
+		return strcmp(v, prov_encoding_utf8) == 0 ||
+		       strcmp(v, prov_encoding_cp1252) == 0;
+	case PROV_ENVELOPE:
+	case PROV_GRANTED:
+	case PROV_LEFT:
+		dot = memchr(v, '.', n);
+		return dot != NULL && all_digits(v, (size_t)(dot - v)) &&
+		       (dot == v + 1 || v[0] != '0') && dot - v <= 18 &&
+		       n - (size_t)(dot - v) == 3 && all_digits(dot + 1, 2);
+	case PROV_SHA256:
+		return digest_hex(v, n);
+	default:
+		return 0;
+	}
+}
+
+/* Reports a trailer that does not hold what it must. */
+static int altered(const char *file, unsigned long line_no, struct diag *err,
+		   const char *what, const char *key)
+{
+	diag_set(err, AAP_EDATA, file, line_no,
+		 "the trailer %s \"%s\": the stream was altered", what, key);
+	return -1;
+}
+
+/* Reports token i of l, which is not the one the trailer must hold
+ * there; lacking names the token that must be, or is NULL. */
+static int misplaced(const struct prov_line *l, size_t i, const char *lacking,
+		     const char *file, unsigned long line_no, struct diag *err)
+{
+	enum prov_key got = key_of(l->tok[i].key);
+	size_t j;
+
+	if (got == PROV_NKEYS || !trailer_key(got))
+		return altered(file, line_no, err, "holds an unknown token",
+			       l->tok[i].key);
+	for (j = 0; j < l->n; j++)
+		if (j != i && strcmp(l->tok[j].key, l->tok[i].key) == 0)
+			return altered(file, line_no, err,
+				       "holds a repeated token", l->tok[i].key);
+	if (lacking != NULL)
+		return altered(file, line_no, err, "lacks its token", lacking);
+	return altered(file, line_no, err, "holds a token out of place",
+		       l->tok[i].key);
+}
+
+/* Checks token i of l against the key k it must have there. */
+static int expect(const struct prov_line *l, size_t i, enum prov_key k,
+		  const char *file, unsigned long line_no, struct diag *err)
+{
+	if (i >= l->n)
+		return altered(file, line_no, err, "lacks its token",
+			       key_names[k]);
+	if (key_of(l->tok[i].key) != k)
+		return misplaced(l, i, key_names[k], file, line_no, err);
+	if (!value_ok(k, &l->tok[i]))
+		return altered(file, line_no, err, "has a malformed token",
+			       key_names[k]);
+	return 0;
+}
+
+/* The shape of the trailer of stage, the last '#stage' line (NULL when
+ * the stream has none). */
+static const struct trailer_shape *shape_of(const struct prov_line *stage)
+{
+	const struct prov_token *name = stage ? prov_find(stage, PROV_NAME) : NULL;
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(trailer_shapes) /
+					 sizeof(*trailer_shapes); i++)
+		if (strcmp(name->value, trailer_shapes[i].stage) == 0)
+			return &trailer_shapes[i];
+	return NULL;
+}
+
+/* Checks that the name of input token t is the source s. */
+static int input_names(const struct prov_token *t, const struct prov_token *s,
+		       const char *file, unsigned long line_no,
+		       struct diag *err)
+{
+	if (t->len - DIGEST_HEX_LEN - 1 == s->len &&
+	    memcmp(t->value, s->value, s->len) == 0)
+		return 0;
+	return diag_set(err, AAP_EDATA, file, line_no,
+			"the trailer's input token names another file than its "
+			"'#stage' line's source: the stream was altered");
+}
+
+/* The amount of the money token t (well formed), in cents. */
+static long long cents(const struct prov_token *t)
+{
+	long long c = 0;
+	size_t i;
+
+	for (i = 0; i < t->len; i++)
+		if (t->value[i] != '.')
+			c = c * 10 + (t->value[i] - '0');
+	return c;
+}
+
+int prov_trailer_check(const struct prov_line *l, const struct prov_line *stage,
+		       const char *file, unsigned long line_no,
+		       struct diag *err)
+{
+	const struct trailer_shape *sh = shape_of(stage);
+	static const enum prov_key money[] = { PROV_ENVELOPE, PROV_GRANTED,
+					       PROV_LEFT };
+	enum prov_key k;
+	size_t i = 1, j, m;
+
+	if (expect(l, 0, PROV_RECORDS, file, line_no, err) < 0)
+		return -1;
+	if (sh == NULL) {
+		/* A writer aap does not know: the keys of a trailer, each
+		 * well formed, none but input= and encoding= twice. */
+		for (; i + 1 < l->n; i++) {
+			k = key_of(l->tok[i].key);
+			if (k == PROV_NKEYS || !trailer_key(k) ||
+			    k == PROV_RECORDS || k == PROV_SHA256)
+				return misplaced(l, i, NULL, file, line_no, err);
+			if (!value_ok(k, &l->tok[i]))
+				return altered(file, line_no, err,
+					       "has a malformed token",
+					       key_names[k]);
+			for (j = 0; j < i && k != PROV_INPUT &&
+				    k != PROV_ENCODING; j++)
+				if (strcmp(l->tok[j].key, l->tok[i].key) == 0)
+					return altered(file, line_no, err,
+						       "holds a repeated token",
+						       l->tok[i].key);
+		}
+	} else if (sh->inputs == INPUTS_SOURCES) {
+		for (m = 0; m < stage->n; m++) {
+			if (strcmp(stage->tok[m].key, key_names[PROV_SOURCE]) != 0)
+				continue;
+			if (expect(l, i, PROV_INPUT, file, line_no, err) < 0 ||
+			    input_names(&l->tok[i], &stage->tok[m], file, line_no,
+					err) < 0 ||
+			    expect(l, i + 1, PROV_ENCODING, file, line_no, err) < 0)
+				return -1;
+			i += 2;
+		}
+	} else {
+		if (expect(l, i++, PROV_INPUT, file, line_no, err) < 0)
+			return -1;
+		for (m = 0; sh->money && m < sizeof(money) / sizeof(*money); m++)
+			if (expect(l, i++, money[m], file, line_no, err) < 0)
+				return -1;
+		if (sh->money && cents(&l->tok[i - 3]) !=
+				 cents(&l->tok[i - 2]) + cents(&l->tok[i - 1]))
+			return diag_set(err, AAP_EDATA, file, line_no,
+					"the trailer's envelope is not what was "
+					"granted and what is left: the stream was "
+					"altered");
+	}
+	if (expect(l, i, PROV_SHA256, file, line_no, err) < 0)
+		return -1;
+	if (i + 1 < l->n)
+		return misplaced(l, i + 1, NULL, file, line_no, err);
 	return 0;
 }

@@ -44,6 +44,10 @@ enum prov_kind {
  * files' roles are in columns.h. */
 extern const char prov_role_call[];
 
+/* The values of an encoding= token: how aap-ingest read a source. */
+extern const char prov_encoding_utf8[];
+extern const char prov_encoding_cp1252[];
+
 /* Returns the spelling of key k ("name", ...). */
 const char *prov_key_name(enum prov_key k);
 
@@ -136,5 +140,20 @@ struct prov_file {
  * first ':', the digest the last 64 bytes.  Returns 0, or -1 when t's
  * value has not that form. */
 int prov_file_split(const struct prov_token *t, struct prov_file *f);
+
+/* Checks that the trailer l holds exactly the tokens the stage that wrote
+ * it writes, in their order, each value well formed: records=, then the
+ * inputs (for aap-ingest, input= and encoding= for each source= token of
+ * its '#stage' line, with the same name; for a stage that reads a stream,
+ * one input=), aap-score's envelope=, granted= and left=, and sha256=.
+ * stage is the stream's last '#stage' line, or NULL when it has none:
+ * the trailer of a writer aap does not know may hold the keys of a
+ * trailer, each well formed, in any order between the first and last.
+ * file and line_no locate the trailer in messages.  Returns 0, or -1 with
+ * err set (AAP_EDATA) for a token unknown, missing, repeated, out of
+ * place or malformed. */
+int prov_trailer_check(const struct prov_line *l, const struct prov_line *stage,
+		       const char *file, unsigned long line_no,
+		       struct diag *err);
 
 #endif

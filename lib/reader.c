@@ -581,6 +581,20 @@ static int refill_utf8(struct reader *r, struct diag *err)
 	return 0;
 }
 
+/* Refuses a file that begins (n bytes at p) with a UTF-16 byte order
+ * mark: its bytes would otherwise be taken for a header of NULs. */
+static int utf16(const struct reader *r, const unsigned char *p, size_t n,
+		 struct diag *err)
+{
+	if (n < 2 || !((p[0] == 0xFF && p[1] == 0xFE) ||
+		       (p[0] == 0xFE && p[1] == 0xFF)))
+		return 0;
+	diag_set(err, AAP_EDATA, r->name, 1, "the file is in UTF-16 (by its "
+		 "byte order mark), not in UTF-8");
+	diag_hint(err, "save it as \"CSV UTF-8\"");
+	return -1;
+}
+
 /* Reads and decodes the next chunk of a source into buf. */
 static int refill_decoded(struct reader *r, struct diag *err)
 {
@@ -595,6 +609,8 @@ static int refill_decoded(struct reader *r, struct diag *err)
 	n = r->carry + (size_t)got;
 	if (!r->started) {
 		r->started = 1;
+		if (utf16(r, r->raw, n, err) < 0)
+			return -1;
 		if (r->o.skip_bom && n >= 3 && memcmp(r->raw, "\xEF\xBB\xBF", 3) == 0) {
 			skip = 3;
 			r->offset += 3;
@@ -688,6 +704,8 @@ static int refill(struct reader *r, struct diag *err)
 		}
 		if (!r->started) {
 			r->started = 1;
+			if (utf16(r, r->buf, r->end, err) < 0)
+				return -1;
 			if (r->o.skip_bom && r->end >= 3 &&
 			    memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
 				r->pos = 3;
@@ -1433,4 +1451,26 @@ enum read_result reader_next(struct reader *r, struct diag *err)
 	if (r->ahead != NULL)
 		return ahead_next(r->ahead, err);
 	return next_item(r, err);
+}
+
+int record_check_text(const struct record *rec, const struct record *header,
+		      const char *file, int status, struct diag *err)
+{
+	size_t i, bad;
+	int nul;
+
+	for (i = 0; i < rec->n; i++) {
+		nul = memchr(record_field(rec, i), '\0', record_len(rec, i)) != NULL;
+		if (!nul && norm_utf8_check((const unsigned char *)record_field(rec, i),
+					    record_len(rec, i), &bad) == NORM_OK)
+			continue;
+		if (header != NULL && i < header->n)
+			return diag_set(err, status, file, rec->line,
+					"%s in field \"%s\"", nul ? "NUL byte" :
+					"invalid UTF-8", record_field(header, i));
+		return diag_set(err, status, file, rec->line,
+				nul ? "NUL byte in field %zu" :
+				"field %zu is not valid UTF-8", i + 1);
+	}
+	return 0;
 }

@@ -151,4 +151,12 @@ const char *reader_name(const struct reader *r);
 /* Bytes consumed so far. */
 unsigned long long reader_offset(const struct reader *r);
 
+/* Refuses a record that is not text: a NUL byte would cut a value short
+ * without a word, and invalid UTF-8 could not be stored.  header, when
+ * not NULL, names the fields; else they are numbered.  file names the
+ * input in messages.  Returns 0, or -1 with err set (class status) at
+ * the record's line. */
+int record_check_text(const struct record *rec, const struct record *header,
+		      const char *file, int status, struct diag *err);
+
 #endif

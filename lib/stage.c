@@ -139,6 +139,13 @@ int stage_begin(struct stage *st, const struct sbuf *extra,
 		sbuf_fini(&line);
 		return diag_oom(err);
 	}
+	if (line.len + 1 > STREAM_LINE_MAX) {
+		sbuf_fini(&line);
+		return diag_set(err, AAP_EUSAGE, st->call->dir, 0,
+				"the stage's '#stage' line would be longer than "
+				"%zu bytes, more than a stage reads",
+				(size_t)STREAM_LINE_MAX);
+	}
 	stream_out_line(st->out, line.data, line.len);
 	sbuf_fini(&line);
 	for (i = 0; i < h->n; i++)

@@ -141,6 +141,14 @@ static int read_magic(struct stream_in *s, struct diag *err)
 		line = reader_hash_line(s->rd, NULL);
 		if (strcmp(line, STREAM_MAGIC) == 0)
 			return keep_prov(s, line, strlen(line), err);
+		if (strcmp(line, STREAM_MAGIC "\r") == 0) {
+			diag_set(err, AAP_EDATA, s->name, 1, "the stream's lines "
+				 "end with CRLF: a stream's end with LF alone");
+			diag_hint(err, "something converted its line ends (a "
+				       "Windows editor or transfer); convert "
+				       "them back, or run the stages again");
+			return -1;
+		}
 		if (strncmp(line, STREAM_WORD " ", sizeof(STREAM_WORD)) == 0)
 			return diag_set(err, AAP_EDATA, s->name, 1,
 					"unsupported stream version \"%s\"",
@@ -263,6 +271,22 @@ const char *stream_in_trailer(const struct stream_in *s)
 	return sbuf_str(&s->trailer);
 }
 
+/* Parses the last '#stage' line of s into l; *found is 0 when there is
+ * none. */
+static int last_stage(const struct stream_in *s, struct prov_line *l,
+		      int *found, struct diag *err)
+{
+	size_t i = s->nprov;
+
+	*found = 0;
+	while (i-- > 0)
+		if (prov_kind_of(s->prov[i]) == PROV_STAGE) {
+			*found = 1;
+			return prov_parse(l, s->prov[i], s->name, i + 1, err);
+		}
+	return 0;
+}
+
 /* Checks the trailer line against what was read. */
 static int check_trailer(struct stream_in *s, struct diag *err)
 {
@@ -270,9 +294,9 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 	const char *line = reader_hash_line(s->rd, NULL);
 	unsigned long line_no = reader_line(s->rd);
 	const struct prov_token *t;
-	struct prov_line l;
+	struct prov_line l, stage;
 	struct sbuf count;
-	int rc = 0;
+	int rc = 0, found;
 
 	if (digest_peek(s->digest, hex) < 0)
 		return diag_set(err, AAP_ESYS, NULL, 0, "could not hash the input");
@@ -289,6 +313,15 @@ static int check_trailer(struct stream_in *s, struct diag *err)
 				 "is malformed: the stream was altered");
 		return -1;
 	}
+	prov_line_init(&stage);
+	if (last_stage(s, &stage, &found, err) < 0 ||
+	    prov_trailer_check(&l, found ? &stage : NULL, s->name, line_no,
+			       err) < 0) {
+		prov_line_fini(&stage);
+		prov_line_fini(&l);
+		return -1;
+	}
+	prov_line_fini(&stage);
 	sbuf_init(&count);
 	t = prov_find(&l, PROV_RECORDS);
 	if (sbuf_addu(&count, s->count) < 0)
@@ -366,6 +399,8 @@ enum read_result stream_in_next(struct stream_in *s, struct diag *err)
 			 s->header.n);
 		return READ_ERROR;
 	}
+	if (record_check_text(rec, &s->header, s->name, AAP_EDATA, err) < 0)
+		return READ_ERROR;
 	s->count++;
 	progress_add(1, reader_offset(s->rd) - s->fed);
 	s->fed = reader_offset(s->rd);

@@ -13,6 +13,9 @@
 #define STREAM_WORD "#aap-stream" /* the first line's word */
 #define STREAM_MAGIC STREAM_WORD " format=1"
 #define STREAM_PROV_MAX 1000 /* '#' lines accepted before the header */
+/* The longest '#' line, its LF included, that a reader accepts and so a
+ * writer may write: the reader's cap on a line. */
+#define STREAM_LINE_MAX READER_RECORD_MAX
 
 struct diag;
 struct stream_in;

@@ -61,25 +61,6 @@ static char **copy_cells(const struct record *rec, size_t n)
 	return cells;
 }
 
-/* Refuses a cell that is not text: a NUL byte would cut it short without
- * a word, and invalid UTF-8 could not be stored with the batch. */
-static int check_text(const struct table *t, const struct record *rec,
-		      struct diag *err)
-{
-	size_t i, bad;
-
-	for (i = 0; i < rec->n; i++) {
-		if (memchr(record_field(rec, i), '\0', record_len(rec, i)) != NULL)
-			return diag_set(err, AAP_EUSAGE, t->path, rec->line,
-					"NUL byte in field %zu", i + 1);
-		if (norm_utf8_check((const unsigned char *)record_field(rec, i),
-				    record_len(rec, i), &bad) != NORM_OK)
-			return diag_set(err, AAP_EUSAGE, t->path, rec->line,
-					"field %zu is not valid UTF-8", i + 1);
-	}
-	return 0;
-}
-
 /* Adds rec as the header or as a row. */
 static int take_record(struct table *t, const struct record *rec,
 		       struct diag *err)
@@ -87,7 +68,7 @@ static int take_record(struct table *t, const struct record *rec,
 	struct table_row *rows;
 	size_t i;
 
-	if (check_text(t, rec, err) < 0)
+	if (record_check_text(rec, NULL, t->path, AAP_EUSAGE, err) < 0)
 		return -1;
 
 	if (t->cols == NULL) {

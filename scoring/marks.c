@@ -366,6 +366,9 @@ static int read_side(struct marks *mk, const struct marks_ctx *x,
 	reader_set_tap(rd, digest_tap, d);
 	while ((rr = reader_next(rd, err)) == READ_RECORD) {
 		sd->rec = reader_record(rd);
+		/* What is not text would only fail later, in the database. */
+		if (record_check_text(sd->rec, NULL, sd->path, AAP_EDATA, err) < 0)
+			goto done;
 		if (sd->rec->n == 0 || (sd->rec->n == 1 && record_len(sd->rec, 0) == 0))
 			continue; /* a blank line */
 		if (!header) {

@@ -1100,7 +1100,9 @@ int push_run(const struct push_opts *o, struct diag *err)
 	spool_init(&p.apps);
 	spool_init(&p.scores);
 	sbuf_init(&extra);
-	if (stage_open(&p.st, "aap-push", o->call, o->input, STDOUT_FILENO,
+	/* A malformed --db is a bad option: said before any input is read. */
+	if (pg_conninfo_check(o->conninfo, err) < 0 ||
+	    stage_open(&p.st, "aap-push", o->call, o->input, STDOUT_FILENO,
 		       "standard output", 1, o->plain, err) < 0 ||
 	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
 	    find_columns(&p, err) < 0)

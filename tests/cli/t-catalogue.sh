@@ -102,6 +102,16 @@ row two_hundred_thousand_unmapped_header_labels \
 		printf "A-1,x,1"; for (i = 0; i < 200000; i++) printf ",v"; print "" }'"'"' >in.csv &&
 		aap-ingest -d , --call "$MINI" in.csv | sed -n 2p | tr " " "\n" | grep -c "^unmapped=" >n && grep -qx 199999 n' 0 - \
 	empty
+# 20,000 unmapped labels of 120 bytes: a header of 2.5 MB whose labels,
+# percent-encoded in the '#stage' line, would make it longer than a stage
+# reads.  aap-ingest refuses to write it, naming the export.
+row unmapped_labels_that_would_make_the_stage_line_too_long \
+	'' 'awk '"'"'BEGIN { printf "ID,Titre du projet,Montant de l\047aide demand\303\251e";
+		for (i = 0; i < 20000; i++) { printf ",c%d", i; for (j = 0; j < 60; j++) printf " x" } print "";
+		printf "A-1,x,1"; for (i = 0; i < 20000; i++) printf ",v"; print "" }'"'"' >in.csv &&
+		aap-ingest -d , --call "$MINI" in.csv' 1 \
+	"aap-ingest:in.csv:1: error: the header's labels would make a '#stage' line longer than 4194304 bytes, more than a stage reads" \
+	empty
 row bom_before_a_quoted_header \
 	"\xef\xbb\xbf\"ID\",\"Titre du projet\",\"Montant de l%saide demandée\"\nA-1,x,1\n" "$ING" 0 - \
 	'=A-1,x,1.00,,in.csv,2,'
@@ -125,8 +135,12 @@ row invalid_utf8_surrogate_in_a_utf8_file \
 row nul_byte \
 	"${H}A-1,a\0b,1\n" "$ING_S" 1 \
 	'aap-ingest:in.csv:2: error: NUL byte in field "Titre du projet" (column 2)' cut
-row utf16_file_is_refused \
-	"\xff\xfeI\0D\0\n\0" "$ING_S" 1 '' cut
+row utf16_file_is_named_as_such \
+	"\xff\xfeI\0D\0\n\0" "$ING_S" 1 \
+	'aap-ingest:in.csv:1: error: the file is in UTF-16 (by its byte order mark), not in UTF-8' cut
+row utf16_big_endian_file_is_named_as_such \
+	"\xfe\xff\0I\0D\0\n" "$ING_S" 1 \
+	'aap-ingest:in.csv:1: error: the file is in UTF-16 (by its byte order mark), not in UTF-8' cut
 row field_of_100_mb \
 	'' "{ printf '${H}A-1,\"' \"'\"; head -c 100000000 /dev/zero | tr '\\\\0' x; printf '\",1\\\\n'; } | aap-ingest --call \"\$MINI\"" 1 \
 	'aap-ingest:-:2: error: record longer than 4194304 bytes' cut
@@ -182,6 +196,9 @@ row stream_altered \
 row stream_with_data_after_the_trailer \
 	"${H}A-1,x,1\n" '{ aap-ingest --call "$MINI" in.csv; echo A-2,y,2.00,,in.csv,3,; } | aap-validate --call "$MINI"' 1 \
 	'data after the trailer' cut
+row stream_with_crlf_line_ends \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/\$/\\r/' | aap-validate --call \"\$MINI\"" 1 \
+	"aap-validate:-:1: error: the stream's lines end with CRLF: a stream's end with LF alone" empty
 row bare_csv_given_as_a_stream \
 	"${H}A-1,x,1\n" "$ING | aap-validate --call \"\$MINI\"" 1 \
 	'the input is bare CSV, not an aap stream: nothing proves it whole' empty
@@ -221,6 +238,25 @@ row_if aap-score marks_off_the_scale_or_the_step \
 	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,5.5,\nN-1,r2,merit,3.25,\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
 	'aap-score:in.csv:3: error: mark 3.25 is off the step of criterion "merit"' empty
 
+row_if aap-score control_characters_in_a_message_are_shown_not_sent \
+	"application_id,reviewer,criterion,mark,comment\n\x1b]0;pwn\x07\x1b[2J,r1,merit,4,\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: unknown application "\x1b]0;pwn\x07\x1b[2J": it is not in the stream' empty
+row_if aap-validate control_characters_are_shown_in_the_rejects_report \
+	"${HR}A-1,Evil\x1b[2JCorp,,,,,,,,,,,,\nA-1,Bob,,,,,,,,,,,,\n" 'aap-ingest --call "$RULES" in.csv | aap-validate --call "$RULES" --rejects rej.csv >/dev/null && cat rej.csv' 0 '' \
+	'=,Evil\x1b[2JCorp'
+
+row_if aap-score reviews_comment_with_a_byte_that_is_not_utf8 \
+	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,4,bad \xff byte\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: field 5 is not valid UTF-8' empty
+row_if aap-score reviews_comment_with_a_nul_byte \
+	"application_id,reviewer,criterion,mark,comment\nN-1,r1,merit,4,nul \0 byte\n" "$NC_COPY && $SCORE --reviews in.csv" 1 \
+	'aap-score:in.csv:2: error: NUL byte in field 5' empty
+row stream_record_that_is_not_utf8 \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/^A-1,x/A-1,\\xff/' | aap-validate --call \"\$MINI\"" 1 \
+	'aap-validate:-:4: error: invalid UTF-8 in field "title"' cut
+row stream_record_with_a_nul_byte \
+	"${H}A-1,x,1\n" "aap-ingest --call \"\$MINI\" in.csv | sed 's/^A-1,x/A-1,\\x00/' | aap-validate --call \"\$MINI\"" 1 \
+	'aap-validate:-:4: error: NUL byte in field "title"' cut
 # --- Call folder tables
 row call_table_with_a_nul_byte \
 	"${H}A-1,x,1\n" "mkdir call && cp \"\$MINI\"/fields.csv call/ && printf 'setting,value\nid,mini\ntitle,A\\0 hidden\n' >call/call.csv && aap-ingest --call call in.csv" 2 \
@@ -228,3 +264,24 @@ row call_table_with_a_nul_byte \
 row call_table_with_invalid_utf8 \
 	"${H}A-1,x,1\n" "mkdir call && cp \"\$MINI\"/fields.csv call/ && printf 'setting,value\nid,mini\ntitle,R\\xe9gion\n' >call/call.csv && aap-ingest --call call in.csv" 2 \
 	'call/call.csv:3: error:' empty
+
+# --- Connection strings (aap-push): each malformed one of
+# tests/data/conninfo/malformed refused without a byte of its password,
+# before anything connects (no server is needed).
+t_begin catalogue_malformed_connection_strings_never_show_the_password
+printf "${H}A-1,x,1\n" "'" | aap-ingest --call "$MINI" | aap-validate --call "$MINI" >s
+while IFS=$'\t' read -r secret conninfo; do
+	case $secret in '#'*) continue ;; esac
+	t_run env PGHOST="$T_TMP/nowhere" aap-push --call "$MINI" --batch b --db "$conninfo" s
+	[ "$t_status" = 0 ] && t_fail "accepted: $conninfo"
+	for word in $secret; do
+		grep -qF -- "$word" err out && t_fail "\"$word\" shown for: $conninfo"$'\n'"$(cat err)"
+	done
+done <"$DATA/conninfo/malformed"
+t_run aap-push --call "$MINI" --batch b --db 'user=u password=My Secret Phrase' s
+t_status 2
+t_stderr_is <<'EOF2'
+aap-push: error: the connection string is malformed: a word is not followed by "="
+aap-push: hint: a value holding spaces or quotes goes between single quotes, or is percent-encoded in a URI; the password is best in ~/.pgpass, never in --db
+EOF2
+t_end

@@ -43,6 +43,63 @@ for n in $(seq 0 "$((size - 1))"); do
 done
 t_end
 
+# sweep_trailer STREAM SKIP CMD...: each byte of STREAM's trailer but its
+# line end (and but those of the text SKIP, when not empty) made a "Z" in
+# turn; CMD, given the altered stream, must refuse it with status 1 and
+# end its own output without a trailer.
+sweep_trailer() {
+	local s=$1 skip=$2 start len n from=-1 to=-1
+	shift 2
+	start=$(($(wc -c <"$s") - $(tail -n 1 "$s" | wc -c)))
+	len=$(($(tail -n 1 "$s" | wc -c) - 1))
+	if [ -n "$skip" ]; then
+		from=$(tail -n 1 "$s" | grep -bo -F -- "$skip" | head -n 1 | cut -d: -f1)
+		to=$((from + ${#skip}))
+	fi
+	for n in $(seq 0 "$((len - 1))"); do
+		[ "$n" -ge "$from" ] && [ "$n" -lt "$to" ] && continue
+		[ "$(tail -c +$((start + n + 1)) "$s" | head -c 1)" = Z ] && continue
+		{ head -c "$((start + n))" "$s"; printf Z; tail -c +$((start + n + 2)) "$s"; } >alt
+		"$@" alt >alt.out 2>alt.err
+		st=$?
+		if [ "$st" != 1 ] || tail -n 1 alt.out | grep -q '^#trailer '; then
+			t_fail "byte $n of the trailer $(tail -n 1 "$s") made a Z: status $st"
+			break
+		fi
+	done
+}
+
+t_begin every_byte_of_a_trailer_altered_is_refused
+mini_csv >in.csv
+printf 'ID;Titre du projet;amount\r\nB-1;R\xe9gion;1\r\n' >b.csv
+aap-ingest --call "$MINI" in.csv b.csv >s1
+grep -q ' input=in.csv:.* encoding=UTF-8 input=b.csv:.* encoding=WINDOWS-1252 sha256=' s1 ||
+	t_fail "the trailer has not two sources: $(tail -n 1 s1)"
+sweep_trailer s1 '' aap-validate --call "$MINI"
+# A stage that read a stream names it as its operand: nothing else says
+# what that name was, so those bytes alone are left out.
+NC="$DATA/calls/normalise"
+aap-validate --call "$NC" --no-truncation-check "$NC/sample/apps.csv" >s2 2>/dev/null
+sweep_trailer s2 'input=apps.csv:' aap-score --call "$NC" --reviews "$NC/sample/reviews.csv"
+t_end
+
+t_begin trailer_tokens_are_exactly_those_of_the_stage_that_wrote_it
+mini_csv >in.csv
+aap-ingest --call "$MINI" in.csv >s1
+t_sh "sed '\$s/ sha256=/ grxnted=1.00 sha256=/' s1 | aap-validate --call '$MINI'"
+t_status 1
+t_stderr_has 'aap-validate:-:8: error: the trailer holds an unknown token "grxnted": the stream was altered'
+t_sh "sed '\$s/ encoding=UTF-8 / encoding=UTF-8 encoding=UTF-8 /' s1 | aap-validate --call '$MINI'"
+t_status 1
+t_stderr_has 'error: the trailer holds a repeated token "encoding": the stream was altered'
+t_sh "sed '\$s/ encoding=UTF-8 / /' s1 | aap-validate --call '$MINI'"
+t_status 1
+t_stderr_has 'error: the trailer lacks its token "encoding": the stream was altered'
+t_sh "sed '\$s/ input=in.csv:/ input=other.csv:/' s1 | aap-validate --call '$MINI'"
+t_status 1
+t_stderr_has "error: the trailer's input token names another file than its '#stage' line's source: the stream was altered"
+t_end
+
 t_begin cut_stream_message_names_the_cause
 mini_csv >in.csv
 aap-ingest --call "$MINI" in.csv | head -n -1 >stdin

@@ -225,6 +225,119 @@ static void file_tokens_need_a_role_and_a_digest(void **state)
 	assert_int_equal(f.name_len, 0);
 }
 
+#define HEX_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HEX_B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+/* Checks trailer against the '#stage' line stage (NULL: none); returns
+ * the outcome, the message in err. */
+static int trailer_check(const char *trailer, const char *stage,
+			 struct diag *err)
+{
+	struct prov_line t, st;
+	int rc;
+
+	prov_line_init(&t);
+	prov_line_init(&st);
+	diag_clear(err);
+	rc = prov_parse(&t, trailer, "s", 9, err);
+	if (rc == 0 && stage != NULL)
+		assert_int_equal(prov_parse(&st, stage, "s", 2, err), 0);
+	if (rc == 0)
+		rc = prov_trailer_check(&t, stage ? &st : NULL, "s", 9, err);
+	prov_line_fini(&t);
+	prov_line_fini(&st);
+	return rc;
+}
+
+static const char ingest_stage[] = "#stage name=aap-ingest version=0.1.0 "
+	"call=c source=a.csv delimiter=, source=b%20c.csv delimiter=;";
+static const char ingest_trailer[] = "#trailer records=12 input=a.csv:" HEX_A
+	" encoding=UTF-8 input=b%20c.csv:" HEX_B " encoding=WINDOWS-1252"
+	" sha256=" HEX_A;
+static const char score_stage[] = "#stage name=aap-score version=0.1.0 call=c";
+static const char score_trailer[] = "#trailer records=0 input=-:" HEX_B
+	" envelope=1000.00 granted=999.50 left=0.50 sha256=" HEX_B;
+
+static void trailers_of_each_stage_hold_exactly_their_tokens(void **state)
+{
+	struct diag err;
+
+	(void)state;
+	assert_int_equal(trailer_check(ingest_trailer, ingest_stage, &err), 0);
+	assert_int_equal(trailer_check(score_trailer, score_stage, &err), 0);
+	assert_int_equal(trailer_check("#trailer records=3 input=s:" HEX_A
+				       " sha256=" HEX_A, "#stage name=aap-validate",
+				       &err), 0);
+	/* A writer aap does not know: a trailer's keys, well formed. */
+	assert_int_equal(trailer_check("#trailer records=3 sha256=" HEX_A,
+				       NULL, &err), 0);
+	assert_int_equal(trailer_check("#trailer records=3 granted=1.00 input=x:"
+				       HEX_A " sha256=" HEX_A,
+				       "#stage name=elsewhere", &err), 0);
+	assert_int_equal(trailer_check("#trailer records=3 grxnted=1.00 sha256="
+				       HEX_A, "#stage name=elsewhere", &err), -1);
+	assert_string_equal(err.msg, "the trailer holds an unknown token "
+			    "\"grxnted\": the stream was altered");
+	assert_int_equal(trailer_check("#trailer records=0 input=-:" HEX_B
+				       " envelope=1000.00 grxnted=999.50 left=0.50"
+				       " sha256=" HEX_B, score_stage, &err), -1);
+	assert_int_equal(err.status, AAP_EDATA);
+	assert_string_equal(err.msg, "the trailer holds an unknown token "
+			    "\"grxnted\": the stream was altered");
+	assert_int_equal(trailer_check("#trailer records=0 input=-:" HEX_B
+				       " envelope=1000.00 left=0.50 sha256=" HEX_B,
+				       score_stage, &err), -1);
+	assert_string_equal(err.msg, "the trailer lacks its token \"granted\": "
+			    "the stream was altered");
+	assert_int_equal(trailer_check("#trailer records=0 input=-:" HEX_B
+				       " input=-:" HEX_B " sha256=" HEX_B,
+				       "#stage name=aap-validate", &err), -1);
+	assert_string_equal(err.msg, "the trailer holds a repeated token "
+			    "\"input\": the stream was altered");
+	assert_int_equal(trailer_check("#trailer records=01 input=-:" HEX_B
+				       " sha256=" HEX_B, "#stage name=aap-push",
+				       &err), -1);
+	assert_string_equal(err.msg, "the trailer has a malformed token "
+			    "\"records\": the stream was altered");
+}
+
+/* Each byte of trailer made each of a few others in turn: every change
+ * must be refused, but for the bytes [keep, keep+n) and for a hex digit
+ * made another (a count or a digest that only the stream's own digest
+ * and count can check). */
+static void sweep(const char *trailer, const char *stage, size_t keep,
+		  size_t n)
+{
+	static const char with[] = "Z0a.-:=% ";
+	static const char hex[] = "0123456789abcdef";
+	char line[512];
+	struct diag err;
+	size_t i, j, len = strlen(trailer);
+
+	assert_true(len < sizeof(line));
+	for (i = strlen("#trailer"); i < len; i++) {
+		if (i >= keep && i < keep + n)
+			continue;
+		for (j = 0; j < sizeof(with) - 1; j++) {
+			if (trailer[i] == with[j] ||
+			    (strchr(hex, trailer[i]) && strchr(hex, with[j])))
+				continue;
+			memcpy(line, trailer, len + 1);
+			line[i] = with[j];
+			if (trailer_check(line, stage, &err) == 0)
+				fail_msg("accepted: %s", line);
+		}
+	}
+}
+
+static void every_byte_of_a_trailer_changed_is_refused(void **state)
+{
+	(void)state;
+	sweep(ingest_trailer, ingest_stage, 0, 0);
+	/* The name of the stream a stage read is said nowhere else. */
+	sweep(score_trailer, score_stage, strlen("#trailer records=0 input="), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +347,8 @@ int main(void)
 		cmocka_unit_test(lines_are_told_apart_by_their_word),
 		cmocka_unit_test(malformed_tokens_are_refused),
 		cmocka_unit_test(file_tokens_need_a_role_and_a_digest),
+		cmocka_unit_test(trailers_of_each_stage_hold_exactly_their_tokens),
+		cmocka_unit_test(every_byte_of_a_trailer_changed_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("prov", tests, NULL, NULL);

@@ -98,9 +98,10 @@ static int push(const char *path, const char *conninfo, const char *reviews,
 }
 
 /* Writes the stream as aap-validate leaves it (its header and record gain
- * admissible), with the '#' line extra (NULL: none) after its provenance
- * and a trailer that holds (read back to check it), to the file name;
- * its path into path. */
+ * admissible), with the '#' line extra (NULL: none; else an aap-score
+ * line) after its provenance and a trailer that holds, with the tokens
+ * of the last '#stage' line's stage (read back to check it), to the file
+ * name; its path into path. */
 static void put_validated(const char *name, const char *extra, char *path,
 			  size_t cap)
 {
@@ -109,8 +110,8 @@ static void put_validated(const char *name, const char *extra, char *path,
 	struct stream_in *in;
 	enum read_result rr;
 	struct diag err;
-	struct sbuf t;
-	char *h, *r, *end;
+	struct sbuf t, tok;
+	char *h, *r, *end, *tr;
 	int n, fd;
 
 	h = strstr(stream, "\napplication_id,");
@@ -125,8 +126,23 @@ static void put_validated(const char *name, const char *extra, char *path,
 		     (int)(end - r), r);
 	assert_true(n > 0 && (size_t)n < sizeof(text));
 	assert_int_equal(digest_bytes(text, (size_t)n, hex), 0);
+	sbuf_init(&tok);
+	if (extra == NULL) {
+		/* The last '#stage' line is aap-ingest's: its trailer's
+		 * inputs. */
+		tr = strstr(stream, "\n#trailer records=");
+		assert_non_null(tr);
+		tr = strchr(tr + 1, ' ');
+		tr = strchr(tr + 1, ' ');
+		assert_non_null(tr);
+		assert_int_equal(sbuf_add(&tok, tr, (size_t)(strstr(tr, " sha256=") - tr)), 0);
+	} else {
+		assert_int_equal(prov_token_input(&tok, "validated.stream", hex), 0);
+		assert_int_equal(sbuf_adds(&tok, " envelope=100.00 granted=0.00 left=100.00"), 0);
+	}
 	sbuf_init(&t);
-	assert_int_equal(prov_trailer_line(&t, 1, NULL, hex), 0);
+	assert_int_equal(prov_trailer_line(&t, 1, &tok, hex), 0);
+	sbuf_fini(&tok);
 	assert_true((size_t)n + t.len < sizeof(text));
 	memcpy(text + n, t.data, t.len + 1);
 	sbuf_fini(&t);

@@ -644,8 +644,9 @@ static void rejects_cells_are_neutralised_per_owasp(void **state)
 {
 	static const char *const v[][2] = {
 		{ "=1+2", "'=1+2" }, { "+33", "'+33" }, { "-12.00", "'-12.00" },
-		{ "@SUM(A1)", "'@SUM(A1)" }, { "\tx", "'\tx" }, { "\rx", "'\rx" },
+		{ "@SUM(A1)", "'@SUM(A1)" }, { "\tx", "'\\x09x" }, { "\rx", "'\\x0dx" },
 		{ "a=1", "a=1" }, { "", "" }, { " =1", " =1" },
+		{ "Evil\033[2JCorp", "Evil\\x1b[2JCorp" }, { "a\nb", "a\nb" },
 	};
 	struct sbuf b;
 	size_t i;
