@@ -91,13 +91,13 @@ int scdl_check_call(const struct call *c, const char *date, struct diag *err)
 	if (rc == 0 && date == NULL && !has_setting(c, "decision_date"))
 		rc = list_add(&miss, "setting", "decision_date");
 	if (rc == 0 && !has_setting(c, "payment_dates") &&
-	    call_field_of_role(c, ROLE_PAYMENT_DATES) == NULL)
+	    call_field_with_role(c, ROLE_PAYMENT_DATES) == NULL)
 		rc = list_add(&miss, "setting", "payment_dates");
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]) && rc == 0; i++)
-		if (call_field_of_role(c, roles[i].role) == NULL)
+		if (call_field_with_role(c, roles[i].role) == NULL)
 			rc = list_add(&miss, "a field of role", roles[i].name);
-	if (rc == 0 && call_field_of_role(c, ROLE_SIRET) == NULL &&
-	    call_field_of_role(c, ROLE_RNA) == NULL)
+	if (rc == 0 && call_field_with_role(c, ROLE_SIRET) == NULL &&
+	    call_field_with_role(c, ROLE_RNA) == NULL)
 		rc = list_add(&miss, "a field of role", "siret\" or \"rna");
 	if (rc < 0) {
 		sbuf_fini(&miss);
@@ -341,7 +341,7 @@ done:
 /* The stream column of the field of role, or -1. */
 static long role_col(const struct model *m, enum field_role role)
 {
-	const struct call_field *f = call_field_of_role(m->call, role);
+	const struct call_field *f = call_field_with_role(m->call, role);
 
 	return f != NULL ? stream_in_column(m->src.in, f->name) : -1;
 }

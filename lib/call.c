@@ -415,17 +415,6 @@ int call_role_shown(enum field_role r)
 	return r == ROLE_SHOW || r == ROLE_SIRET || r == ROLE_RNA;
 }
 
-const struct call_field *call_field_of_role(const struct call *c,
-					    enum field_role r)
-{
-	size_t i;
-
-	for (i = 0; i < c->nfields; i++)
-		if (c->fields[i].role == r)
-			return &c->fields[i];
-	return NULL;
-}
-
 const struct call_field *call_field_named(const struct call *c,
 					  const char *name)
 {

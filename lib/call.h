@@ -97,10 +97,6 @@ const char *call_setting(const struct call *c, const char *key);
  * beside the applicant and the title (show, siret, rna), else 0. */
 int call_role_shown(enum field_role r);
 
-/* Returns the field of role r (not ROLE_NONE or ROLE_SHOW), or NULL when
- * no field has it. */
-const struct call_field *call_field_of_role(const struct call *c,
-					    enum field_role r);
 
 /* Returns 1 when the n bytes at s are a date YYYY-MM-DD that exists
  * (proleptic Gregorian), else 0. */
@@ -118,8 +114,8 @@ const char *call_type_name(enum field_type t);
 const struct call_field *call_field_named(const struct call *c,
 					  const char *name);
 
-/* Returns the field with role (ROLE_APPLICANT or ROLE_TITLE: one field at
- * most has it), or NULL when none has it. */
+/* Returns the field with role (any but ROLE_NONE and ROLE_SHOW: one field
+ * at most has it), or NULL when none has it. */
 const struct call_field *call_field_with_role(const struct call *c,
 					      enum field_role role);
 
