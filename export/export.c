@@ -15,8 +15,11 @@
 #include "labels.h"
 #include "model.h"
 #include "notes.h"
+#include "pdf.h"
+#include "report.h"
 #include "sbuf.h"
 #include "scdl.h"
+#include "summary.h"
 #include "xlsx.h"
 
 int export_format_parse(const char *name, enum export_format *f)
@@ -25,6 +28,10 @@ int export_format_parse(const char *name, enum export_format *f)
 		*f = EXPORT_CSV;
 	else if (strcmp(name, "xlsx") == 0)
 		*f = EXPORT_XLSX;
+	else if (strcmp(name, "html") == 0)
+		*f = EXPORT_HTML;
+	else if (strcmp(name, "summaries") == 0)
+		*f = EXPORT_SUMMARIES;
 	else if (strcmp(name, "scdl") == 0)
 		*f = EXPORT_SCDL;
 	else
@@ -84,6 +91,42 @@ static int write_csv(const struct export_opts *o, struct model *m,
 	return rc;
 }
 
+/* The report, and its PDF beside it when asked. */
+static int write_html(const struct export_opts *o, struct model *m,
+		      struct diag *err)
+{
+	struct sbuf pdf;
+	int rc = report_write(m, o->output, err);
+
+	if (rc < 0 || !o->pdf)
+		return rc;
+	sbuf_init(&pdf);
+	if (pdf_name(&pdf, o->output) < 0)
+		rc = diag_oom(err);
+	else
+		rc = pdf_print(o->output, sbuf_str(&pdf), err);
+	sbuf_fini(&pdf);
+	return rc;
+}
+
+/* The document of o->format. */
+static int write_format(const struct export_opts *o, struct model *m,
+			const struct notes *notes, struct diag *err)
+{
+	switch (o->format) {
+	case EXPORT_CSV:
+	case EXPORT_SCDL:
+		return write_csv(o, m, err);
+	case EXPORT_XLSX:
+		return xlsx_write(m, notes, o->output, err);
+	case EXPORT_HTML:
+		return write_html(o, m, err);
+	case EXPORT_SUMMARIES:
+		return summary_write(m, notes, o->out_dir, o->pdf, err);
+	}
+	return 0;
+}
+
 int export_run(const struct export_opts *o, struct diag *err)
 {
 	const char *code = o->lang ? o->lang : call_setting(o->call, "lang");
@@ -109,8 +152,7 @@ int export_run(const struct export_opts *o, struct diag *err)
 		rc = notes_load(&notes, &m, COLUMNS_CONSENSUS, o->consensus, err);
 	notes_sort(&notes);
 	if (rc == 0)
-		rc = o->format != EXPORT_XLSX ? write_csv(o, &m, err) :
-			xlsx_write(&m, &notes, o->output, err);
+		rc = write_format(o, &m, &notes, err);
 	notes_fini(&notes);
 	model_close(&m);
 	labels_free(lab);

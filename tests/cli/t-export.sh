@@ -44,7 +44,7 @@ t_end
 t_begin unknown_format_is_a_usage_error
 t_run aap-export --call "$CALL" --format ods
 t_status 2
-t_stderr_has 'unknown format "ods": csv, xlsx or scdl'
+t_stderr_has 'unknown format "ods": csv, xlsx, html, summaries or scdl'
 t_end
 
 t_begin unknown_language_is_a_usage_error
@@ -191,5 +191,5 @@ t_end
 t_begin reviews_with_csv_is_a_usage_error
 t_run aap-export --call "$CALL" --format csv --reviews "$CALL/sample/reviews.csv"
 t_status 2
-t_stderr_has "--reviews and --consensus are for xlsx: the csv is the ranking only"
+t_stderr_has "--reviews and --consensus are for xlsx and summaries: the csv is the ranking only"
 t_end
