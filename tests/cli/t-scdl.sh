@@ -31,7 +31,7 @@ scdl_sample() {
 t_begin scdl_help_names_the_format_and_the_decision_options
 t_run aap-export --help
 t_status 0
-t_stdout_has "csv, xlsx or scdl"
+t_stdout_has "csv, xlsx, html, summaries or scdl"
 t_stdout_has "--decision-date DATE"
 t_stdout_has "--decision-ref REF"
 t_end
