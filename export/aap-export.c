@@ -1,6 +1,7 @@
 /* aap-export - writes what the committee opens from a stream: the
  * ranking as a French spreadsheet's CSV or as an xlsx workbook, the
- * committee's HTML report, or each applicant's evaluation summary. */
+ * committee's HTML report, or each applicant's evaluation summary; and
+ * the open-data file of the awards (SCDL). */
 #include <getopt.h>
 #include <string.h>
 
@@ -12,19 +13,22 @@
 static const char usage_text[] =
 	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
 	"                  [--reviews FILE] [--consensus FILE] [--out-dir DIR]\n"
-	"                  [--pdf] [--no-truncation-check] [STREAM]\n"
+	"                  [--pdf] [--decision-date DATE] [--decision-ref REF]\n"
+	"                  [--no-truncation-check] [STREAM]\n"
 	"Write the batch of the stream as a document for people: csv, the\n"
 	"ranking for a spreadsheet in French (';', decimal comma); xlsx, a\n"
 	"workbook (ranking, inadmissible applications, marks, budget,\n"
 	"provenance); html, the committee's report (summary, ranking, charts,\n"
-	"inadmissible applications, provenance); or summaries, one evaluation\n"
-	"summary per application, as HTML pages in a folder.\n"
+	"inadmissible applications, provenance); summaries, one evaluation\n"
+	"summary per application, as HTML pages in a folder; or scdl, the\n"
+	"open-data file of the funded applications (SCDL « subventions »\n"
+	"2.1.1).\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
 	"  -c, --call DIR            the call folder\n"
-	"  -f, --format FORMAT       csv, xlsx, html or summaries\n"
-	"  -o, --output FILE         write to FILE (required for xlsx; csv and\n"
-	"                            html go to standard output without it)\n"
+	"  -f, --format FORMAT       csv, xlsx, html, summaries or scdl\n"
+	"  -o, --output FILE         write to FILE (required for xlsx; csv, html\n"
+	"                            and scdl go to standard output without it)\n"
 	"  -l, --lang LANG           fr or en (default: the call's lang, else fr)\n"
 	"  -r, --reviews FILE        xlsx, summaries: the reviewers' marks and\n"
 	"                            comments, the file aap-score read\n"
@@ -34,6 +38,10 @@ static const char usage_text[] =
 	"                            when missing)\n"
 	"      --pdf                 html, summaries: print each page to PDF\n"
 	"                            too, with headless Chromium\n"
+	"      --decision-date DATE  scdl: the date of the decision, YYYY-MM-DD\n"
+	"                            (default: the call's decision_date)\n"
+	"      --decision-ref REF    scdl: the reference of the decision\n"
+	"                            (default: the call's decision_ref)\n"
 	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
@@ -60,10 +68,11 @@ int main(int argc, char **argv)
 		{ "out-dir", required_argument, NULL, 'd' },
 		{ "pdf", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
+		{ "decision-date", required_argument, NULL, 'D' },
+		{ "decision-ref", required_argument, NULL, 'R' },
 		CLI_LONGOPTS_END,
 	};
-	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1, NULL,
-				 NULL, NULL, 0 };
+	struct export_opts o = { .format = EXPORT_CSV, .check = 1 };
 	const char *dir = NULL, *format = NULL;
 	int c, status = AAP_OK;
 
@@ -101,6 +110,12 @@ int main(int argc, char **argv)
 		case CLI_OPT_NO_PROGRESS:
 			cli_progress_option(c);
 			break;
+		case 'D':
+			o.decision_date = optarg;
+			break;
+		case 'R':
+			o.decision_ref = optarg;
+			break;
 		default:
 			return cli_other_option(c, usage_text);
 		}
@@ -110,8 +125,8 @@ int main(int argc, char **argv)
 	if (format == NULL)
 		return cli_usage_error("--format FORMAT is required");
 	if (export_format_parse(format, &o.format) < 0)
-		return cli_usage_error("unknown format \"%s\": csv, xlsx, html or "
-				       "summaries", format);
+		return cli_usage_error("unknown format \"%s\": csv, xlsx, html, "
+				       "summaries or scdl", format);
 	if (o.lang != NULL && export_lang_check(o.lang) < 0)
 		return cli_usage_error("unknown language \"%s\": fr or en", o.lang);
 	if ((o.format == EXPORT_CSV || o.format == EXPORT_HTML) &&
@@ -131,6 +146,19 @@ int main(int argc, char **argv)
 	    (o.output == NULL || strcmp(o.output, "-") == 0))
 		return cli_usage_error("--pdf needs --output FILE: the PDF is "
 				       "written beside it");
+	if (o.format == EXPORT_SCDL && (o.reviews != NULL || o.consensus != NULL))
+		return cli_usage_error("--reviews and --consensus are for xlsx and "
+				       "summaries: the SCDL file lists the awards "
+				       "only");
+	if (o.format != EXPORT_SCDL &&
+	    (o.decision_date != NULL || o.decision_ref != NULL))
+		return cli_usage_error("--decision-date and --decision-ref are "
+				       "for scdl");
+	if (o.decision_date != NULL &&
+	    !call_is_date(o.decision_date, strlen(o.decision_date)))
+		return cli_usage_error("--decision-date \"%s\" is not a date "
+				       "YYYY-MM-DD", o.decision_date);
+	o.sink = &cli_sink;
 	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
 		return status;
 	if (o.output != NULL && *o.output == '\0')

@@ -18,6 +18,7 @@
 #include "pdf.h"
 #include "report.h"
 #include "sbuf.h"
+#include "scdl.h"
 #include "summary.h"
 #include "xlsx.h"
 
@@ -31,6 +32,8 @@ int export_format_parse(const char *name, enum export_format *f)
 		*f = EXPORT_HTML;
 	else if (strcmp(name, "summaries") == 0)
 		*f = EXPORT_SUMMARIES;
+	else if (strcmp(name, "scdl") == 0)
+		*f = EXPORT_SCDL;
 	else
 		return -1;
 	return 0;
@@ -43,8 +46,17 @@ int export_lang_check(const char *code)
 	return labels_lang_parse(code, &l);
 }
 
-/* The csv to o->output (through output.part, renamed once whole) or to
- * standard output. */
+/* The csv or scdl file to fd. */
+static int write_to(const struct export_opts *o, struct model *m, int fd,
+		    const char *name, struct diag *err)
+{
+	if (o->format == EXPORT_SCDL)
+		return scdl_write(m, o, fd, name, err);
+	return frcsv_write(m, fd, name, err);
+}
+
+/* The csv or scdl file to o->output (through output.part, renamed once
+ * whole) or to standard output. */
 static int write_csv(const struct export_opts *o, struct model *m,
 		     struct diag *err)
 {
@@ -52,7 +64,7 @@ static int write_csv(const struct export_opts *o, struct model *m,
 	int fd, rc;
 
 	if (o->output == NULL || strcmp(o->output, "-") == 0)
-		return frcsv_write(m, STDOUT_FILENO, "standard output", err);
+		return write_to(o, m, STDOUT_FILENO, "standard output", err);
 	sbuf_init(&part);
 	if (sbuf_adds(&part, o->output) < 0 || sbuf_adds(&part, ".part") < 0) {
 		sbuf_fini(&part);
@@ -65,7 +77,7 @@ static int write_csv(const struct export_opts *o, struct model *m,
 		sbuf_fini(&part);
 		return -1;
 	}
-	rc = frcsv_write(m, fd, o->output, err);
+	rc = write_to(o, m, fd, o->output, err);
 	if (close(fd) < 0 && rc == 0)
 		rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write \"%s\": %s",
 			      o->output, strerror(errno));
@@ -103,6 +115,7 @@ static int write_format(const struct export_opts *o, struct model *m,
 {
 	switch (o->format) {
 	case EXPORT_CSV:
+	case EXPORT_SCDL:
 		return write_csv(o, m, err);
 	case EXPORT_XLSX:
 		return xlsx_write(m, notes, o->output, err);
@@ -126,6 +139,9 @@ int export_run(const struct export_opts *o, struct diag *err)
 	if (code != NULL && *code && labels_lang_parse(code, &lang) < 0)
 		return diag_set(err, AAP_EUSAGE, o->call->dir, 0,
 				"setting \"lang\" is \"%s\", not fr or en", code);
+	if (o->format == EXPORT_SCDL &&
+	    scdl_check_call(o->call, o->decision_date, err) < 0)
+		return -1;
 	if (labels_load(o->call, lang, &lab, err) < 0)
 		return -1;
 	notes_init(&notes);

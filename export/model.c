@@ -267,7 +267,7 @@ static int set_columns(struct model *m)
 	    add_col(m, m->c_title, MODEL_TEXT, "col:title", "") < 0)
 		return -1;
 	for (i = 0; i < c->nfields; i++)
-		if (c->fields[i].role == ROLE_SHOW &&
+		if (call_role_shown(c->fields[i].role) &&
 		    add_col(m, stream_in_column(m->src.in, c->fields[i].name),
 			    field_kind(c->fields[i].type),
 			    labels_word(m->lab, "field", c->fields[i].name,

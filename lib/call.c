@@ -4,6 +4,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "checksum.h"
 #include "columns.h"
 #include "diag.h"
 #include "mem.h"
@@ -18,15 +19,33 @@ static const char *const type_names[] = {
 	[FIELD_ENUM] = "enum",         [FIELD_LIST] = "list",
 };
 
-/* Settings a call may state; the first two are required. */
+/* Settings a call may state; the first two are required.  The others
+ * from funder_legal_name on are those of the open-data file (SCDL). */
 static const char *const known_settings[] = {
 	"id", "title", "funder", "currency", "lang",
+	"funder_legal_name", "funder_siret", "decision_date", "decision_ref",
+	"aid_nature", "payment_terms", "payment_dates", "eu_notified",
+	"aid_scheme",
 };
+
+/* The values the SCDL schema allows for the settings that are one of a
+ * list, each list ending with NULL. */
+static const char *const aid_natures[] = {
+	"aide en numéraire", "aide en nature",
+	"aide en numéraire;aide en nature", "aide en nature;aide en numéraire",
+	NULL,
+};
+static const char *const payment_terms[] = { "unique", "échelonné", "autre",
+					     NULL };
+static const char *const yes_no[] = { "oui", "non", NULL };
 
 /* Spellings of enum field_role in fields.csv's role column. */
 static const char *const role_names[] = {
 	[ROLE_NONE] = "",           [ROLE_APPLICANT] = "applicant",
 	[ROLE_TITLE] = "title",     [ROLE_SHOW] = "show",
+	[ROLE_SIRET] = "siret",     [ROLE_RNA] = "rna",
+	[ROLE_ELIGIBLE_COST] = "eligible_cost",
+	[ROLE_PAYMENT_DATES] = "payment_dates",
 };
 
 const char *call_type_name(enum field_type t)
@@ -107,6 +126,79 @@ static int valid_id(const char *s)
 	return 1;
 }
 
+int call_is_date(const char *s, size_t n)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int v[3] = { 0, 0, 0 }, k = 0;
+	size_t i;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (i == 4 || i == 7) {
+			k++;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v[k] = v[k] * 10 + (s[i] - '0');
+	}
+	if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1)
+		return 0;
+	if (v[1] == 2 && v[0] % 4 == 0 && (v[0] % 100 != 0 || v[0] % 400 == 0))
+		return v[2] <= 29;
+	return v[2] <= mdays[v[1] - 1];
+}
+
+int call_is_period(const char *s, size_t n)
+{
+	if (n == 10)
+		return call_is_date(s, n);
+	/* Dates in this form compare as their bytes. */
+	return n == 21 && s[10] == '/' && call_is_date(s, 10) &&
+	       call_is_date(s + 11, 10) && memcmp(s, s + 11, 10) <= 0;
+}
+
+/* 1 when s is one of the NULL-ended list. */
+static int one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks the value v of setting key, at line of t, when it has one of
+ * the forms the open-data file requires. */
+static int check_value(const struct table *t, unsigned long line,
+		       const char *key, const char *v, struct diag *err)
+{
+	const char *want = NULL;
+
+	if (*v == '\0')
+		return 0;
+	if (strcmp(key, "funder_siret") == 0 &&
+	    !checksum_siret(v, strlen(v)))
+		want = "a SIRET: 14 digits whose check digits are right";
+	else if (strcmp(key, "decision_date") == 0 &&
+		 !call_is_date(v, strlen(v)))
+		want = "a date YYYY-MM-DD";
+	else if (strcmp(key, "payment_dates") == 0 &&
+		 !call_is_period(v, strlen(v)))
+		want = "a date YYYY-MM-DD or a period YYYY-MM-DD/YYYY-MM-DD";
+	else if (strcmp(key, "aid_nature") == 0 && !one_of(v, aid_natures))
+		want = "\"aide en numéraire\", \"aide en nature\" or both, "
+		       "separated by ';'";
+	else if (strcmp(key, "payment_terms") == 0 && !one_of(v, payment_terms))
+		want = "\"unique\", \"échelonné\" or \"autre\"";
+	else if (strcmp(key, "eu_notified") == 0 && !one_of(v, yes_no))
+		want = "\"oui\" or \"non\"";
+	if (want == NULL)
+		return 0;
+	return diag_set(err, AAP_EUSAGE, t->path, line,
+			"setting \"%s\" is \"%s\", not %s", key, v, want);
+}
+
 /* Checks call.csv and takes the id and title from it. */
 static int check_settings(struct call *c, struct diag *err)
 {
@@ -128,6 +220,9 @@ static int check_settings(struct call *c, struct diag *err)
 		if (call_setting(c, key) != t->rows[i].cells[table_col(t, "value")])
 			return diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
 					"setting \"%s\" is given twice", key);
+		if (check_value(t, t->rows[i].line, key,
+				t->rows[i].cells[table_col(t, "value")], err) < 0)
+			return -1;
 	}
 	for (j = 0; j < 2; j++)
 		if (call_setting(c, known_settings[j]) == NULL ||
@@ -271,7 +366,7 @@ static int load_fields(struct call *c, struct diag *err)
 		for (j = 0; j + 1 < c->nfields; j++) {
 			const struct call_field *f = &c->fields[c->nfields - 1];
 
-			if ((f->role == ROLE_APPLICANT || f->role == ROLE_TITLE) &&
+			if (f->role != ROLE_NONE && f->role != ROLE_SHOW &&
 			    c->fields[j].role == f->role) {
 				diag_set(err, AAP_EUSAGE, t->path, t->rows[i].line,
 					 "field \"%s\": role \"%s\" is given "
@@ -313,6 +408,11 @@ int call_load(const char *dir, struct call **out, struct diag *err)
 	}
 	*out = c;
 	return 0;
+}
+
+int call_role_shown(enum field_role r)
+{
+	return r == ROLE_SHOW || r == ROLE_SIRET || r == ROLE_RNA;
 }
 
 const struct call_field *call_field_named(const struct call *c,

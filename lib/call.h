@@ -26,12 +26,18 @@ enum field_type {
 
 /* What a field is for people, from fields.csv's role column: the
  * documents for the committee (aap-export) show the applicant's name, the
- * project's title and the fields marked show. */
+ * project's title, the fields marked show and the applicant's
+ * identifiers; the open-data file (SCDL) takes its values from the roles.
+ * Every role but show is given to one field at most. */
 enum field_role {
-	ROLE_NONE,      /* not shown */
-	ROLE_APPLICANT, /* the applicant's name; one field at most */
-	ROLE_TITLE,     /* the project's title; one field at most */
-	ROLE_SHOW       /* shown beside them */
+	ROLE_NONE,         /* not shown */
+	ROLE_APPLICANT,    /* the applicant's name */
+	ROLE_TITLE,        /* the project's title */
+	ROLE_SHOW,         /* shown beside them */
+	ROLE_SIRET,        /* the applicant's SIRET; shown */
+	ROLE_RNA,          /* an association's RNA number; shown */
+	ROLE_ELIGIBLE_COST,/* the project's eligible cost */
+	ROLE_PAYMENT_DATES /* the date or period of payment of the award */
 };
 
 /* One canonical field of the call. */
@@ -87,6 +93,20 @@ void call_free(struct call *c);
  * it.  Owned by c. */
 const char *call_setting(const struct call *c, const char *key);
 
+/* Returns 1 when the documents for the committee show a field of role r
+ * beside the applicant and the title (show, siret, rna), else 0. */
+int call_role_shown(enum field_role r);
+
+
+/* Returns 1 when the n bytes at s are a date YYYY-MM-DD that exists
+ * (proleptic Gregorian), else 0. */
+int call_is_date(const char *s, size_t n);
+
+/* Returns 1 when the n bytes at s are a date or a period of dates,
+ * YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD, the second not before the first,
+ * else 0. */
+int call_is_period(const char *s, size_t n);
+
 /* Returns the name of type t ("money", ...). */
 const char *call_type_name(enum field_type t);
 
@@ -94,8 +114,8 @@ const char *call_type_name(enum field_type t);
 const struct call_field *call_field_named(const struct call *c,
 					  const char *name);
 
-/* Returns the field with role (ROLE_APPLICANT or ROLE_TITLE: one field at
- * most has it), or NULL when none has it. */
+/* Returns the field with role (any but ROLE_NONE and ROLE_SHOW: one field
+ * at most has it), or NULL when none has it. */
 const struct call_field *call_field_with_role(const struct call *c,
 					      enum field_role role);
 

@@ -44,7 +44,7 @@ t_end
 t_begin unknown_format_is_a_usage_error
 t_run aap-export --call "$CALL" --format ods
 t_status 2
-t_stderr_has 'unknown format "ods": csv, xlsx, html or summaries'
+t_stderr_has 'unknown format "ods": csv, xlsx, html, summaries or scdl'
 t_end
 
 t_begin unknown_language_is_a_usage_error
