@@ -26,11 +26,12 @@ enum column {
 /* The stages that add columns. */
 enum columns_stage { COLUMNS_INGEST, COLUMNS_VALIDATE, COLUMNS_SCORE };
 
-/* The side files aap-score reads. */
+/* The side files aap-score reads (and aap-push stores). */
 enum columns_side {
 	COLUMNS_REVIEWS,   /* the reviewers' marks */
 	COLUMNS_CONSENSUS, /* the scores agreed after review */
 	COLUMNS_CONFLICTS, /* who may not review what */
+	COLUMNS_ASSIGNMENTS, /* who reviews what (aap-assign's output) */
 	COLUMNS_NSIDE
 };
 
@@ -73,6 +74,9 @@ int columns_reserved(const char *name);
 
 /* Returns the columns of side file k. */
 const struct columns_file *columns_side(enum columns_side k);
+
+/* Returns the columns of reviewers.csv, the pool aap-assign reads. */
+const struct columns_file *columns_reviewers(void);
 
 /* Returns the columns of aap-validate's rejects report. */
 const struct columns_file *columns_rejects(void);
