@@ -29,10 +29,6 @@ struct net {
 	unsigned char *done;    /* per reviewer: settled */
 	uint32_t *pred, *pa;    /* per reviewer: previous reviewer (NONE for
 				   the entry) and the application moved */
-	uint32_t *mark;         /* per reviewer: stamp */
-	uint32_t stamp;
-	uint32_t *dirty;        /* reviewers whose rows are to redo */
-	size_t ndirty;
 };
 
 static int16_t aff(const struct net *t, size_t a, size_t r)
@@ -57,92 +53,84 @@ static cost_t unit_cost(uint32_t j)
 	return (cost_t)2 * j - 1;
 }
 
-/* Recomputes row i of the exchange matrix: for each j, the application of
- * reviewer i whose move to j costs least (ties: the lowest index). */
-static void redo_row(struct net *t, uint32_t i)
+/* Offers application b, on reviewer i, as the move from i to j (ties:
+ * the lowest index). */
+static void offer(struct net *t, uint32_t i, uint32_t b, uint32_t j)
 {
-	cost_t *x = t->x + (size_t)i * t->r;
-	uint32_t *xa = t->xa + (size_t)i * t->r, q, b, j;
-	unsigned g;
+	size_t e = (size_t)i * t->r + j;
+	int16_t v = aff(t, b, j);
+	cost_t c;
 
-	for (j = 0; j < t->r; j++) {
-		x[j] = t->inf;
-		xa[j] = NONE;
-	}
-	for (q = 0; q < t->rn[i]; q++) {
-		cost_t out;
-
-		b = t->rapps[i][q];
-		out = t->pair[aff(t, b, i)];
-		t->stamp++;
-		for (g = 0; g < t->agot[b]; g++)
-			t->mark[t->arev[(size_t)b * t->k + g]] = t->stamp;
-		for (j = 0; j < t->r; j++) {
-			int16_t v = aff(t, b, j);
-			cost_t c;
-
-			if (v < 0 || t->mark[j] == t->stamp)
-				continue;
-			c = t->pair[v] - out;
-			if (c < x[j] || (c == x[j] && b < xa[j])) {
-				x[j] = c;
-				xa[j] = b;
-			}
-		}
+	if (v < 0 || assigned(t, b, j))
+		return;
+	c = t->pair[v] - t->pair[aff(t, b, i)];
+	if (c < t->x[e] || (c == t->x[e] && b < t->xa[e])) {
+		t->x[e] = c;
+		t->xa[e] = b;
 	}
 }
 
-/* Marks every reviewer of application b as a row to redo. */
-static void touch(struct net *t, uint32_t b)
-{
-	unsigned g;
-
-	for (g = 0; g < t->agot[b]; g++) {
-		uint32_t r = t->arev[(size_t)b * t->k + g];
-
-		if (t->mark[r] != t->stamp) {
-			t->mark[r] = t->stamp;
-			t->dirty[t->ndirty++] = r;
-		}
-	}
-}
-
-static int add_app(struct net *t, uint32_t r, uint32_t b)
-{
-	if (t->rn[r] == t->rcap[r]) {
-		uint32_t c = t->rcap[r] ? t->rcap[r] * 2 : 8;
-		uint32_t *v = mem_realloc(t->rapps[r], c * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		t->rapps[r] = v;
-		t->rcap[r] = c;
-	}
-	t->rapps[r][t->rn[r]++] = b;
-	return 0;
-}
-
-static void drop_app(struct net *t, uint32_t r, uint32_t b)
+/* Recomputes the cheapest move from reviewer i to reviewer j. */
+static void redo_entry(struct net *t, uint32_t i, uint32_t j)
 {
 	uint32_t q;
 
-	for (q = 0; q < t->rn[r]; q++)
-		if (t->rapps[r][q] == b) {
-			t->rapps[r][q] = t->rapps[r][--t->rn[r]];
-			return;
-		}
+	t->x[(size_t)i * t->r + j] = t->inf;
+	t->xa[(size_t)i * t->r + j] = NONE;
+	for (q = 0; q < t->rn[i]; q++)
+		offer(t, i, t->rapps[i][q], j);
 }
 
-/* Moves application b from reviewer i to reviewer j. */
-static int move(struct net *t, uint32_t b, uint32_t i, uint32_t j)
+/* Gives application b to reviewer j, and updates the moves it opens
+ * (from j anywhere) and closes (from b's other reviewers to j). */
+static int give(struct net *t, uint32_t b, uint32_t j)
 {
+	uint32_t i, *v;
 	unsigned g;
 
-	drop_app(t, i, b);
+	if (t->rn[j] == t->rcap[j]) {
+		uint32_t c = t->rcap[j] ? t->rcap[j] * 2 : 8;
+
+		if ((v = mem_realloc(t->rapps[j], c * sizeof(*v))) == NULL)
+			return -1;
+		t->rapps[j] = v;
+		t->rcap[j] = c;
+	}
+	t->rapps[j][t->rn[j]++] = b;
+	t->arev[(size_t)b * t->k + t->agot[b]++] = j;
+	for (i = 0; i < t->r; i++)
+		if (i != j)
+			offer(t, j, b, i);
+	for (g = 0; g < t->agot[b]; g++) {
+		i = t->arev[(size_t)b * t->k + g];
+		if (i != j && t->xa[(size_t)i * t->r + j] == b)
+			redo_entry(t, i, j);
+	}
+	return 0;
+}
+
+/* Takes application b from reviewer i, and updates the moves it closes
+ * (b from i) and opens (from b's other reviewers to i). */
+static void take(struct net *t, uint32_t b, uint32_t i)
+{
+	uint32_t q, j, *v = t->arev + (size_t)b * t->k;
+	unsigned g;
+
+	for (q = 0; q < t->rn[i]; q++)
+		if (t->rapps[i][q] == b) {
+			t->rapps[i][q] = t->rapps[i][--t->rn[i]];
+			break;
+		}
 	for (g = 0; g < t->agot[b]; g++)
-		if (t->arev[(size_t)b * t->k + g] == i)
-			t->arev[(size_t)b * t->k + g] = j;
-	return add_app(t, j, b);
+		if (v[g] == i) {
+			v[g] = v[--t->agot[b]];
+			break;
+		}
+	for (j = 0; j < t->r; j++)
+		if (t->xa[(size_t)i * t->r + j] == b)
+			redo_entry(t, i, j);
+	for (g = 0; g < t->agot[b]; g++)
+		offer(t, v[g], b, i);
 }
 
 /* One shortest path from application a to the sink, and the flow sent
@@ -152,7 +140,6 @@ static int augment(struct net *t, uint32_t a)
 {
 	uint32_t r, best, tpred = NONE, i, j;
 	cost_t dt = t->inf;
-	size_t q;
 
 	for (r = 0; r < t->r; r++) {
 		int16_t v = aff(t, a, r);
@@ -162,18 +149,20 @@ static int augment(struct net *t, uint32_t a)
 		t->d[r] = v < 0 || t->p->cap[r] == 0 || assigned(t, a, r) ?
 			  t->inf : t->pair[v] - t->pi[r];
 	}
-	for (;;) {
-		best = NONE;
-		for (r = 0; r < t->r; r++)
-			if (!t->done[r] && t->d[r] < t->inf &&
-			    (best == NONE || t->d[r] < t->d[best]))
-				best = r;
-		if (best == NONE || (dt < t->inf && t->d[best] >= dt))
-			break;
+	/* Each settled reviewer's row is relaxed in the pass that finds the
+	 * next one to settle. */
+	best = NONE;
+	for (r = 0; r < t->r; r++)
+		if (t->d[r] < t->inf && (best == NONE || t->d[r] < t->d[best]))
+			best = r;
+	while (best != NONE && (dt >= t->inf || t->d[best] < dt)) {
+		const cost_t *x = t->x + (size_t)best * t->r;
+		cost_t base = t->d[best] + t->pi[best];
+		uint32_t next = NONE;
+
 		t->done[best] = 1;
 		if (t->rn[best] < t->p->cap[best]) {
-			cost_t c = t->d[best] + unit_cost(t->rn[best] + 1) +
-				   t->pi[best] - t->pit;
+			cost_t c = base + unit_cost(t->rn[best] + 1) - t->pit;
 
 			if (c < dt) {
 				dt = c;
@@ -181,46 +170,35 @@ static int augment(struct net *t, uint32_t a)
 			}
 		}
 		for (j = 0; j < t->r; j++) {
-			cost_t xc = t->x[(size_t)best * t->r + j], c;
-
-			if (t->done[j] || xc >= t->inf)
+			if (t->done[j])
 				continue;
-			c = t->d[best] + xc + t->pi[best] - t->pi[j];
-			if (c < t->d[j]) {
-				t->d[j] = c;
-				t->pred[j] = best;
-				t->pa[j] = t->xa[(size_t)best * t->r + j];
+			if (x[j] < t->inf) {
+				cost_t c = base + x[j] - t->pi[j];
+
+				if (c < t->d[j]) {
+					t->d[j] = c;
+					t->pred[j] = best;
+					t->pa[j] = t->xa[(size_t)best * t->r + j];
+				}
 			}
+			if (t->d[j] < t->inf && (next == NONE || t->d[j] < t->d[next]))
+				next = j;
 		}
+		best = next;
 	}
 	if (tpred == NONE)
 		return 0;
 	for (r = 0; r < t->r; r++)
 		t->pi[r] += t->done[r] ? t->d[r] : dt;
 	t->pit += dt;
-	/* The rows of every reviewer of an application that moves, before
-	 * and after, are redone. */
-	t->stamp++;
-	t->ndirty = 0;
-	touch(t, a);
-	for (j = tpred; t->pred[j] != NONE; j = t->pred[j])
-		touch(t, t->pa[j]);
 	for (j = tpred; t->pred[j] != NONE; j = i) {
 		i = t->pred[j];
-		if (move(t, t->pa[j], i, j) < 0)
+		take(t, t->pa[j], i);
+		if (give(t, t->pa[j], j) < 0)
 			return -1;
 	}
-	t->arev[(size_t)a * t->k + t->agot[a]++] = j;
-	if (add_app(t, j, a) < 0)
+	if (give(t, a, j) < 0)
 		return -1;
-	t->stamp++;
-	for (q = 0; q < t->ndirty; q++)
-		t->mark[t->dirty[q]] = t->stamp;
-	touch(t, a);
-	for (j = tpred; t->pred[j] != NONE; j = t->pred[j])
-		touch(t, t->pa[j]);
-	for (q = 0; q < t->ndirty; q++)
-		redo_row(t, t->dirty[q]);
 	return 1;
 }
 
@@ -270,8 +248,6 @@ static void net_fini(struct net *t)
 	mem_free(t->done);
 	mem_free(t->pred);
 	mem_free(t->pa);
-	mem_free(t->mark);
-	mem_free(t->dirty);
 }
 
 int flow_solve(const struct flow_problem *p, struct flow_result *res)
@@ -299,19 +275,19 @@ int flow_solve(const struct flow_problem *p, struct flow_result *res)
 	t.done = mem_calloc(t.r + 1, 1);
 	t.pred = mem_calloc(t.r + 1, sizeof(*t.pred));
 	t.pa = mem_calloc(t.r + 1, sizeof(*t.pa));
-	t.mark = mem_calloc(t.r + 1, sizeof(*t.mark));
-	t.dirty = mem_calloc(t.r + 1, sizeof(*t.dirty));
 	res->got = mem_calloc(t.n + 1, sizeof(*res->got));
 	res->load = mem_calloc(t.r + 1, sizeof(*res->load));
 	if (t.arev == NULL || t.agot == NULL || t.rapps == NULL || t.rn == NULL ||
 	    t.rcap == NULL || t.pi == NULL || t.x == NULL || t.xa == NULL ||
 	    t.d == NULL || t.done == NULL || t.pred == NULL || t.pa == NULL ||
-	    t.mark == NULL || t.dirty == NULL || res->got == NULL ||
+	    res->got == NULL ||
 	    res->load == NULL)
 		goto done;
 	weights(&t);
-	for (r = 0; r < t.r; r++)
-		redo_row(&t, (uint32_t)r);
+	for (r = 0; r < t.r * t.r; r++) {
+		t.x[r] = t.inf;
+		t.xa[r] = NONE;
+	}
 	for (a = 0; a < t.n; a++) {
 		for (u = 0; u < t.k; u++) {
 			if ((got = augment(&t, (uint32_t)a)) < 0)

@@ -11,8 +11,8 @@
 
 static const char usage_text[] =
 	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
-	"                 [--conflicts FILE] [--plain] [--no-truncation-check]\n"
-	"                 [STREAM]\n"
+	"                 [--conflicts FILE] [--assignments FILE] [--plain]\n"
+	"                 [--no-truncation-check] [STREAM]\n"
 	"Score, rank and fund the applications of a validated stream.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
@@ -20,6 +20,8 @@ static const char usage_text[] =
 	"  -r, --reviews FILE        the reviewers' marks (CSV)\n"
 	"      --consensus FILE      consensus scores (CSV)\n"
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
+	"      --assignments FILE    who reviews what (aap-assign's CSV): a mark\n"
+	"                            from a reviewer not assigned is refused\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
 	CLI_HELP_STREAM
 	"\n"
@@ -33,12 +35,13 @@ int main(int argc, char **argv)
 		{ "reviews", required_argument, NULL, 'r' },
 		{ "consensus", required_argument, NULL, 'k' },
 		{ "conflicts", required_argument, NULL, 'f' },
+		{ "assignments", required_argument, NULL, 'a' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
-				&cli_sink };
+				&cli_sink, NULL };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct criteria *k = NULL;
@@ -61,6 +64,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			o.conflicts = optarg;
+			break;
+		case 'a':
+			o.assignments = optarg;
 			break;
 		case 'p':
 			o.plain = 1;

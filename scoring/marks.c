@@ -79,8 +79,11 @@ void marks_init(struct marks *mk)
 	sbuf_init(&mk->text);
 }
 
+static void assigned_free(struct marks_assigned *a);
+
 void marks_fini(struct marks *mk)
 {
+	assigned_free(mk->asg);
 	mem_free(mk->m);
 	mem_free(mk->order);
 	mem_free(mk->start);
@@ -543,6 +546,75 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 	return 0;
 }
 
+/* The assignments file: its pairs, each keyed by the application's
+ * index (4 bytes) and the reviewer's name. */
+struct marks_assigned {
+	struct hmap pairs;            /* key -> its line */
+	const unsigned char *scored;  /* per application: marks checked */
+	char *path;                   /* the file, for messages */
+	struct sbuf key;              /* scratch */
+};
+
+static void assigned_free(struct marks_assigned *a)
+{
+	if (a == NULL)
+		return;
+	hmap_fini(&a->pairs);
+	sbuf_fini(&a->key);
+	mem_free(a->path);
+	mem_free(a);
+}
+
+/* Makes a->key the key of (app, the n bytes of name at who). */
+static int pair_key(struct marks_assigned *a, size_t app, const char *who,
+		    size_t n)
+{
+	uint32_t v = (uint32_t)app;
+
+	sbuf_reset(&a->key);
+	return sbuf_add(&a->key, &v, sizeof(v)) < 0 ? -1 :
+	       sbuf_add(&a->key, who, n);
+}
+
+/* 1 when the reviewer (n bytes at who) is assigned to application app,
+ * or app's marks are not checked; 0 otherwise; -1 when memory ran out. */
+static int may_mark(struct marks_assigned *a, size_t app, const char *who,
+		    size_t n)
+{
+	if (!a->scored[app])
+		return 1;
+	if (pair_key(a, app, who, n) < 0)
+		return -1;
+	return hmap_find(&a->pairs, a->key.data, a->key.len) != 0;
+}
+
+static int assignment_row(struct marks *mk, const struct marks_ctx *x,
+			  struct side *sd, struct diag *err)
+{
+	struct marks_assigned *a = mk->asg;
+	size_t n, first;
+	const char *who;
+	long app;
+	int r;
+
+	if (!fields_ok(mk, x, sd) || (app = app_of(mk, x, sd, 0)) < 0)
+		return 0;
+	who = fld(sd, 1, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[1]);
+		return 0;
+	}
+	if (pair_key(a, (size_t)app, who, n) < 0)
+		return diag_oom(err);
+	r = hmap_put(&a->pairs, a->key.data, a->key.len, sd->rec->line, &first);
+	if (r < 0)
+		return diag_oom(err);
+	if (r == 1)
+		bad(mk, x, sd, sd->rec->line, "reviewer \"%.*s\" is assigned to "
+		    "this application already, at line %zu", (int)n, who, first);
+	return 0;
+}
+
 /* Points sd at the columns of side file k. */
 static void side_columns(struct side *sd, enum columns_side k)
 {
@@ -831,7 +903,7 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 	uint64_t run = NO_RUN;
 	const char *id = "";
 	long app = -1;
-	int rc = -1;
+	int rc = -1, allowed;
 
 	/* Each reviewer's offset in mk's text, + 1; 0 until it is met. */
 	if ((roff = mem_calloc(a->reviewers.n + 1, sizeof(*roff))) == NULL)
@@ -876,6 +948,15 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 			    hmap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
 				bad(mk, x, sd, (unsigned long)w.line,
 				    "reviewer \"%.*s\" is in conflict with "
+				    "application \"%s\"", (int)len, name,
+				    a->ids.data + a->run_off[run]);
+			} else if (mk->asg != NULL &&
+				   (allowed = may_mark(mk->asg, (size_t)app, name,
+						       len)) <= 0) {
+				if (allowed < 0)
+					goto oom;
+				bad(mk, x, sd, (unsigned long)w.line,
+				    "reviewer \"%.*s\" is not assigned to "
 				    "application \"%s\"", (int)len, name,
 				    a->ids.data + a->run_off[run]);
 			} else if ((unsigned long)app > UINT32_MAX ||
@@ -1175,6 +1256,71 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	sbuf_fini(&st.key);
 	sbuf_fini(&st.last_id);
 	return rc;
+}
+
+int marks_read_assignments(struct marks *mk, const struct marks_ctx *x,
+			   const char *path, const unsigned char *scored,
+			   char sha[65], struct diag *err)
+{
+	struct state st;
+	struct side sd;
+	int rc;
+
+	assigned_free(mk->asg);
+	if ((mk->asg = mem_calloc(1, sizeof(*mk->asg))) == NULL)
+		return diag_oom(err);
+	hmap_init(&mk->asg->pairs);
+	sbuf_init(&mk->asg->key);
+	mk->asg->scored = scored;
+	if ((mk->asg->path = mem_strdup(path)) == NULL)
+		return diag_oom(err);
+	memset(&st, 0, sizeof(st));
+	memset(&sd, 0, sizeof(sd));
+	sd.st = &st;
+	sd.path = path;
+	side_columns(&sd, COLUMNS_ASSIGNMENTS);
+	rc = read_side(mk, x, &sd, assignment_row, sha, err);
+	sbuf_fini(&st.last_id);
+	return rc;
+}
+
+long marks_unmarked(const struct marks *mk, const struct marks_ctx *x)
+{
+	const struct marks_assigned *a = mk->asg;
+	size_t e, i, app, n, line;
+	long count = 0;
+
+	for (e = 0; a != NULL && e < a->pairs.n; e++) {
+		const char *k = a->pairs.keys.data + a->pairs.off[e], *who;
+		uint32_t v;
+		int found = 0;
+
+		memcpy(&v, k, sizeof(v));
+		app = v;
+		who = k + sizeof(v);
+		n = a->pairs.len[e] - sizeof(v);
+		line = a->pairs.val[e];
+		if (!a->scored[app])
+			continue;
+		for (i = mk->start != NULL ? mk->start[app] : 0;
+		     mk->start != NULL && i < mk->start[app + 1] && !found; i++) {
+			const struct marks_mark *m = &mk->m[mk->order[i]];
+
+			found = m->rlen == n &&
+				memcmp(mk->text.data + m->roff, who, n) == 0;
+		}
+		if (!found) {
+			struct diag d;
+
+			diag_clear(&d);
+			diag_set(&d, AAP_EDATA, a->path, line, "reviewer \"%.*s\" "
+				 "is assigned to this application and gave it "
+				 "no mark", (int)n, who);
+			diag_report(x->sink, &d);
+			count++;
+		}
+	}
+	return count;
 }
 
 /* For sorting the marks of one criterion by reviewer. */

@@ -170,3 +170,67 @@ t_run aap-assign --call "$AC" --reviewers reviewers.csv --no-truncation-check ap
 t_status 1
 t_stderr_has 'the stream has no column "admissible": did aap-validate run?'
 t_end
+
+# scored_sample: the sample call validated into ./stdin and assigned into
+# ./asg.csv.
+scored_sample() {
+	aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" 2>/dev/null |
+		aap-validate --call "$CALL" 2>/dev/null >stdin
+	aap-assign --call "$CALL" --reviewers "$CALL/sample/reviewers.csv" \
+		--conflicts "$CALL/sample/conflicts.csv" <stdin >asg.csv 2>/dev/null
+}
+
+# score_with ASSIGNMENTS: aap-score of the sample with its side files.
+score_with() {
+	t_run aap-score --call "$CALL" --reviews "$CALL/sample/reviews.csv" \
+		--consensus "$CALL/sample/consensus.csv" \
+		--conflicts "$CALL/sample/conflicts.csv" --assignments "$1"
+}
+
+t_begin score_with_the_assignments_names_them_in_the_provenance
+scored_sample
+score_with asg.csv
+t_status 0
+t_stderr_is </dev/null
+t_stdout_has " file=assignments:asg.csv:$(sha256sum asg.csv | cut -d' ' -f1)"
+t_end
+
+t_begin score_refuses_a_mark_from_a_reviewer_not_assigned
+scored_sample
+sed 's/^18204513,c.rossi,/18204513,j.nguyen,/' asg.csv >moved.csv
+score_with moved.csv
+t_status 1
+t_stdout_is </dev/null
+t_stderr_is <<EOF
+aap-score:$CALL/sample/reviews.csv:22: error: reviewer "c.rossi" is not assigned to application "18204513"
+aap-score:$CALL/sample/reviews.csv:25: error: reviewer "c.rossi" is not assigned to application "18204513"
+aap-score:$CALL/sample/reviews.csv:28: error: reviewer "c.rossi" is not assigned to application "18204513"
+aap-score: error: 3 bad lines in the side files: nothing was scored
+aap-score: hint: a ranking built on a wrong mark is worse than none; correct the lines above
+EOF
+t_end
+
+t_begin score_warns_of_an_assigned_reviewer_without_a_mark
+scored_sample
+printf '18204511,x.dupont,0\n18204515,y.martin,0\n' >>asg.csv
+score_with asg.csv
+t_status 0
+# 18204515 is not admissible: it is not scored, nobody need mark it.
+t_stderr_is <<'EOF'
+aap-score:asg.csv:20: warning: reviewer "x.dupont" is assigned to this application and gave it no mark
+EOF
+t_end
+
+t_begin score_names_the_bad_lines_of_the_assignments
+scored_sample
+printf '18204599,x.dupont,0\n18204511,j.nguyen,1002\n18204512,,0\n' >>asg.csv
+score_with asg.csv
+t_status 1
+t_stderr_is <<'EOF'
+aap-score:asg.csv:20: error: unknown application "18204599": it is not in the stream
+aap-score:asg.csv:21: error: reviewer "j.nguyen" is assigned to this application already, at line 2
+aap-score:asg.csv:22: error: no reviewer
+aap-score: error: 3 bad lines in the side files: nothing was scored
+aap-score: hint: a ranking built on a wrong mark is worse than none; correct the lines above
+EOF
+t_end
