@@ -19,6 +19,8 @@ static const char usage_text[] =
 	"      --reviews FILE    the reviews file aap-score read\n"
 	"      --consensus FILE  the consensus file aap-score read\n"
 	"      --conflicts FILE  the conflicts file aap-score read\n"
+	"      --assignments FILE\n"
+	"                        the assignments file aap-score read\n"
 	"      --supersedes ID   the batch this one corrects\n"
 	"      --db CONNINFO     libpq connection string or service=NAME\n"
 	"                        (default: the PG* environment variables)\n"
@@ -47,13 +49,14 @@ int main(int argc, char **argv)
 		{ "reviews", required_argument, NULL, 'r' },
 		{ "consensus", required_argument, NULL, 's' },
 		{ "conflicts", required_argument, NULL, 'k' },
+		{ "assignments", required_argument, NULL, 'a' },
 		{ "supersedes", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
-	struct push_opts o = { NULL, NULL, NULL, NULL, { NULL, NULL, NULL },
+	struct push_opts o = { NULL, NULL, NULL, NULL, { NULL, NULL, NULL, NULL },
 			       NULL, 0, &cli_sink };
 	const char *dir = NULL;
 	int c, status = AAP_OK;
@@ -66,6 +69,7 @@ int main(int argc, char **argv)
 		case 'r': o.side[COLUMNS_REVIEWS] = optarg; break;
 		case 's': o.side[COLUMNS_CONSENSUS] = optarg; break;
 		case 'k': o.side[COLUMNS_CONFLICTS] = optarg; break;
+		case 'a': o.side[COLUMNS_ASSIGNMENTS] = optarg; break;
 		case 'S': o.supersedes = optarg; break;
 		case 'd': o.conninfo = optarg; break;
 		case 'p': o.plain = 1; break;

@@ -35,7 +35,7 @@ static const char *side_role(size_t k)
 
 /* A file the provenance names, with its bytes once read. */
 struct pfile {
-	char *role;                      /* call, reviews, consensus, conflicts */
+	char *role;                      /* call, or a side file's role */
 	char *name;                      /* base name */
 	char sha256[DIGEST_HEX_LEN + 1]; /* the digest the provenance names */
 	struct sbuf path;                /* where it is read from */
@@ -807,6 +807,8 @@ static const char *const side_copy_sql[COLUMNS_NSIDE] = {
 	"COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
 	"author, justification) FROM STDIN",
 	"COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
+	"COPY aap.assignment (batch_id, seq, application_id, reviewer, affinity) "
+	"FROM STDIN",
 };
 
 /* Maps the side file's header to the file's columns. */
