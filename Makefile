@@ -153,6 +153,7 @@ bench:
 
 bench-now: all $(BENCH_TOOLS)
 	@tests/bench/run
+	@tests/bench/assign
 
 .PHONY: fuzz fuzz-build asan bench bench-now
 asan: $(ASAN_BINS)

@@ -28,8 +28,10 @@ def gen(n, m, seed, d):
         w.writerow(["application_id", "siret", "sector", "keywords", "admissible"])
         for i in range(n):
             kw = "|".join(rnd.sample(WORDS, rnd.randint(0, 4)))
+            # Some sectors draw many more applications than others.
+            sector = SECTORS[min(int(rnd.expovariate(0.3)), len(SECTORS) - 1)]
             w.writerow(["B-%06d" % i, rnd.choice(sirens) + "00012",
-                        rnd.choice(SECTORS), kw, "yes"])
+                        sector, kw, "yes"])
     with open(os.path.join(d, "reviewers.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["reviewer", "name", "organisation", "expertise", "max_load"])
@@ -37,7 +39,8 @@ def gen(n, m, seed, d):
             items = rnd.sample(SECTORS, rnd.randint(1, 3)) + rnd.sample(WORDS, rnd.randint(2, 6))
             org = rnd.choice(sirens) if rnd.random() < 0.3 else ""
             w.writerow(["rev%04d" % j, "Reviewer %d" % j, org, "|".join(items),
-                        rnd.randint(40, 80)])
+                        # About 5 % more load in all than needed.
+                        (rnd.randint(45, 60) * 3 * n + 50 * m - 1) // (50 * m)])
     with open(os.path.join(d, "conflicts.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["reviewer", "application_id"])
