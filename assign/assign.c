@@ -15,7 +15,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "flow.h"
-#include "htab.h"
+#include "keymap.h"
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
@@ -27,76 +27,30 @@
 #define MAX_LOAD_DIGITS 9
 #define DEFAULT_K 3
 
-/* Byte strings numbered in the order first met. */
-struct dict {
-	struct htab index;  /* entry numbers by bytes */
-	size_t *off, *len;  /* each entry in keys */
-	size_t n, cap;      /* entries, allocated */
-	struct sbuf keys;   /* their bytes */
-};
-
-static const void *dict_key(const void *ctx, size_t id, size_t *n)
-{
-	const struct dict *d = ctx;
-
-	*n = d->len[id];
-	return d->keys.data + d->off[id];
-}
-
-/* Makes d empty; d must not move while in use. */
-static void dict_init(struct dict *d)
-{
-	memset(d, 0, sizeof(*d));
-	htab_init(&d->index, dict_key, d);
-	sbuf_init(&d->keys);
-}
-
-static void dict_fini(struct dict *d)
-{
-	htab_fini(&d->index);
-	mem_free(d->off);
-	mem_free(d->len);
-	sbuf_fini(&d->keys);
-}
-
-/* The number of the n bytes at s, added when new; *isnew says which.
- * Returns 0, or -1 when memory ran out. */
-static int dict_put(struct dict *d, const char *s, size_t n, size_t *id,
+/* The number of the n bytes at s in d, added when new (its number is
+ * then its value); *isnew says which.  Returns 0, or -1 when memory ran
+ * out. */
+static int dict_put(struct keymap *d, const char *s, size_t n, size_t *id,
 		    int *isnew)
 {
-	int r;
+	int r = keymap_put(d, s, n, d->n, id);
 
-	if (d->n == d->cap) {
-		size_t c = d->cap ? d->cap * 2 : 64;
-		size_t *o = mem_realloc(d->off, c * sizeof(*o));
-
-		if (o == NULL)
-			return -1;
-		d->off = o;
-		if ((o = mem_realloc(d->len, c * sizeof(*o))) == NULL)
-			return -1;
-		d->len = o;
-		d->cap = c;
-	}
-	if ((r = htab_put(&d->index, s, n, d->n, id)) < 0)
+	if (r < 0)
 		return -1;
 	*isnew = r == 0;
-	if (r == 1)
-		return 0;
-	d->off[d->n] = d->keys.len;
-	d->len[d->n] = n;
-	if (sbuf_add(&d->keys, s, n) < 0)
-		return -1;
-	*id = d->n++;
+	if (r == 0)
+		*id = d->n - 1;
 	return 0;
 }
 
-static size_t dict_find(const struct dict *d, const char *s, size_t n)
+/* The number of the n bytes at s in d, or NONE. */
+static size_t dict_find(const struct keymap *d, const char *s, size_t n)
 {
-	return htab_find(&d->index, s, n);
+	return keymap_find(d, s, n) - 1;
 }
 
-static const char *dict_str(const struct dict *d, size_t id, size_t *n)
+/* The bytes of entry id of d. */
+static const char *dict_str(const struct keymap *d, size_t id, size_t *n)
 {
 	*n = d->len[id];
 	return d->keys.data + d->off[id];
@@ -134,9 +88,9 @@ struct run {
 	long c_sector, c_siret;       /* columns, or -1 */
 	long *c_kw;                   /* keyword columns */
 	size_t nkw;
-	struct dict names;            /* reviewer and application ids */
-	struct dict keys;             /* the items' whole keys */
-	struct dict words;            /* the items' words */
+	struct keymap names;            /* reviewer and application ids */
+	struct keymap keys;             /* the items' whole keys */
+	struct keymap words;            /* the items' words */
 	struct reviewer *rv;          /* the reviewers, by id */
 	size_t nrv;
 	struct item *it;              /* their items */
@@ -860,9 +814,9 @@ static void summary(struct run *r, const struct flow_result *fr)
 
 static void run_fini(struct run *r)
 {
-	dict_fini(&r->names);
-	dict_fini(&r->keys);
-	dict_fini(&r->words);
+	keymap_fini(&r->names);
+	keymap_fini(&r->keys);
+	keymap_fini(&r->words);
 	mem_free(r->c_kw);
 	mem_free(r->rv);
 	mem_free(r->it);
@@ -889,9 +843,9 @@ int assign_run(const struct assign_opts *o, struct diag *err)
 	memset(&r, 0, sizeof(r));
 	memset(&fr, 0, sizeof(fr));
 	r.o = o;
-	dict_init(&r.names);
-	dict_init(&r.keys);
-	dict_init(&r.words);
+	keymap_init(&r.names);
+	keymap_init(&r.keys);
+	keymap_init(&r.words);
 	sbuf_init(&r.key);
 	sbuf_init(&r.tmp);
 	if (settings(&r, err) < 0)

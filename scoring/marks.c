@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "htab.h"
+#include "keymap.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -92,87 +93,6 @@ void marks_fini(struct marks *mk)
 	memset(mk, 0, sizeof(*mk));
 }
 
-/* A map from byte keys to numbers, for reviewers' names, conflicts and
- * duplicate consensus scores: the keys kept in an arena, found through an
- * htab. */
-struct hmap {
-	struct htab index;  /* entry numbers by key */
-	size_t *off, *len;  /* each entry's key in keys */
-	size_t *val;        /* each entry's value */
-	size_t n, ecap;     /* entries, allocated */
-	struct sbuf keys;   /* the keys' bytes */
-};
-
-/* The bytes of entry id of the map ctx (htab_key_fn). */
-static const void *hmap_key(const void *ctx, size_t id, size_t *n)
-{
-	const struct hmap *h = ctx;
-
-	*n = h->len[id];
-	return h->keys.data + h->off[id];
-}
-
-/* Makes h an empty map; h must not move while it is in use. */
-static void hmap_init(struct hmap *h)
-{
-	memset(h, 0, sizeof(*h));
-	htab_init(&h->index, hmap_key, h);
-	sbuf_init(&h->keys);
-}
-
-static void hmap_fini(struct hmap *h)
-{
-	htab_fini(&h->index);
-	mem_free(h->off);
-	mem_free(h->len);
-	mem_free(h->val);
-	sbuf_fini(&h->keys);
-	memset(h, 0, sizeof(*h));
-}
-
-/* The entry number + 1 of key, or 0 when it is not there. */
-static size_t hmap_find(const struct hmap *h, const void *key, size_t n)
-{
-	return htab_find(&h->index, key, n) + 1;
-}
-
-/* Looks key up: returns 1 with *val set when it is there; otherwise adds
- * it with value v and returns 0; -1 when memory ran out. */
-static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
-		    size_t *val)
-{
-	size_t e;
-	int r;
-
-	if (h->n == h->ecap) {
-		size_t c = h->ecap ? h->ecap * 2 : 64;
-		size_t *o = mem_realloc(h->off, c * sizeof(*o));
-
-		if (o == NULL)
-			return -1;
-		h->off = o;
-		if ((o = mem_realloc(h->len, c * sizeof(*o))) == NULL)
-			return -1;
-		h->len = o;
-		if ((o = mem_realloc(h->val, c * sizeof(*o))) == NULL)
-			return -1;
-		h->val = o;
-		h->ecap = c;
-	}
-	if ((r = htab_put(&h->index, key, n, h->n, &e)) != 0) {
-		if (r == 1)
-			*val = h->val[e];
-		return r;
-	}
-	h->off[h->n] = h->keys.len;
-	h->len[h->n] = n;
-	h->val[h->n] = v;
-	if (sbuf_add(&h->keys, key, n) < 0)
-		return -1;
-	h->n++;
-	return 0;
-}
-
 /* The key of a (application, criterion or none, name) triple. */
 static int make_key(struct sbuf *k, size_t app, size_t crit, size_t who)
 {
@@ -197,9 +117,9 @@ struct held {
 
 /* State shared by the row readers. */
 struct state {
-	struct hmap reviewers;  /* name -> its offset in the marks' text */
-	struct hmap conflicts;  /* (app, 0, reviewer) */
-	struct hmap cseen;      /* (app, crit, 0) -> line */
+	struct keymap reviewers;  /* name -> its offset in the marks' text */
+	struct keymap conflicts;  /* (app, 0, reviewer) */
+	struct keymap cseen;      /* (app, crit, 0) -> line */
 	struct held held;       /* the reviews file's messages */
 	struct sbuf key;        /* scratch */
 	struct sbuf last_id;    /* the application id looked up last */
@@ -213,7 +133,7 @@ struct state {
 static int intern(struct marks *mk, struct state *st, const char *who,
 		  size_t n, size_t *off)
 {
-	int r = hmap_put(&st->reviewers, who, n, mk->text.len, off);
+	int r = keymap_put(&st->reviewers, who, n, mk->text.len, off);
 
 	if (r < 0)
 		return -1;
@@ -541,7 +461,7 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	if (intern(mk, sd->st, who, n, &off) < 0 ||
 	    make_key(&sd->st->key, (size_t)a, 0, off) < 0 ||
-	    hmap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
+	    keymap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
 		return diag_oom(err);
 	return 0;
 }
@@ -549,7 +469,7 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 /* The assignments file: its pairs, each keyed by the application's
  * index (4 bytes) and the reviewer's name. */
 struct marks_assigned {
-	struct hmap pairs;            /* key -> its line */
+	struct keymap pairs;            /* key -> its line */
 	const unsigned char *scored;  /* per application: marks checked */
 	char *path;                   /* the file, for messages */
 	struct sbuf key;              /* scratch */
@@ -559,7 +479,7 @@ static void assigned_free(struct marks_assigned *a)
 {
 	if (a == NULL)
 		return;
-	hmap_fini(&a->pairs);
+	keymap_fini(&a->pairs);
 	sbuf_fini(&a->key);
 	mem_free(a->path);
 	mem_free(a);
@@ -585,7 +505,7 @@ static int may_mark(struct marks_assigned *a, size_t app, const char *who,
 		return 1;
 	if (pair_key(a, app, who, n) < 0)
 		return -1;
-	return hmap_find(&a->pairs, a->key.data, a->key.len) != 0;
+	return keymap_find(&a->pairs, a->key.data, a->key.len) != 0;
 }
 
 static int assignment_row(struct marks *mk, const struct marks_ctx *x,
@@ -606,7 +526,7 @@ static int assignment_row(struct marks *mk, const struct marks_ctx *x,
 	}
 	if (pair_key(a, (size_t)app, who, n) < 0)
 		return diag_oom(err);
-	r = hmap_put(&a->pairs, a->key.data, a->key.len, sd->rec->line, &first);
+	r = keymap_put(&a->pairs, a->key.data, a->key.len, sd->rec->line, &first);
 	if (r < 0)
 		return diag_oom(err);
 	if (r == 1)
@@ -657,7 +577,7 @@ struct marks_ahead {
 				      (untrimmed), followed by a NUL */
 	size_t *run_off, *run_len; /* each run's id in ids */
 	size_t nrun, caprun;       /* runs, allocated */
-	struct hmap reviewers;     /* trimmed name -> its number, which is
+	struct keymap reviewers;     /* trimmed name -> its number, which is
 				      its entry's */
 	struct held notes;         /* the bad lines' messages; a bad row's
 				      raw is its index */
@@ -781,7 +701,7 @@ static int review_scan(struct marks *mk, const struct marks_ctx *x,
 	/* Each name numbered once, in the order met (resolve keeps each once
 	 * in the marks): a new one gets the next number. */
 	who = a->reviewers.n;
-	if (hmap_put(&a->reviewers, name, n, who, &who) < 0 ||
+	if (keymap_put(&a->reviewers, name, n, who, &who) < 0 ||
 	    (row = ahead_add(a)) == NULL)
 		return diag_oom(err);
 	row->line = sd->rec->line;
@@ -831,7 +751,7 @@ struct marks_ahead *marks_ahead_start(const struct criteria *k,
 	a->k = k;
 	sbuf_init(&a->ids);
 	sbuf_init(&a->notes.text);
-	hmap_init(&a->reviewers);
+	keymap_init(&a->reviewers);
 	diag_clear(&a->err);
 	atomic_init(&a->stop, 0);
 	/* A regular file only: a pipe may be the stream itself (/dev/stdin),
@@ -871,7 +791,7 @@ static void ahead_drop(struct marks_ahead *a)
 	mem_free(a->run_len);
 	a->run_off = a->run_len = NULL;
 	a->nrun = a->caprun = 0;
-	hmap_fini(&a->reviewers);
+	keymap_fini(&a->reviewers);
 	held_fini(&a->notes);
 }
 
@@ -945,7 +865,7 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 			if (make_key(&st->key, (size_t)app, 0, off) < 0)
 				goto oom;
 			if (st->conflicts.n > 0 &&
-			    hmap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
+			    keymap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
 				bad(mk, x, sd, (unsigned long)w.line,
 				    "reviewer \"%.*s\" is in conflict with "
 				    "application \"%s\"", (int)len, name,
@@ -1018,7 +938,7 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 	}
 	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, 0) < 0)
 		return diag_oom(err);
-	r = hmap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
+	r = keymap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
 		     &first);
 	if (r < 0)
 		return diag_oom(err);
@@ -1206,9 +1126,9 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
-	hmap_init(&st.reviewers);
-	hmap_init(&st.conflicts);
-	hmap_init(&st.cseen);
+	keymap_init(&st.reviewers);
+	keymap_init(&st.conflicts);
+	keymap_init(&st.cseen);
 	sbuf_init(&st.key);
 	sbuf_init(&st.last_id);
 	if (conflicts != NULL) {
@@ -1249,9 +1169,9 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		side_columns(&sd, COLUMNS_CONSENSUS);
 		rc = read_side(mk, x, &sd, consensus_row, con_sha, err);
 	}
-	hmap_fini(&st.reviewers);
-	hmap_fini(&st.conflicts);
-	hmap_fini(&st.cseen);
+	keymap_fini(&st.reviewers);
+	keymap_fini(&st.conflicts);
+	keymap_fini(&st.cseen);
 	held_fini(&st.held);
 	sbuf_fini(&st.key);
 	sbuf_fini(&st.last_id);
@@ -1269,7 +1189,7 @@ int marks_read_assignments(struct marks *mk, const struct marks_ctx *x,
 	assigned_free(mk->asg);
 	if ((mk->asg = mem_calloc(1, sizeof(*mk->asg))) == NULL)
 		return diag_oom(err);
-	hmap_init(&mk->asg->pairs);
+	keymap_init(&mk->asg->pairs);
 	sbuf_init(&mk->asg->key);
 	mk->asg->scored = scored;
 	if ((mk->asg->path = mem_strdup(path)) == NULL)
