@@ -1,5 +1,6 @@
 /* aap-export - writes what the committee opens from a stream: the
- * ranking as a French spreadsheet's CSV or as an xlsx workbook. */
+ * ranking as a French spreadsheet's CSV or as an xlsx workbook, the
+ * committee's HTML report, or each applicant's evaluation summary. */
 #include <getopt.h>
 #include <string.h>
 
@@ -10,17 +11,29 @@
 
 static const char usage_text[] =
 	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
-	"                  [--no-truncation-check] [STREAM]\n"
+	"                  [--reviews FILE] [--consensus FILE] [--out-dir DIR]\n"
+	"                  [--pdf] [--no-truncation-check] [STREAM]\n"
 	"Write the batch of the stream as a document for people: csv, the\n"
-	"ranking for a spreadsheet in French (';', decimal comma), or xlsx, a\n"
-	"workbook (ranking, inadmissible applications, budget, provenance).\n"
+	"ranking for a spreadsheet in French (';', decimal comma); xlsx, a\n"
+	"workbook (ranking, inadmissible applications, marks, budget,\n"
+	"provenance); html, the committee's report (summary, ranking, charts,\n"
+	"inadmissible applications, provenance); or summaries, one evaluation\n"
+	"summary per application, as HTML pages in a folder.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
 	"  -c, --call DIR            the call folder\n"
-	"  -f, --format FORMAT       csv or xlsx\n"
-	"  -o, --output FILE         write to FILE (required for xlsx; csv goes\n"
-	"                            to standard output without it)\n"
+	"  -f, --format FORMAT       csv, xlsx, html or summaries\n"
+	"  -o, --output FILE         write to FILE (required for xlsx; csv and\n"
+	"                            html go to standard output without it)\n"
 	"  -l, --lang LANG           fr or en (default: the call's lang, else fr)\n"
+	"  -r, --reviews FILE        xlsx, summaries: the reviewers' marks and\n"
+	"                            comments, the file aap-score read\n"
+	"      --consensus FILE      xlsx, summaries: the consensus scores and\n"
+	"                            justifications, the file aap-score read\n"
+	"  -d, --out-dir DIR         summaries: the folder of the pages (made\n"
+	"                            when missing)\n"
+	"      --pdf                 html, summaries: print each page to PDF\n"
+	"                            too, with headless Chromium\n"
 	CLI_HELP_STREAM
 	"\n"
 	"Exit status: 0 done, 1 unusable input, 2 usage or call folder,\n"
@@ -42,15 +55,20 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'l' },
+		{ "reviews", required_argument, NULL, 'r' },
+		{ "consensus", required_argument, NULL, 'k' },
+		{ "out-dir", required_argument, NULL, 'd' },
+		{ "pdf", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
-	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1 };
+	struct export_opts o = { NULL, EXPORT_CSV, NULL, NULL, NULL, 1, NULL,
+				 NULL, NULL, 0 };
 	const char *dir = NULL, *format = NULL;
 	int c, status = AAP_OK;
 
 	cli_start("aap-export");
-	while ((c = getopt_long(argc, argv, "c:f:o:l:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:o:l:r:d:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			dir = optarg;
@@ -64,8 +82,20 @@ int main(int argc, char **argv)
 		case 'l':
 			o.lang = optarg;
 			break;
+		case 'r':
+			o.reviews = optarg;
+			break;
+		case 'k':
+			o.consensus = optarg;
+			break;
 		case 'n':
 			o.check = 0;
+			break;
+		case 'd':
+			o.out_dir = optarg;
+			break;
+		case 'p':
+			o.pdf = 1;
 			break;
 		default:
 			return cli_other_option(c, usage_text);
@@ -76,13 +106,33 @@ int main(int argc, char **argv)
 	if (format == NULL)
 		return cli_usage_error("--format FORMAT is required");
 	if (export_format_parse(format, &o.format) < 0)
-		return cli_usage_error("unknown format \"%s\": csv or xlsx", format);
+		return cli_usage_error("unknown format \"%s\": csv, xlsx, html or "
+				       "summaries", format);
 	if (o.lang != NULL && export_lang_check(o.lang) < 0)
 		return cli_usage_error("unknown language \"%s\": fr or en", o.lang);
+	if ((o.format == EXPORT_CSV || o.format == EXPORT_HTML) &&
+	    (o.reviews != NULL || o.consensus != NULL))
+		return cli_usage_error("--reviews and --consensus are for xlsx and "
+				       "summaries: the %s is the ranking only",
+				       format);
+	if ((o.format == EXPORT_SUMMARIES) != (o.out_dir != NULL))
+		return cli_usage_error(o.out_dir ? "--out-dir is for summaries" :
+				       "summaries need --out-dir DIR");
+	if (o.format == EXPORT_SUMMARIES && o.output != NULL)
+		return cli_usage_error("summaries are written into --out-dir DIR, "
+				       "not to --output");
+	if (o.pdf && o.format != EXPORT_HTML && o.format != EXPORT_SUMMARIES)
+		return cli_usage_error("--pdf is for html and summaries");
+	if (o.pdf && o.format == EXPORT_HTML &&
+	    (o.output == NULL || strcmp(o.output, "-") == 0))
+		return cli_usage_error("--pdf needs --output FILE: the PDF is "
+				       "written beside it");
 	if ((status = cli_one_stream(argc, argv, optind, &o.input)) != 0)
 		return status;
 	if (o.output != NULL && *o.output == '\0')
 		return cli_usage_error("--output needs a file name");
+	if (o.out_dir != NULL && *o.out_dir == '\0')
+		return cli_usage_error("--out-dir needs a folder name");
 	if (o.format == EXPORT_XLSX &&
 	    (o.output == NULL || strcmp(o.output, "-") == 0))
 		return cli_usage_error("xlsx needs --output FILE: a workbook is "

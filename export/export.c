@@ -14,7 +14,11 @@
 #include "frcsv.h"
 #include "labels.h"
 #include "model.h"
+#include "notes.h"
+#include "pdf.h"
+#include "report.h"
 #include "sbuf.h"
+#include "summary.h"
 #include "xlsx.h"
 
 int export_format_parse(const char *name, enum export_format *f)
@@ -23,6 +27,10 @@ int export_format_parse(const char *name, enum export_format *f)
 		*f = EXPORT_CSV;
 	else if (strcmp(name, "xlsx") == 0)
 		*f = EXPORT_XLSX;
+	else if (strcmp(name, "html") == 0)
+		*f = EXPORT_HTML;
+	else if (strcmp(name, "summaries") == 0)
+		*f = EXPORT_SUMMARIES;
 	else
 		return -1;
 	return 0;
@@ -71,12 +79,48 @@ static int write_csv(const struct export_opts *o, struct model *m,
 	return rc;
 }
 
+/* The report, and its PDF beside it when asked. */
+static int write_html(const struct export_opts *o, struct model *m,
+		      struct diag *err)
+{
+	struct sbuf pdf;
+	int rc = report_write(m, o->output, err);
+
+	if (rc < 0 || !o->pdf)
+		return rc;
+	sbuf_init(&pdf);
+	if (pdf_name(&pdf, o->output) < 0)
+		rc = diag_oom(err);
+	else
+		rc = pdf_print(o->output, sbuf_str(&pdf), err);
+	sbuf_fini(&pdf);
+	return rc;
+}
+
+/* The document of o->format. */
+static int write_format(const struct export_opts *o, struct model *m,
+			const struct notes *notes, struct diag *err)
+{
+	switch (o->format) {
+	case EXPORT_CSV:
+		return write_csv(o, m, err);
+	case EXPORT_XLSX:
+		return xlsx_write(m, notes, o->output, err);
+	case EXPORT_HTML:
+		return write_html(o, m, err);
+	case EXPORT_SUMMARIES:
+		return summary_write(m, notes, o->out_dir, o->pdf, err);
+	}
+	return 0;
+}
+
 int export_run(const struct export_opts *o, struct diag *err)
 {
 	const char *code = o->lang ? o->lang : call_setting(o->call, "lang");
 	enum labels_lang lang = LABELS_FR;
 	struct labels *lab = NULL;
 	struct model m;
+	struct notes notes;
 	int rc;
 
 	if (code != NULL && *code && labels_lang_parse(code, &lang) < 0)
@@ -84,10 +128,16 @@ int export_run(const struct export_opts *o, struct diag *err)
 				"setting \"lang\" is \"%s\", not fr or en", code);
 	if (labels_load(o->call, lang, &lab, err) < 0)
 		return -1;
+	notes_init(&notes);
 	rc = model_open(&m, o->call, lab, o->input, o->check, err);
+	if (rc == 0 && o->reviews != NULL)
+		rc = notes_load(&notes, &m, COLUMNS_REVIEWS, o->reviews, err);
+	if (rc == 0 && o->consensus != NULL)
+		rc = notes_load(&notes, &m, COLUMNS_CONSENSUS, o->consensus, err);
+	notes_sort(&notes);
 	if (rc == 0)
-		rc = o->format == EXPORT_CSV ? write_csv(o, &m, err) :
-			xlsx_write(&m, o->output, err);
+		rc = write_format(o, &m, &notes, err);
+	notes_fini(&notes);
 	model_close(&m);
 	labels_free(lab);
 	return rc;

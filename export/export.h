@@ -9,7 +9,9 @@ struct diag;
 /* The formats of documents. */
 enum export_format {
 	EXPORT_CSV, /* the ranking for a French spreadsheet */
-	EXPORT_XLSX /* the workbook */
+	EXPORT_XLSX, /* the workbook */
+	EXPORT_HTML, /* the committee's report */
+	EXPORT_SUMMARIES /* one evaluation summary per application */
 };
 
 /* What a run is asked to do. */
@@ -20,9 +22,13 @@ struct export_opts {
 	const char *lang;           /* "fr", "en", or NULL: the call's */
 	const char *input;          /* the stream; NULL or "-": stdin */
 	int check;                  /* 0: --no-truncation-check */
+	const char *reviews;        /* the reviews file for Notes, or NULL */
+	const char *consensus;      /* the consensus file for Notes, or NULL */
+	const char *out_dir;        /* summaries: the folder to write into */
+	int pdf;                    /* 1: html and summaries printed to PDF */
 };
 
-/* Sets *f from its name ("csv", "xlsx").  Returns 0, or -1 when unknown. */
+/* Sets *f from its name ("csv", "xlsx", "html", "summaries").  Returns 0, or -1 when unknown. */
 int export_format_parse(const char *name, enum export_format *f);
 
 /* Returns 0 when code is a language of the labels, else -1. */
@@ -30,9 +36,13 @@ int export_lang_check(const char *code);
 
 /* Loads the labels (o->lang, else the call's lang setting, else French),
  * reads the stream and writes the document: csv to o->output, or to
- * standard output; xlsx to o->output, whole or not at all.  Returns 0, or
- * -1 with err set: AAP_EUSAGE for a wrong labels.csv or lang setting,
- * AAP_EDATA for an unusable stream, AAP_ESYS for I/O or memory. */
+ * standard output; xlsx to o->output, whole or not at all, its Notes
+ * sheet from o->reviews and o->consensus; html to o->output or standard
+ * output; summaries into o->out_dir, their comments from o->reviews and
+ * o->consensus; with o->pdf, each page also printed to PDF.  Returns 0, or -1 with err set:
+ * AAP_EUSAGE for a wrong labels.csv or lang setting, AAP_EDATA for an
+ * unusable stream or a side file that is not the one the stream records,
+ * AAP_ESYS for I/O or memory. */
 int export_run(const struct export_opts *o, struct diag *err);
 
 #endif

@@ -241,6 +241,14 @@ static enum model_kind field_kind(enum field_type t)
 	}
 }
 
+/* The stream's column of the call's field with role, or -1. */
+static long role_column(const struct model *m, enum field_role role)
+{
+	const struct call_field *f = call_field_with_role(m->call, role);
+
+	return f != NULL ? stream_in_column(m->src.in, f->name) : -1;
+}
+
 /* The ranking: rank, id, applicant, title, the fields shown, each score
  * and spread, total, decision, award, the tie-break; admissible for a
  * stream not scored. */
@@ -250,13 +258,8 @@ static int set_columns(struct model *m)
 	const struct call *c = m->call;
 	size_t i;
 
-	m->c_applicant = m->c_title = -1;
-	for (i = 0; i < c->nfields; i++) {
-		if (c->fields[i].role == ROLE_APPLICANT)
-			m->c_applicant = stream_in_column(m->src.in, c->fields[i].name);
-		if (c->fields[i].role == ROLE_TITLE)
-			m->c_title = stream_in_column(m->src.in, c->fields[i].name);
-	}
+	m->c_applicant = role_column(m, ROLE_APPLICANT);
+	m->c_title = role_column(m, ROLE_TITLE);
 	if (add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_RANK)), MODEL_NUMBER,
 		    "col:rank", "") < 0 ||
 	    add_col(m, m->c_id, MODEL_TEXT, "col:application_id", "") < 0 ||

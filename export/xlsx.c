@@ -16,6 +16,7 @@
 #include "labels.h"
 #include "mem.h"
 #include "model.h"
+#include "notes.h"
 #include "stream.h"
 #include "xlsx.h"
 
@@ -346,6 +347,38 @@ static void provenance_rows(struct book *b, struct sheet *s, struct model *m,
 	sbuf_fini(&v);
 }
 
+/* Notes: each reviewer's mark (id, criterion in words, reviewer, mark,
+ * comment), then each consensus score (id, criterion, score, author,
+ * justification). */
+static void notes_rows(struct book *b, struct sheet *s, struct model *m,
+		       const struct notes *n, struct sbuf *tmp, struct sbuf *key)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++) {
+		const struct notes_row *r = &n->rows[i];
+		lxw_col_t at = r->side == COLUMNS_REVIEWS ? 3 : 5;
+		long long u;
+		unsigned sc;
+
+		put_str(b, s, 0, r->id, tmp);
+		put_str(b, s, 1, labels_word(m->lab, "criterion", r->criterion, key), tmp);
+		if (r->side == COLUMNS_REVIEWS)
+			put_str(b, s, 2, r->who, tmp);
+		if (model_decimal(r->value, strlen(r->value), &u, &sc) == 0)
+			put_number(b, s, at, u, sc, 0);
+		else
+			put_str(b, s, at, r->value, tmp);
+		if (r->side == COLUMNS_REVIEWS) {
+			put_str(b, s, 4, r->text, tmp);
+		} else {
+			put_str(b, s, 6, r->who, tmp);
+			put_str(b, s, 7, r->text, tmp);
+		}
+		s->row++;
+	}
+}
+
 /* The header of a sheet from label keys. */
 static int headers_of(const struct labels *l, const char *const *keys,
 		      size_t n, const char **out)
@@ -358,7 +391,8 @@ static int headers_of(const struct labels *l, const char *const *keys,
 	return 0;
 }
 
-int xlsx_write(struct model *m, const char *path, struct diag *err)
+int xlsx_write(struct model *m, const struct notes *notes, const char *path,
+	       struct diag *err)
 {
 	static const char *const rej_keys[] = {
 		"col:application_id", "col:applicant", "col:title",
@@ -367,7 +401,8 @@ int xlsx_write(struct model *m, const char *path, struct diag *err)
 	};
 	static const char *const marks_keys[] = {
 		"col:application_id", "col:criterion", "col:reviewer",
-		"col:mark", "col:consensus", "col:author", "col:justification",
+		"col:mark", "col:comment", "col:consensus", "col:author",
+		"col:justification",
 	};
 	static const char *const two_keys[] = { "col:item", "col:amount" };
 	static const char *const prov_keys[] = { "col:item", "col:value" };
@@ -426,8 +461,8 @@ int xlsx_write(struct model *m, const char *path, struct diag *err)
 	if (sheet_start(&b, &rank, m->lab, "sheet:ranking", rank_hdr, m->ncols, &tmp) < 0 ||
 	    sheet_start(&b, &rej, m->lab, "sheet:inadmissible", hdr, 8, &tmp) < 0)
 		goto oom;
-	headers_of(m->lab, marks_keys, 7, hdr);
-	if (sheet_start(&b, &marks, m->lab, "sheet:marks", hdr, 7, &tmp) < 0)
+	headers_of(m->lab, marks_keys, 8, hdr);
+	if (sheet_start(&b, &marks, m->lab, "sheet:marks", hdr, 8, &tmp) < 0)
 		goto oom;
 	headers_of(m->lab, two_keys, 2, hdr);
 	if (sheet_start(&b, &budget, m->lab, "sheet:budget", hdr, 2, &tmp) < 0)
@@ -450,6 +485,7 @@ int xlsx_write(struct model *m, const char *path, struct diag *err)
 	}
 	if (r == READ_ERROR)
 		goto done;
+	notes_rows(&b, &marks, m, notes, &tmp, &key);
 	budget_rows(&b, &budget, m, &tmp);
 	provenance_rows(&b, &prov, m, &tmp);
 	sheet_end(&b, &rank, 1);

@@ -326,6 +326,17 @@ const struct call_field *call_field_named(const struct call *c,
 	return NULL;
 }
 
+const struct call_field *call_field_with_role(const struct call *c,
+					      enum field_role role)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfields; i++)
+		if (c->fields[i].role == role)
+			return &c->fields[i];
+	return NULL;
+}
+
 long call_field_index(const struct call *c, const char *name, size_t n)
 {
 	size_t i;

@@ -94,6 +94,11 @@ const char *call_type_name(enum field_type t);
 const struct call_field *call_field_named(const struct call *c,
 					  const char *name);
 
+/* Returns the field with role (ROLE_APPLICANT or ROLE_TITLE: one field at
+ * most has it), or NULL when none has it. */
+const struct call_field *call_field_with_role(const struct call *c,
+					      enum field_role role);
+
 /* Returns the index of the field whose name is the n bytes at name, or
  * -1 when the call has none. */
 long call_field_index(const struct call *c, const char *name, size_t n);

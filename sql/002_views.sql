@@ -7,23 +7,31 @@ SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('aap.migrate'));
 SET ROLE aap_owner;
 
 -- Every application of every batch: the ranked ones by rank, then the others
--- in stream order.
-CREATE OR REPLACE VIEW aap.ranking AS
-SELECT a.batch_id,
-       b.call_id,
-       a.rank,
-       a.seq,
-       a.application_id,
-       a.admissible,
-       a.total,
-       a.decision,
-       a.award,
-       a.rank_reason
-FROM aap.application AS a
-JOIN aap.batch AS b ON b.batch_id = a.batch_id
-ORDER BY a.batch_id, a.rank NULLS LAST, a.seq;
-COMMENT ON VIEW aap.ranking IS
-	'applications of each batch, ranked ones first by rank, then the others in stream order';
+-- in stream order. 006_ranking_names.sql makes it again with the applicant's
+-- name and the project's title, so it is made here only when absent: this
+-- file re-applied after 006 leaves 006's view as it is.
+DO $do$
+BEGIN
+	IF pg_catalog.to_regclass('aap.ranking') IS NULL THEN
+		CREATE VIEW aap.ranking AS
+		SELECT a.batch_id,
+		       b.call_id,
+		       a.rank,
+		       a.seq,
+		       a.application_id,
+		       a.admissible,
+		       a.total,
+		       a.decision,
+		       a.award,
+		       a.rank_reason
+		FROM aap.application AS a
+		JOIN aap.batch AS b ON b.batch_id = a.batch_id
+		ORDER BY a.batch_id, a.rank NULLS LAST, a.seq;
+		COMMENT ON VIEW aap.ranking IS
+			'applications of each batch, ranked ones first by rank, then the others in stream order';
+	END IF;
+END
+$do$;
 
 -- The batch of each call that no other batch supersedes; when several are
 -- left (pushes that named no predecessor), the newest.

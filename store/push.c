@@ -606,6 +606,14 @@ static int tool_versions(struct push *p, struct sbuf *j, struct diag *err)
 	return rc;
 }
 
+/* The name of the call's field with that role, or NULL when none has it. */
+static const char *role_field(const struct call *call, enum field_role role)
+{
+	const struct call_field *f = call_field_with_role(call, role);
+
+	return f != NULL ? f->name : NULL;
+}
+
 /* Inserts the batch row.  *state gets the SQLSTATE of a failure. */
 static int insert_batch(struct push *p, char *state, struct diag *err)
 {
@@ -615,7 +623,7 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	const struct prov_token *money;
 	struct sbuf header, prov, tools, count;
 	struct prov_line trailer;
-	const char *params[12];
+	const char *params[14];
 	size_t i;
 	PGresult *r;
 	int rc = 0;
@@ -652,12 +660,15 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 		money = prov_find(&trailer, money_key[i]);
 		params[9 + i] = money != NULL && money->len > 0 ? money->value : NULL;
 	}
+	params[12] = role_field(p->o->call, ROLE_APPLICANT);
+	params[13] = role_field(p->o->call, ROLE_TITLE);
 	if (rc == 0) {
 		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
 			    "supersedes, tool_versions, header, provenance, trailer, "
-			    "stream_sha256, record_count, envelope, granted, remaining) "
+			    "stream_sha256, record_count, envelope, granted, remaining, "
+			    "applicant_field, title_field) "
 			    "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, "
-			    "$11, $12)", 12, params, state, err);
+			    "$11, $12, $13, $14)", 14, params, state, err);
 		rc = r == NULL ? -1 : 0;
 		PQclear(r);
 	}

@@ -1,7 +1,9 @@
 """check_export.py - reads aap-export's documents back as the committee's
 tools would: the xlsx with openpyxl (not the library that wrote it), the
 CSV with Python's csv module set as a French spreadsheet is (';', BOM).
-Usage: check_export.py STREAM XLSX CSV; prints what differs, status 1."""
+Usage: check_export.py STREAM XLSX CSV [REVIEWS [CONSENSUS]]: the Notes
+sheet holds every mark of REVIEWS and score of CONSENSUS (only its header
+without them); prints what differs, status 1."""
 import csv
 import sys
 from decimal import Decimal
@@ -23,7 +25,42 @@ def stream_records(path):
     return list(csv.DictReader(lines))
 
 
-def main(stream, xlsx, csvpath):
+def side_rows(path):
+    if not path:
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_notes(ws, reviews, consensus):
+    """The Notes sheet: marks, then consensus scores, numbers as numbers."""
+    rows = list(ws.iter_rows(min_row=2))
+    check(ws.freeze_panes == "A2", "Notes' header is not frozen")
+    marks = [r for r in rows if r[2].value is not None]
+    agreed = [r for r in rows if r[2].value is None]
+    check(len(rows) == len(reviews) + len(consensus),
+          "Notes has %d rows for %d marks and %d consensus scores"
+          % (len(rows), len(reviews), len(consensus)))
+    check(rows[:len(marks)] == marks, "Notes' marks do not come first")
+    ids = [r[0].value for r in marks]
+    check(ids == sorted(ids), "Notes' marks are not sorted by application")
+    got = []
+    for r in marks:
+        check(r[0].data_type == "s", "Notes id %r is not text" % r[0].value)
+        check(r[3].data_type == "n" and "[$-40C]" in r[3].number_format,
+              "mark %r is not a number in the French format" % r[3].value)
+        got.append((r[0].value, r[2].value, Decimal(str(r[3].value)), r[4].value or ""))
+    want = [(m["application_id"].strip(), m["reviewer"].strip(),
+             Decimal(m["mark"].strip()), m.get("comment", "")) for m in reviews]
+    check(sorted(got) == sorted(want), "Notes' marks differ from the reviews file")
+    got = [(r[0].value, Decimal(str(r[5].value)), r[6].value, r[7].value)
+           for r in agreed if r[5].data_type == "n"]
+    want = [(c["application_id"].strip(), Decimal(c["score"].strip()),
+             c["author"].strip(), c["justification"]) for c in consensus]
+    check(sorted(got) == sorted(want), "Notes' consensus scores differ from the file")
+
+
+def main(stream, xlsx, csvpath, reviews=None, consensus=None):
     recs = stream_records(stream)
     wb = openpyxl.load_workbook(xlsx)
     check(wb.sheetnames == SHEETS, "sheets are %r" % wb.sheetnames)
@@ -31,6 +68,7 @@ def main(stream, xlsx, csvpath):
         for row in ws.iter_rows():
             for c in row:
                 check(c.data_type != "f", "%s!%s holds a formula" % (ws.title, c.coordinate))
+    check_notes(wb["Notes"], side_rows(reviews), side_rows(consensus))
     ws = wb["Classement"]
     check(ws.freeze_panes == "A2", "Classement's header is not frozen")
     check(ws.auto_filter.ref is not None, "Classement has no autofilter")
@@ -88,4 +126,4 @@ def main(stream, xlsx, csvpath):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:6]))

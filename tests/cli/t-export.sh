@@ -44,7 +44,7 @@ t_end
 t_begin unknown_format_is_a_usage_error
 t_run aap-export --call "$CALL" --format ods
 t_status 2
-t_stderr_has 'unknown format "ods": csv or xlsx'
+t_stderr_has 'unknown format "ods": csv, xlsx, html or summaries'
 t_end
 
 t_begin unknown_language_is_a_usage_error
@@ -76,12 +76,15 @@ t_end
 t_begin xlsx_and_csv_read_back_equal_the_stream
 sample_stream
 trap_stream
-aap-export --call "$CALL" --format xlsx -o s.xlsx scored.stream &&
+aap-export --call "$CALL" --format xlsx -o s.xlsx \
+	--reviews "$CALL/sample/reviews.csv" --consensus "$CALL/sample/consensus.csv" \
+	scored.stream &&
 	aap-export --call "$CALL" --format csv -o s.csv scored.stream &&
 	aap-export --call "$EXC" --format xlsx -o t.xlsx trap.stream &&
 	aap-export --call "$EXC" --format csv -o t.csv trap.stream ||
 	t_fail "an export failed"
-t_run /usr/bin/python3 "$CHECK" scored.stream s.xlsx s.csv
+t_run /usr/bin/python3 "$CHECK" scored.stream s.xlsx s.csv \
+	"$CALL/sample/reviews.csv" "$CALL/sample/consensus.csv"
 t_status 0
 t_run /usr/bin/python3 "$CHECK" trap.stream t.xlsx t.csv
 t_status 0
@@ -151,4 +154,42 @@ trap_stream
 t_run aap-export --call "$CALL" --format csv trap.stream
 t_status 1
 t_stderr_has 'the stream is of the call "export", not "sud-ia-2025"'
+t_end
+
+t_begin notes_sorted_whatever_the_order_of_the_reviews_rows
+{ head -n 1 "$CALL/sample/reviews.csv"; tail -n +2 "$CALL/sample/reviews.csv" | sort -r; } >rev.csv
+aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" |
+	aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" --reviews rev.csv >rev.stream
+sample_stream
+aap-export --call "$CALL" --format xlsx -o a.xlsx --reviews "$CALL/sample/reviews.csv" scored.stream &&
+	aap-export --call "$CALL" --format xlsx -o b.xlsx --reviews rev.csv rev.stream ||
+	t_fail "an export failed"
+/usr/bin/python3 -c '
+import sys, openpyxl
+v = [list(openpyxl.load_workbook(f)["Notes"].iter_rows(values_only=True)) for f in sys.argv[1:]]
+sys.exit(v[0] != v[1] or len(v[0]) < 2)' a.xlsx b.xlsx ||
+	t_fail "the Notes sheet depends on the order of the reviews rows"
+t_end
+
+t_begin changed_reviews_file_is_refused
+sample_stream
+sed 's/,4,/,5,/' "$CALL/sample/reviews.csv" >changed.csv
+t_run aap-export --call "$CALL" --format xlsx -o n.xlsx --reviews changed.csv scored.stream
+t_status 1
+t_stderr_has 'aap-export:changed.csv: error: not the reviews file the stream was scored with'
+[ ! -e n.xlsx ] && [ ! -e n.xlsx.part ] || t_fail "a workbook was left"
+t_end
+
+t_begin reviews_for_a_stream_scored_without_them_is_refused
+trap_stream
+t_run aap-export --call "$EXC" --format xlsx -o n.xlsx --reviews "$CALL/sample/reviews.csv" trap.stream
+t_status 1
+t_stderr_has "the stream's provenance names no reviews file"
+t_end
+
+t_begin reviews_with_csv_is_a_usage_error
+t_run aap-export --call "$CALL" --format csv --reviews "$CALL/sample/reviews.csv"
+t_status 2
+t_stderr_has "--reviews and --consensus are for xlsx and summaries: the csv is the ranking only"
 t_end

@@ -57,6 +57,17 @@ make_stream() {
 	aap-ingest --call "$MINI" in.csv | aap-validate --call "$MINI" >s
 }
 
+t_begin a_failing_migration_keeps_nothing_and_fails_with_status_4
+mkdir sql
+cp "$T_TOP"/sql/*.sql sql/
+printf 'CREATE TABLE aap.half_done (x int);\nSELECT 1/0;\n' >sql/900_broken.sql
+t_run env PGUSER=aap_admin "$T_TOP/scripts/migrate" --sql-dir "$PWD/sql"
+t_status 4
+t_stderr_has 'aap-migrate: error: could not apply "900_broken.sql"; nothing of it was kept'
+[ "$(admin -c "SELECT to_regclass('aap.half_done') IS NULL")" = t ] || t_fail "the table was kept"
+[ "$(admin -c "SELECT count(*) FROM aap.migrations WHERE version = 900")" = 0 ] || t_fail "recorded"
+t_end
+
 t_begin push_stores_the_stream_and_passes_it_through
 make_stream 3
 t_run aap-push --call "$MINI" --batch b-full s
@@ -274,6 +285,12 @@ import csv, sys
 rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")) if r["rank"]]
 print(" ".join("%s:%s:%s:%s" % (r["application_id"], r["rank"], r["decision"], r["award"]) for r in sorted(rows, key=lambda r: int(r["rank"]))))' scored)
 [ "$got" = "$want" ] || t_fail "ranking: $got, stream: $want"
+got=$(admin -c "SELECT string_agg(application_id || '|' || applicant || '|' || title, ';' ORDER BY seq) FROM aap.ranking WHERE batch_id = 'b-scored'")
+want=$(python3 -c '
+import csv, sys
+rows = csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))
+print(";".join("%s|%s|%s" % (r["application_id"], r["company_name"], r["title"]) for r in rows))' scored)
+[ "$got" = "$want" ] || t_fail "the ranking's names: $got, stream: $want"
 got=$(admin -c "SELECT count(*) FROM aap.criterion_score WHERE batch_id = 'b-scored' AND score IS NOT NULL")
 [ "$got" -gt 0 ] || t_fail "no criterion score stored"
 got=$(admin -c "SELECT count(DISTINCT role) FROM aap.config_file WHERE batch_id = 'b-scored'")

@@ -18,7 +18,7 @@ SELECT results_eq(
 	'SELECT version, name FROM aap.migrations ORDER BY version',
 	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
 	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text),
-	         (5, '005_application_batch'::text)$$,
+	         (5, '005_application_batch'::text), (6, '006_ranking_names'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(

@@ -3,7 +3,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(7);
+SELECT plan(8);
 
 SET ROLE aap_committee;
 
@@ -24,6 +24,12 @@ SELECT results_eq(
 	  WHERE batch_id = 'nord-vert-2025-v1'$$,
 	$$VALUES (NULL::integer, 'N-1', NULL::text)$$,
 	'an unscored batch lists its applications without rank or decision');
+SELECT results_eq(
+	$$SELECT application_id, applicant, title FROM aap.ranking
+	  WHERE batch_id = 'sud-ia-2025-r1'$$,
+	$$VALUES ('A-001', NULL::text, 'Vision'::text), ('A-002', NULL, 'Sols'),
+	         ('A-003', NULL, ''), ('A-003', NULL, 'Eau')$$,
+	'the ranking shows the title from the field the batch names, and no applicant when it names none');
 
 SELECT results_eq(
 	'SELECT call_id, batch_id, supersedes, record_count, pushed_by FROM aap.latest_batch',
