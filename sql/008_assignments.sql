@@ -8,9 +8,19 @@ SET client_min_messages = warning;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('aap.migrate'));
 SET ROLE aap_owner;
 
-ALTER TABLE aap.config_file DROP CONSTRAINT IF EXISTS config_file_role_check;
-ALTER TABLE aap.config_file ADD CONSTRAINT config_file_role_check
-	CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'assignments'));
+-- Replaced only once, so that applying this again changes no object.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
+	               WHERE conrelid = 'aap.config_file'::regclass
+	                 AND conname = 'config_file_role_check'
+	                 AND pg_catalog.pg_get_constraintdef(oid) LIKE '%assignments%') THEN
+		ALTER TABLE aap.config_file DROP CONSTRAINT IF EXISTS config_file_role_check;
+		ALTER TABLE aap.config_file ADD CONSTRAINT config_file_role_check
+			CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'assignments'));
+	END IF;
+END
+$$;
 
 -- Its parent is checked once a statement (003's aap.check_added_rows), as
 -- those of the other side files are, not by a foreign key.
