@@ -57,7 +57,7 @@ UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=build/test/%)
 # The unit tests of the code that runs threads (reading ahead, digests, the
 # reviews file read beside the stream), again under ThreadSanitizer.
 TSAN = -fsanitize=thread -fno-omit-frame-pointer
-TSAN_UNITS = test_reader test_digest test_stream test_score
+TSAN_UNITS = test_reader test_digest test_stream test_score test_progress
 TSAN_BINS = $(TSAN_UNITS:%=build/tsan/test/%)
 MODULE_TSAN = $(MODULE_SRC:%.c=build/tsan/%.o)
 

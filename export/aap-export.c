@@ -97,6 +97,10 @@ int main(int argc, char **argv)
 		case 'p':
 			o.pdf = 1;
 			break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS:
+			cli_progress_option(c);
+			break;
 		default:
 			return cli_other_option(c, usage_text);
 		}

@@ -112,6 +112,8 @@ static const struct builtin builtins[] = {
 	{ "decision:below_threshold", "Sous le seuil", "Below the threshold" },
 	{ "decision:incomplete", "Incomplet", "Incomplete" },
 	{ "decision:inadmissible", "Irrecevable", "Inadmissible" },
+	{ "decision:withdrawn", "Désistement", "Withdrawn" },
+	{ "decision:excluded", "Exclu par le comité", "Excluded by the committee" },
 	{ "admissible:yes", "Oui", "Yes" },
 	{ "admissible:no", "Non", "No" },
 	{ "severity:error", "Erreur", "Error" },

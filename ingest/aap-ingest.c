@@ -19,6 +19,9 @@ static const char usage_text[] =
 	"  -e, --encoding ENC  utf-8 or windows-1252 (default: detected per file)\n"
 	"  -d, --delimiter D   ',', ';' or tab (default: detected per file)\n"
 	"      --plain      write bare CSV, without provenance and trailer\n"
+	"      --progress   show the progress on stderr (default: when it is\n"
+	"                   a terminal and the run is long)\n"
+	"      --no-progress  never show the progress\n"
 	"  -h, --help       show this help and exit\n"
 	"  -V, --version    show the version and exit\n"
 	"\n"
@@ -75,6 +78,10 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			j.o.plain = 1;
+			break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS:
+			cli_progress_option(c);
 			break;
 		default:
 			return cli_other_option(c, usage_text);

@@ -61,6 +61,10 @@ int main(int argc, char **argv)
 		case 'n':
 			o.check = 0;
 			break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS:
+			cli_progress_option(c);
+			break;
 		default:
 			return cli_other_option(c, usage_text);
 		}

@@ -18,6 +18,7 @@
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
+#include "progress.h"
 #include "prov.h"
 #include "reader.h"
 #include "sbuf.h"
@@ -364,6 +365,18 @@ static int write_head(struct stream_out *out, const struct call *c,
 struct scratch {
 	struct sbuf findings; /* the record's findings */
 	struct sbuf value;    /* a normalised value */
+	const char *unread;   /* the record's first field whose value could
+				 not be normalised, or NULL */
+};
+
+/* The records whose values could not all be normalised, for the warning
+ * at the end of the run. */
+struct unread {
+	unsigned long long records; /* records written */
+	unsigned long long bad;     /* of which with such a value */
+	const char *file;           /* the first one's source */
+	unsigned long line;         /* its line */
+	const char *field;          /* its first such field */
 };
 
 /* Normalises v (n bytes) as field f's type into sc->value.  Returns
@@ -427,6 +440,8 @@ static int write_value(struct stream_out *out, const struct call_field *f,
 		return stream_out_field(out, "", 0);
 	/* Kept as it was, for validation to judge. */
 	stream_out_field(out, v, n);
+	if (sc->unread == NULL)
+		sc->unread = f->name;
 	code = norm_status_finding(st);
 	/* Never negative: normalise passes the normalisers valid parameters. */
 	return finding_add(&sc->findings, FINDING_ERROR,
@@ -528,6 +543,7 @@ static int write_record(struct stream_out *out, const struct call *c,
 	if (check_nul(s, rec, err) < 0)
 		return -1;
 	sbuf_reset(&sc->findings);
+	sc->unread = NULL;
 	rc |= shape_findings(c, s, rec, sc, sink);
 	for (f = 0; f < c->nfields; f++) {
 		j = s->map[f];
@@ -551,18 +567,21 @@ static int write_record(struct stream_out *out, const struct call *c,
 	return stream_out_failed(out, err);
 }
 
-/* Copies the records of s to out. */
+/* Copies the records of s to out, counting in u those with a value that
+ * could not be normalised. */
 static int copy_records(struct stream_out *out, const struct call *c,
-			struct source *s, const struct diag_sink *sink,
-			struct diag *err)
+			struct source *s, struct unread *u,
+			const struct diag_sink *sink, struct diag *err)
 {
 	enum read_result rr;
 	struct scratch sc;
 	struct diag warn;
+	unsigned long long fed = 0;
 	int rc = 0;
 
 	sbuf_init(&sc.findings);
 	sbuf_init(&sc.value);
+	sc.unread = NULL;
 	while (rc == 0 && (rr = reader_next(s->rd, err)) != READ_END) {
 		if (rr == READ_ERROR) {
 			rc = -1;
@@ -574,6 +593,14 @@ static int copy_records(struct stream_out *out, const struct call *c,
 		} else {
 			rc = write_record(out, c, s, reader_record(s->rd),
 					  &sc, sink, err);
+			u->records++;
+			if (sc.unread != NULL && u->bad++ == 0) {
+				u->file = reader_name(s->rd);
+				u->line = reader_line(s->rd);
+				u->field = sc.unread;
+			}
+			progress_add(1, reader_offset(s->rd) - fed);
+			fed = reader_offset(s->rd);
 		}
 	}
 	sbuf_fini(&sc.findings);
@@ -600,6 +627,20 @@ static int trailer_tokens(struct source *src, size_t nsrc, struct sbuf *t,
 	return rc;
 }
 
+/* Says, once at the end, how many records have a value that could not be
+ * normalised, and where the first is: each was carried with its finding. */
+static void warn_unread(const struct unread *u, const struct diag_sink *sink)
+{
+	struct diag warn;
+
+	diag_set(&warn, AAP_OK, NULL, 0, "%llu of %llu applications have a "
+		 "value that could not be read: carried with a finding",
+		 u->bad, u->records);
+	diag_detail(&warn, "the first is line %lu of \"%s\", field \"%s\"",
+		    u->line, u->file, u->field);
+	diag_report(sink, &warn);
+}
+
 int ingest_run(const struct ingest_opts *o, char *const *files,
 	       size_t nfiles, struct diag *err)
 {
@@ -609,9 +650,11 @@ int ingest_run(const struct ingest_opts *o, char *const *files,
 	struct stream_out *out = NULL;
 	struct keys keys;
 	struct sbuf tokens;
+	struct unread u;
 	size_t i, opened = 0, nstdin = 0;
 	int rc = -1;
 
+	memset(&u, 0, sizeof(u));
 	sbuf_init(&tokens);
 	if (nfiles == 0) {
 		files = stdin_only;
@@ -641,11 +684,13 @@ int ingest_run(const struct ingest_opts *o, char *const *files,
 	if (write_head(out, o->call, src, nfiles, err) < 0)
 		goto done;
 	for (i = 0; i < nfiles; i++)
-		if (copy_records(out, o->call, &src[i], o->sink, err) < 0)
+		if (copy_records(out, o->call, &src[i], &u, o->sink, err) < 0)
 			goto done;
 	if (trailer_tokens(src, nfiles, &tokens, err) < 0)
 		goto done;
 	rc = stream_out_finish(out, &tokens, err);
+	if (rc == 0 && u.bad > 0)
+		warn_unread(&u, o->sink);
 done:
 	if (rc < 0 && out != NULL)
 		stream_out_abandon(out);

@@ -546,6 +546,16 @@ static int finding(struct rules *r, const struct ruleset_rule *ru,
 	return finding4(r, ru, f, code, field, detail, piece);
 }
 
+/* The detail of a checksum finding on field fld: the checksum, or NULL
+ * when the field bears its name (error:bad_checksum:siret, not
+ * error:bad_checksum:siret:siret). */
+static const char *checksum_detail(const struct rules *r,
+				   const struct ruleset_rule *ru, long fld)
+{
+	return strcmp(r->call->fields[fld].name, ru->value) == 0 ? NULL
+								 : ru->value;
+}
+
 /* 1 when field i of rec has a value the rules can use. */
 static int usable(const struct rules *r, const struct rules_record *rec,
 		  long i)
@@ -808,7 +818,8 @@ static int check_rule(struct rules *r, struct ruleset_rule *ru,
 		rc = check_allowed(r, ru, rec, f);
 	else if (ru->kind == RULESET_CHECKSUM)
 		rc = ru->sum(rec->val[fld], rec->len[fld])
-			     ? 0 : finding(r, ru, f, KIND_CODE, fld, ru->value, "fails the ",
+			     ? 0 : finding(r, ru, f, KIND_CODE, fld,
+					   checksum_detail(r, ru, fld), "fails the ",
 					   ru->value, " checksum");
 	else if (ru->kind == RULESET_MAX_SHARE)
 		rc = check_share(r, ru, rec, f);

@@ -10,8 +10,16 @@
 #include "call.h"
 #include "cli.h"
 #include "mem.h"
+#include "progress.h"
 
 static const char *prog_name = "aap";
+
+/* --progress: 1; --no-progress: 0; neither: -1 (when stderr is a
+ * terminal). */
+static int progress_wanted = -1;
+
+/* How long a run goes before its progress shows, when not asked for. */
+#define CLI_PROGRESS_DELAY_MS 1000
 
 void cli_start(const char *prog)
 {
@@ -25,6 +33,7 @@ void cli_print(const struct diag *d)
 	char buf[4 * DIAG_TEXT_MAX + 1024];
 
 	diag_format(d, prog_name, buf, sizeof(buf));
+	progress_hide();
 	fputs(buf, stderr);
 }
 
@@ -35,6 +44,25 @@ static void print_warning(void *ctx, const struct diag *d)
 }
 
 const struct diag_sink cli_sink = { print_warning, NULL };
+
+void cli_progress_option(int c)
+{
+	progress_wanted = c == CLI_OPT_PROGRESS;
+}
+
+void cli_progress_begin(void)
+{
+	if (progress_wanted == 1)
+		(void)progress_start(STDERR_FILENO, prog_name, 0);
+	else if (progress_wanted == -1 && isatty(STDERR_FILENO))
+		(void)progress_start(STDERR_FILENO, prog_name,
+				     CLI_PROGRESS_DELAY_MS);
+}
+
+void cli_progress_end(void)
+{
+	progress_stop();
+}
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -71,14 +99,17 @@ int cli_run_call(const char *dir, cli_run_fn run, void *ctx)
 {
 	struct call *call = NULL;
 	struct diag err;
-	int status = AAP_OK;
+	int failed, status = AAP_OK;
 
 	diag_clear(&err);
 	if (call_load(dir, &call, &err) < 0) {
 		cli_print(&err);
 		return err.status;
 	}
-	if (run(ctx, call, &err) < 0) {
+	cli_progress_begin();
+	failed = run(ctx, call, &err) < 0;
+	cli_progress_end();
+	if (failed) {
 		cli_print(&err);
 		status = err.status;
 	}

@@ -9,12 +9,21 @@
  * every such stage has. */
 #define CLI_HELP_STREAM \
 	"      --no-truncation-check accept bare CSV or a stream without trailer\n" \
+	"      --progress            show the progress on stderr (default: when\n" \
+	"                            it is a terminal and the run is long)\n" \
+	"      --no-progress         never show the progress\n" \
 	"  -h, --help                show this help and exit\n" \
 	"  -V, --version             show the version and exit\n"
 
-/* The last entries of every program's long options: --help, --version
- * and the end of the table. */
+/* The codes getopt_long gives for --progress and --no-progress. */
+#define CLI_OPT_PROGRESS 0x100
+#define CLI_OPT_NO_PROGRESS 0x101
+
+/* The last entries of every program's long options: --progress,
+ * --no-progress, --help, --version and the end of the table. */
 #define CLI_LONGOPTS_END \
+	{ "progress", no_argument, NULL, CLI_OPT_PROGRESS }, \
+	{ "no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
 	{ NULL, 0, NULL, 0 }
@@ -43,6 +52,18 @@ int cli_other_option(int c, const char *usage);
  * stream: sets *input to it, or NULL when there is none.  Returns 0, or
  * the usage status (said on stderr) when there are more. */
 int cli_one_stream(int argc, char **argv, int optind_, const char **input);
+
+/* Takes --progress (c CLI_OPT_PROGRESS) or --no-progress (c
+ * CLI_OPT_NO_PROGRESS); the last one given wins. */
+void cli_progress_option(int c);
+
+/* Starts the progress line on stderr (lib/progress.h): when --progress
+ * was given, at once; when neither option was, only if stderr is a
+ * terminal and after about a second.  cli_run_call calls it. */
+void cli_progress_begin(void);
+
+/* Stops the progress line and clears it. */
+void cli_progress_end(void);
 
 struct call;
 

@@ -21,18 +21,25 @@ static const char *const names[COLUMN_N] = {
 	[COLUMN_RANK_REASON] = "rank_reason",
 	[COLUMN_DECISION] = "decision",
 	[COLUMN_AWARD] = "award",
+	[COLUMN_DECIDED_BY] = "decided_by",
+	[COLUMN_DECISION_REASON] = "decision_reason",
 };
+
+const char columns_by_ranking[] = "ranking";
+const char columns_by_freed[] = "freed";
 
 /* Where each stage's columns start in names, and where they end. */
 static const enum column added_from[] = {
 	[COLUMNS_INGEST] = COLUMN_SOURCE_FILE,
 	[COLUMNS_VALIDATE] = COLUMN_ADMISSIBLE,
 	[COLUMNS_SCORE] = COLUMN_TOTAL,
+	[COLUMNS_DECIDE] = COLUMN_DECIDED_BY,
 };
 static const enum column added_to[] = {
 	[COLUMNS_INGEST] = COLUMN_ADMISSIBLE,
 	[COLUMNS_VALIDATE] = COLUMN_TOTAL,
-	[COLUMNS_SCORE] = COLUMN_N,
+	[COLUMNS_SCORE] = COLUMN_DECIDED_BY,
+	[COLUMNS_DECIDE] = COLUMN_N,
 };
 
 static const char score_prefix[] = "score_";
@@ -50,6 +57,9 @@ static const int conflicts_need[] = { 1, 1 };
 static const char *const assignments[] = { application_id, "reviewer",
 	"affinity" };
 static const int assignments_need[] = { 1, 1, 0 };
+static const char *const decisions[] = { application_id, "action", "amount",
+	"author", "date", "justification" };
+static const int decisions_need[] = { 1, 1, 1, 1, 1, 1 };
 
 static const struct columns_file sides[COLUMNS_NSIDE] = {
 	[COLUMNS_REVIEWS] = { "reviews", reviews, reviews_need, 5 },
@@ -57,6 +67,7 @@ static const struct columns_file sides[COLUMNS_NSIDE] = {
 	[COLUMNS_CONFLICTS] = { "conflicts", conflicts, conflicts_need, 2 },
 	[COLUMNS_ASSIGNMENTS] = { "assignments", assignments,
 		assignments_need, 3 },
+	[COLUMNS_DECISIONS] = { "decisions", decisions, decisions_need, 6 },
 };
 
 static const char *const reviewers[] = { "reviewer", "name", "organisation",

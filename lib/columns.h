@@ -20,11 +20,19 @@ enum column {
 	COLUMN_RANK_REASON,    /* aap-score */
 	COLUMN_DECISION,       /* aap-score */
 	COLUMN_AWARD,          /* aap-score */
+	COLUMN_DECIDED_BY,     /* aap-score --decisions: what decided it */
+	COLUMN_DECISION_REASON, /* aap-score --decisions: the line's
+				   justification */
 	COLUMN_N
 };
 
 /* The stages that add columns. */
-enum columns_stage { COLUMNS_INGEST, COLUMNS_VALIDATE, COLUMNS_SCORE };
+enum columns_stage {
+	COLUMNS_INGEST,
+	COLUMNS_VALIDATE,
+	COLUMNS_SCORE,
+	COLUMNS_DECIDE  /* aap-score's, only with --decisions, after award */
+};
 
 /* The side files aap-score reads (and aap-push stores). */
 enum columns_side {
@@ -32,10 +40,11 @@ enum columns_side {
 	COLUMNS_CONSENSUS, /* the scores agreed after review */
 	COLUMNS_CONFLICTS, /* who may not review what */
 	COLUMNS_ASSIGNMENTS, /* who reviews what (aap-assign's output) */
+	COLUMNS_DECISIONS, /* the committee's decisions */
 	COLUMNS_NSIDE
 };
 
-#define COLUMNS_SIDE_MAX 5 /* the most columns a side file has */
+#define COLUMNS_SIDE_MAX 6 /* the most columns a side file has */
 
 /* The columns of a CSV file beside the stream. */
 struct columns_file {
@@ -77,6 +86,10 @@ const struct columns_file *columns_side(enum columns_side k);
 
 /* Returns the columns of reviewers.csv, the pool aap-assign reads. */
 const struct columns_file *columns_reviewers(void);
+/* The values of the decided_by column other than a decisions file's
+ * NAME:LINE. */
+extern const char columns_by_ranking[];
+extern const char columns_by_freed[];
 
 /* Returns the columns of aap-validate's rejects report. */
 const struct columns_file *columns_rejects(void);

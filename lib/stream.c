@@ -6,6 +6,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "mem.h"
+#include "progress.h"
 #include "prov.h"
 #include "stream.h"
 #include "writer.h"
@@ -21,6 +22,7 @@ struct stream_in {
 	size_t nprov;             /* how many */
 	struct record header;     /* a copy of the header */
 	unsigned long long count; /* records read */
+	unsigned long long fed;   /* bytes told to the progress line */
 	char digest_hex[DIGEST_HEX_LEN + 1]; /* after the end */
 	struct sbuf trailer;      /* the trailer line */
 };
@@ -365,6 +367,8 @@ enum read_result stream_in_next(struct stream_in *s, struct diag *err)
 		return READ_ERROR;
 	}
 	s->count++;
+	progress_add(1, reader_offset(s->rd) - s->fed);
+	s->fed = reader_offset(s->rd);
 	return READ_RECORD;
 }
 

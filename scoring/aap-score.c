@@ -11,8 +11,9 @@
 
 static const char usage_text[] =
 	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
-	"                 [--conflicts FILE] [--assignments FILE] [--plain]\n"
-	"                 [--no-truncation-check] [STREAM]\n"
+	"                 [--conflicts FILE] [--assignments FILE]\n"
+	"                 [--decisions FILE] [--plain] [--no-truncation-check]\n"
+	"                 [STREAM]\n"
 	"Score, rank and fund the applications of a validated stream.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
@@ -22,6 +23,7 @@ static const char usage_text[] =
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
 	"      --assignments FILE    who reviews what (aap-assign's CSV): a mark\n"
 	"                            from a reviewer not assigned is refused\n"
+	"      --decisions FILE      the committee's decisions (CSV)\n"
 	"      --plain               write bare CSV, without provenance and trailer\n"
 	CLI_HELP_STREAM
 	"\n"
@@ -36,18 +38,19 @@ int main(int argc, char **argv)
 		{ "consensus", required_argument, NULL, 'k' },
 		{ "conflicts", required_argument, NULL, 'f' },
 		{ "assignments", required_argument, NULL, 'a' },
+		{ "decisions", required_argument, NULL, 'D' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
 		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
-				&cli_sink, NULL };
+				&cli_sink, NULL, NULL };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct criteria *k = NULL;
 	struct diag err;
 	size_t i;
-	int c, status = AAP_OK;
+	int c, failed, status = AAP_OK;
 
 	cli_start("aap-score");
 	diag_clear(&err);
@@ -68,11 +71,18 @@ int main(int argc, char **argv)
 		case 'a':
 			o.assignments = optarg;
 			break;
+		case 'D':
+			o.decisions = optarg;
+			break;
 		case 'p':
 			o.plain = 1;
 			break;
 		case 'n':
 			o.check = 0;
+			break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS:
+			cli_progress_option(c);
 			break;
 		default:
 			return cli_other_option(c, usage_text);
@@ -96,7 +106,10 @@ int main(int argc, char **argv)
 		}
 	o.call = call;
 	o.k = k;
-	if (score_run(&o, &err) < 0) {
+	cli_progress_begin();
+	failed = score_run(&o, &err) < 0;
+	cli_progress_end();
+	if (failed) {
 		cli_print(&err);
 		status = err.status;
 	}

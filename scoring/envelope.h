@@ -16,7 +16,9 @@ enum score_decision {
 	SCORE_BELOW,           /* below a threshold */
 	SCORE_FUNDED,          /* granted its award */
 	SCORE_RESERVE,         /* on the reserve list */
-	SCORE_NOT_FUNDED       /* ranked, neither funded nor in reserve */
+	SCORE_NOT_FUNDED,      /* ranked, neither funded nor in reserve */
+	SCORE_WITHDRAWN,       /* a committee decision: given up, rank kept */
+	SCORE_EXCLUDED         /* a committee decision: out of the ranking */
 };
 
 /* The envelope walk over n ranked applications, best first, whose

@@ -7,6 +7,7 @@
 
 #include "aap.h"
 #include "columns.h"
+#include "decisions.h"
 #include "diag.h"
 #include "finding.h"
 #include "htab.h"
@@ -80,6 +81,8 @@ struct run {
 	struct marks_ahead *ahead; /* the reviews file, read while the
 				      stream is, or NULL */
 	int64_t granted, left;   /* the envelope's outcome */
+	struct decisions *dec;   /* the committee's decisions, or NULL */
+	struct decisions_app *dv; /* per record: what they decided */
 };
 
 static const char *field(const struct run *r, size_t i, size_t col,
@@ -95,7 +98,8 @@ static const char *field(const struct run *r, size_t i, size_t col,
 const char *score_decision_name(enum score_decision d)
 {
 	static const char *const names[] = { "", "inadmissible", "incomplete",
-		"below_threshold", "funded", "reserve", "not_funded" };
+		"below_threshold", "funded", "reserve", "not_funded", "withdrawn",
+		"excluded" };
 
 	return (size_t)d < sizeof(names) / sizeof(names[0]) ? names[d] : "";
 }
@@ -624,6 +628,61 @@ done:
 	return rc;
 }
 
+/* Applies the committee's decisions to the proposal rank_and_fund made:
+ * out and *nout as rank_and_fund sets them, the ranking made again when
+ * an application is excluded (docs/scoring.md, "Decisions"). */
+static int decide(struct run *r, size_t *out, size_t *nout, struct diag *err)
+{
+	struct decisions_app *v = mem_calloc(r->n + 1, sizeof(*v));
+	int64_t left = r->left;
+	size_t i;
+
+	if ((r->dv = v) == NULL)
+		return diag_oom(err);
+	for (i = 0; i < r->n; i++) {
+		v[i].dec = r->a[i].dec;
+		v[i].award = r->a[i].award;
+		v[i].cap = r->a[i].cap;
+		v[i].id = field(r, i, 0, &v[i].idlen);
+	}
+	if (decisions_check(r->dec, v) < 0)
+		return diag_oom(err);
+	if (r->dec->nbad == 0 && decisions_exclude(r->dec, v) > 0) {
+		/* The others ranked as if the excluded had never been. */
+		for (i = 0; i < r->n; i++)
+			if (v[i].dec == SCORE_EXCLUDED) {
+				r->a[i].dec = SCORE_EXCLUDED;
+				r->a[i].rank = 0;
+				r->a[i].reason = -1;
+			} else if (r->a[i].rank > 0) {
+				r->a[i].dec = SCORE_PENDING;
+			}
+		if (rank_and_fund(r, out, nout, err) < 0)
+			return -1;
+	}
+	if (r->dec->nbad == 0 &&
+	    decisions_apply(r->dec, r->k, v, out, *nout, &left) < 0)
+		return diag_oom(err);
+	if (r->dec->nbad > 0) {
+		decisions_report(r->dec, r->o->sink);
+		diag_set(err, AAP_EDATA, NULL, 0, "%lu bad line%s in the "
+			 "decisions file: nothing was decided", r->dec->nbad,
+			 r->dec->nbad > 1 ? "s" : "");
+		diag_hint(err, "correct the lines above");
+		return -1;
+	}
+	r->left = left;
+	r->granted = 0;
+	for (i = 0; i < r->n; i++) {
+		if (r->a[i].rank > 0 || v[i].dec == SCORE_EXCLUDED) {
+			r->a[i].dec = v[i].dec;
+			r->a[i].award = v[i].award;
+		}
+		r->granted += r->a[i].award;
+	}
+	return 0;
+}
+
 /* The unranked, by application_id, then their other columns, so that the
  * order of the input never shows. */
 static int by_record(const void *pa, const void *pb)
@@ -755,6 +814,14 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 	s = score_decision_name(p->dec);
 	put(r, s, strlen(s));
 	put_num(r, b, 1, p->award, SCORE_MONEY_SCALE);
+	if (r->dec != NULL) {
+		sbuf_reset(b);
+		if (decisions_by(r->dec, &r->dv[i], b) < 0)
+			return diag_oom(err);
+		put(r, sbuf_str(b), b->len);
+		s = decisions_reason(r->dec, &r->dv[i]);
+		put(r, s, strlen(s));
+	}
 	stream_out_end_record(r->st.out);
 	return stream_out_failed(r->st.out, err);
 }
@@ -767,11 +834,12 @@ static const char *base_name(const char *path)
 }
 
 /* The added columns' names, in one buffer; *names points into it. */
-static int added_columns(const struct criteria *k, struct sbuf *buf,
-			 const char ***names, size_t *n)
+static int added_columns(const struct criteria *k, int decided,
+			 struct sbuf *buf, const char ***names, size_t *n)
 {
-	size_t c, i, cnt = 0, ntail;
+	size_t c, i, cnt = 0, ntail, ndec;
 	const char *const *tail = columns_added(COLUMNS_SCORE, &ntail);
+	const char *const *dec = columns_added(COLUMNS_DECIDE, &ndec);
 	const char **nm;
 	const char *p;
 
@@ -788,8 +856,9 @@ static int added_columns(const struct criteria *k, struct sbuf *buf,
 			cnt++;
 		}
 	}
-	for (i = 0; i < ntail; i++) {
-		if (sbuf_adds(buf, tail[i]) < 0 || sbuf_addc(buf, '\0') < 0)
+	for (i = 0; i < ntail + (decided ? ndec : 0); i++) {
+		if (sbuf_adds(buf, i < ntail ? tail[i] : dec[i - ntail]) < 0 ||
+		    sbuf_addc(buf, '\0') < 0)
 			return -1;
 		cnt++;
 	}
@@ -873,10 +942,18 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 		       o->conflicts, sha[COLUMNS_REVIEWS], sha[COLUMNS_CONSENSUS],
 		       sha[COLUMNS_CONFLICTS], err) < 0)
 		goto done;
+	if (r->dec != NULL &&
+	    decisions_read(r->dec, r->n, lookup, r, sha[COLUMNS_DECISIONS],
+			   err) < 0)
+		goto done;
 	if (r->mk.nbad > 0) {
+		unsigned long nbad = r->mk.nbad + (r->dec ? r->dec->nbad : 0);
+
+		if (r->dec != NULL)
+			decisions_report(r->dec, o->sink);
 		diag_set(err, AAP_EDATA, NULL, 0,
 			 "%lu bad line%s in the side files: nothing was scored",
-			 r->mk.nbad, r->mk.nbad > 1 ? "s" : "");
+			 nbad, nbad > 1 ? "s" : "");
 		diag_hint(err, "a ranking built on a wrong mark is worse than "
 			  "none; correct the lines above");
 		goto done;
@@ -889,6 +966,7 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	path[COLUMNS_CONSENSUS] = o->consensus;
 	path[COLUMNS_CONFLICTS] = o->conflicts;
 	path[COLUMNS_ASSIGNMENTS] = o->assignments;
+	path[COLUMNS_DECISIONS] = o->decisions;
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (path[k] != NULL &&
 		    prov_token_file(extra, columns_side((enum columns_side)k)->role,
@@ -925,6 +1003,9 @@ static void run_free(struct run *r)
 	mem_free(r->has_spread);
 	marks_ahead_free(r->ahead);
 	marks_fini(&r->mk);
+	if (r->dec != NULL)
+		decisions_fini(r->dec);
+	mem_free(r->dv);
 }
 
 int score_run(const struct score_opts *o, struct diag *err)
@@ -935,12 +1016,17 @@ int score_run(const struct score_opts *o, struct diag *err)
 	size_t ncols = 0, nranked = 0, i, *out = NULL, *rest = NULL, nrest = 0;
 	enum read_result rr;
 	struct diag early;
+	struct decisions dec;
 	int rc = -1, early_rc;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.k = o->k;
 	marks_init(&r.mk);
+	if (o->decisions != NULL) {
+		decisions_init(&dec, o->decisions);
+		r.dec = &dec;
+	}
 	/* The reviews file is the larger input: it is parsed while the
 	 * stream is read.  What it says waits for the stream (side_files),
 	 * and without a thread it is read there. */
@@ -952,7 +1038,7 @@ int score_run(const struct score_opts *o, struct diag *err)
 	if (stage_open(&r.st, "aap-score", o->call, o->input, STDOUT_FILENO,
 		       "standard output", o->check, o->plain, err) < 0 || columns(&r, err) < 0)
 		goto done;
-	if (added_columns(r.k, &names, &cols, &ncols) < 0) {
+	if (added_columns(r.k, o->decisions != NULL, &names, &cols, &ncols) < 0) {
 		diag_oom(err);
 		goto done;
 	}
@@ -986,7 +1072,8 @@ int score_run(const struct score_opts *o, struct diag *err)
 		diag_oom(err);
 		goto done;
 	}
-	if (rank_and_fund(&r, out, &nranked, err) < 0)
+	if (rank_and_fund(&r, out, &nranked, err) < 0 ||
+	    (r.dec != NULL && decide(&r, out, &nranked, err) < 0))
 		goto done;
 	rest = out + nranked;
 	for (i = 0; i < r.n; i++)

@@ -28,6 +28,7 @@ struct score_opts {
 					 warnings */
 	const char *assignments;      /* aap-assign's assignments.csv, or
 					 NULL */
+	const char *decisions;        /* the committee's decisions, or NULL */
 };
 
 /* Reads the stream, scores, ranks and funds, writes the stream with the

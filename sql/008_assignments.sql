@@ -8,7 +8,9 @@ SET client_min_messages = warning;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('aap.migrate'));
 SET ROLE aap_owner;
 
--- Replaced only once, so that applying this again changes no object.
+-- Replaced only once, so that applying this again changes no object. It
+-- names 009's 'decisions' too: 009 then leaves it as it is, and a
+-- database that has 009 already gets both roles.
 DO $$
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint
@@ -17,7 +19,8 @@ BEGIN
 	                 AND pg_catalog.pg_get_constraintdef(oid) LIKE '%assignments%') THEN
 		ALTER TABLE aap.config_file DROP CONSTRAINT IF EXISTS config_file_role_check;
 		ALTER TABLE aap.config_file ADD CONSTRAINT config_file_role_check
-			CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'assignments'));
+			CHECK (role IN ('call', 'reviews', 'consensus', 'conflicts', 'decisions',
+			                'assignments'));
 	END IF;
 END
 $$;

@@ -21,10 +21,16 @@ static const char usage_text[] =
 	"      --conflicts FILE  the conflicts file aap-score read\n"
 	"      --assignments FILE\n"
 	"                        the assignments file aap-score read\n"
+	"      --decisions FILE  the decisions file aap-score read (with\n"
+	"                        --supersedes)\n"
 	"      --supersedes ID   the batch this one corrects\n"
 	"      --db CONNINFO     libpq connection string or service=NAME\n"
 	"                        (default: the PG* environment variables)\n"
 	"      --plain           pass the stream through as bare CSV\n"
+	"      --progress        show the progress and phase on stderr\n"
+	"                        (default: when it is a terminal and the run\n"
+	"                        is long)\n"
+	"      --no-progress     never show the progress\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
@@ -50,6 +56,7 @@ int main(int argc, char **argv)
 		{ "consensus", required_argument, NULL, 's' },
 		{ "conflicts", required_argument, NULL, 'k' },
 		{ "assignments", required_argument, NULL, 'a' },
+		{ "decisions", required_argument, NULL, 'D' },
 		{ "supersedes", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "plain", no_argument, NULL, 'p' },
@@ -70,9 +77,12 @@ int main(int argc, char **argv)
 		case 's': o.side[COLUMNS_CONSENSUS] = optarg; break;
 		case 'k': o.side[COLUMNS_CONFLICTS] = optarg; break;
 		case 'a': o.side[COLUMNS_ASSIGNMENTS] = optarg; break;
+		case 'D': o.side[COLUMNS_DECISIONS] = optarg; break;
 		case 'S': o.supersedes = optarg; break;
 		case 'd': o.conninfo = optarg; break;
 		case 'p': o.plain = 1; break;
+		case CLI_OPT_PROGRESS:
+		case CLI_OPT_NO_PROGRESS: cli_progress_option(c); break;
 		case 'n':
 			return cli_usage_error("aap-push refuses --no-truncation-check: "
 					       "a batch is only stored from a whole stream");

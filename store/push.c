@@ -18,6 +18,7 @@
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
+#include "progress.h"
 #include "prov.h"
 #include "push.h"
 #include "reader.h"
@@ -35,7 +36,7 @@ static const char *side_role(size_t k)
 
 /* A file the provenance names, with its bytes once read. */
 struct pfile {
-	char *role;                      /* call, or a side file's role */
+	char *role;                      /* call, or a side file's (columns.h) */
 	char *name;                      /* base name */
 	char sha256[DIGEST_HEX_LEN + 1]; /* the digest the provenance names */
 	struct sbuf path;                /* where it is read from */
@@ -53,6 +54,7 @@ struct spool {
 struct cols {
 	long source_file, source_line, findings, admissible;
 	long total, rank, rank_reason, decision, award;
+	long decided_by, decision_reason; /* with decisions only */
 	long *field;      /* per call field but application_id */
 	size_t nfield;    /* how many */
 	long *score;      /* score_<criterion> columns */
@@ -267,6 +269,14 @@ static int check_files(struct push *p, struct diag *err)
 			return diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was "
 					"not made with a %s file, yet --%s was given",
 					side_role(k), side_role(k));
+	if (used[COLUMNS_DECISIONS] > 0 && p->o->supersedes == NULL) {
+		diag_set(err, AAP_EUSAGE, NULL, 0, "the stream was made with the "
+			 "committee's decisions: it corrects a batch, yet "
+			 "--supersedes was not given");
+		diag_hint(err, "give --supersedes ID, the batch of the proposal "
+			  "the decisions correct");
+		return -1;
+	}
 	return 0;
 }
 
@@ -288,6 +298,9 @@ static int find_columns(struct push *p, struct diag *err)
 	c->rank_reason = stream_in_column(in, columns_name(COLUMN_RANK_REASON));
 	c->decision = stream_in_column(in, columns_name(COLUMN_DECISION));
 	c->award = stream_in_column(in, columns_name(COLUMN_AWARD));
+	c->decided_by = stream_in_column(in, columns_name(COLUMN_DECIDED_BY));
+	c->decision_reason = stream_in_column(in,
+					      columns_name(COLUMN_DECISION_REASON));
 	if (c->source_file < 0 || c->source_line < 0 || c->findings < 0 ||
 	    c->admissible < 0) {
 		diag_set(err, AAP_EDATA, p->st.src.name, 1,
@@ -364,7 +377,9 @@ static int application_row(struct push *p, const struct record *r)
 	    copy_field(b, r, c->rank, 1, 0) < 0 ||
 	    copy_field(b, r, c->rank_reason, c->rank_reason < 0, 0) < 0 ||
 	    copy_field(b, r, c->decision, 1, 0) < 0 ||
-	    copy_field(b, r, c->award, 1, 1) < 0)
+	    copy_field(b, r, c->award, 1, 0) < 0 ||
+	    copy_field(b, r, c->decided_by, 1, 0) < 0 ||
+	    copy_field(b, r, c->decision_reason, 1, 1) < 0)
 		return -1;
 	return 0;
 }
@@ -801,7 +816,7 @@ static int insert_rows(struct push *p, struct diag *err)
 	if (spool_send(p, &p->apps, "COPY aap.application (batch_id, seq, "
 		       "application_id, fields, source_file, source_line, "
 		       "findings, admissible, total, rank, rank_reason, decision, "
-		       "award) FROM STDIN", err) < 0)
+		       "award, decided_by, decision_reason) FROM STDIN", err) < 0)
 		return -1;
 	if (p->c.nscore > 0 &&
 	    spool_send(p, &p->scores, "COPY aap.criterion_score (batch_id, "
@@ -820,6 +835,8 @@ static const char *const side_copy_sql[COLUMNS_NSIDE] = {
 	"COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
 	"COPY aap.assignment (batch_id, seq, application_id, reviewer, affinity) "
 	"FROM STDIN",
+	"COPY aap.decision (batch_id, seq, application_id, action, amount, "
+	"author, date, justification) FROM STDIN",
 };
 
 /* Maps the side file's header to the file's columns. */
@@ -903,6 +920,13 @@ static int copy_side(struct push *p, size_t k, struct diag *err)
 		for (i = 0; i < s->n; i++) {
 			if (sbuf_addc(&p->copy, '\t') < 0)
 				goto nomem;
+			/* A decision's amount is a number, or none. */
+			if (k == COLUMNS_DECISIONS && i == 2 &&
+			    ((size_t)map[i] >= r->n || record_len(r, (size_t)map[i]) == 0)) {
+				if (sbuf_adds(&p->copy, "\\N") < 0)
+					goto nomem;
+				continue;
+			}
 			if ((size_t)map[i] < r->n &&
 			    copy_text(&p->copy, record_field(r, (size_t)map[i]),
 				      record_len(r, (size_t)map[i])) < 0)
@@ -1070,17 +1094,23 @@ int push_run(const struct push_opts *o, struct diag *err)
 		diag_oom(err);
 		goto done;
 	}
+	progress_phase("connecting");
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
-	    check_schema(&p, err) < 0 ||
-	    stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
+	    check_schema(&p, err) < 0)
+		goto done;
+	progress_phase("reading");
+	if (stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
 	    read_records(&p, err) < 0 ||
 	    pg_run(p.db, "BEGIN", NULL, err) < 0)
 		goto done;
 	p.in_tx = 1;
+	progress_phase("storing");
 	if ((stored = store(&p, err)) < 0)
 		goto done;
+	progress_phase("committing");
 	if (stored == 0 && commit(&p, err) < 0)
 		goto done;
+	progress_phase(NULL);
 	if (stage_finish(&p.st, NULL, err) < 0) {
 		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
 			    "stream out failed", o->batch_id,

@@ -153,14 +153,15 @@ row header_only_is_a_batch_of_zero \
 
 # --- Values: never guessed, never re-encoded
 row ambiguous_thousands_point \
-	"${H}A-1,x,1.234\n" "$ING" 0 - '=A-1,x,1.234,,in.csv,2,error:ambiguous_number:amount'
+	"${H}A-1,x,1.234\n" "$ING" 0 '1 of 1 applications have a value that could not be read: carried with a finding' '=A-1,x,1.234,,in.csv,2,error:ambiguous_number:amount'
 row ambiguous_thousands_comma \
-	"${H}A-1,x,\"1,234\"\n" "$ING" 0 - '=A-1,x,"1,234",,in.csv,2,error:ambiguous_number:amount'
+	"${H}A-1,x,\"1,234\"\n" "$ING" 0 '1 of 1 applications have a value that could not be read: carried with a finding' '=A-1,x,"1,234",,in.csv,2,error:ambiguous_number:amount'
 row excel_scientific_notation \
-	"${H}A-1,x,\"1,23457E+13\"\n" "$ING" 0 - '=error:scientific_notation:amount'
+	"${H}A-1,x,\"1,23457E+13\"\n" "$ING" 0 '1 of 1 applications have a value that could not be read: carried with a finding' '=error:scientific_notation:amount'
 row id_excel_turned_into_a_number \
 	"ID,Établissement SIRET\n18204511,\"8,21611E+13\"\n" \
-	'mkdir call && cp "$CALL"/call.csv call/ && printf "field,type,required,headers\napplication_id,text,yes,ID\nsiret,integer,yes,Établissement SIRET\n" >call/fields.csv && aap-ingest --call call --plain in.csv' 0 - \
+	'mkdir call && cp "$CALL"/call.csv call/ && printf "field,type,required,headers\napplication_id,text,yes,ID\nsiret,integer,yes,Établissement SIRET\n" >call/fields.csv && aap-ingest --call call --plain in.csv' 0 \
+	'1 of 1 applications have a value that could not be read: carried with a finding' \
 	'=18204511,"8,21611E+13",in.csv,2,error:scientific_notation:siret'
 row formula_like_text_stays_exact_in_the_stream \
 	"${H}\"=HYPERLINK(\"\"http://x\"\")\",@SUM(A1),1\n+33612345678,-cmd|x,2\n" "$ING" 0 - \

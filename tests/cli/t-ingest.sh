@@ -226,3 +226,17 @@ t_sh "aap-ingest --call '$MINI' in.csv >/dev/full"
 t_status 3
 t_stderr_has "aap-ingest: error: could not write to standard output: No space left on device"
 t_end
+
+t_begin unreadable_value_is_carried_with_one_warning
+sed 's/,180000.00,400000.00,/,beaucoup,400000.00,/; s/,95000.00,160000.00,/,"1.234",160000.00,/' \
+	"$CALL/sample/dossiers.csv" >dossiers.csv
+t_run aap-ingest --call "$CALL" --plain dossiers.csv
+t_status 0
+t_stdout_has ',beaucoup,400000.00,'
+t_stdout_has 'dossiers.csv,2,error:bad_number:amount_requested'
+t_stdout_has 'dossiers.csv,4,error:ambiguous_number:amount_requested'
+t_stderr_is <<'EOF2'
+aap-ingest: warning: 2 of 8 applications have a value that could not be read: carried with a finding
+aap-ingest: detail: the first is line 2 of "dossiers.csv", field "amount_requested"
+EOF2
+t_end

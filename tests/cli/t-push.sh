@@ -369,4 +369,35 @@ t_run aap-push --call "$CALL" --batch b-assigned-2 --reviews "$s_dir/reviews.csv
 	--consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv" scored
 t_status 2
 t_stderr_has 'the stream was made with the assignments file "assignments.csv", which was not given'
+t_begin decisions_batch_supersedes_its_proposal_with_the_decisions_stored
+s_dir="$CALL/sample"
+side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
+aap-ingest --call "$CALL" "$s_dir/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >valid
+aap-score --call "$CALL" "${side[@]}" valid >proposal
+aap-score --call "$CALL" "${side[@]}" --decisions "$s_dir/decisions.csv" valid >decided
+t_run aap-push --call "$CALL" --batch b-proposal "${side[@]}" proposal
+t_status 0
+t_run aap-push --call "$CALL" --batch b-decided "${side[@]}" --decisions "$s_dir/decisions.csv" decided
+t_status 2
+t_stderr_is <<'EOF2'
+aap-push: error: the stream was made with the committee's decisions: it corrects a batch, yet --supersedes was not given
+aap-push: hint: give --supersedes ID, the batch of the proposal the decisions correct
+EOF2
+[ "$(batches b-decided)" = 0 ] || t_fail "stored without --supersedes"
+t_run aap-push --call "$CALL" --batch b-decided "${side[@]}" decided
+t_status 2
+t_stderr_has 'the stream was made with the decisions file "decisions.csv", which was not given'
+t_run aap-push --call "$CALL" --batch b-decided --supersedes b-proposal "${side[@]}" \
+	--decisions "$s_dir/decisions.csv" decided
+t_status 0
+got=$(admin -c "SELECT supersedes || ' ' || granted || ' ' || remaining FROM aap.batch WHERE batch_id = 'b-decided'")
+[ "$got" = "b-proposal 520000.00 80000.00" ] || t_fail "batch: $got"
+got=$(admin -c "SELECT string_agg(application_id || ':' || action || ':' || coalesce(amount::text, '-') || ':' || author || ':' || date || ':' || justification, ';' ORDER BY seq) FROM aap.decision WHERE batch_id = 'b-decided'")
+[ "$got" = "18204511:withdraw:-:Comité de sélection:2025-07-03:Le porteur renonce : projet financé par l'ANR entre-temps;18204516:reduce:70000.00:Comité de sélection:2025-07-03:Frais de mission hors assiette éligible retirés" ] || t_fail "decisions: $got"
+got=$(admin -c "SELECT string_agg(application_id || ':' || decision || ':' || award || ':' || decided_by, ' ' ORDER BY rank) FROM aap.application WHERE batch_id = 'b-decided' AND rank IS NOT NULL")
+[ "$got" = "18204516:funded:70000.00:decisions.csv:3 18204513:funded:250000.00:ranking 18204511:withdrawn:0.00:decisions.csv:2 18204518:funded:200000.00:freed" ] || t_fail "applications: $got"
+got=$(admin -c "SELECT count(*) FROM aap.application WHERE batch_id = 'b-proposal' AND decided_by IS NULL")
+[ "$got" = 8 ] || t_fail "a proposal has no decided_by: $got"
+got=$(admin -c "SELECT count(*) FROM aap.config_file WHERE batch_id = 'b-decided' AND role = 'decisions'")
+[ "$got" = 1 ] || t_fail "decisions file stored: $got"
 t_end

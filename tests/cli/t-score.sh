@@ -30,6 +30,11 @@ for d in "$DATA"/score-cases/*/; do
 	opts=()
 	[ -f "$d/options" ] && mapfile -t opts <"$d/options"
 	[ -f "$d/reviews.csv" ] && opts+=(--reviews "$d/reviews.csv")
+	# Copied, so that messages and the provenance name it decisions.csv.
+	if [ -f "$d/decisions.csv" ]; then
+		cp "$d/decisions.csv" decisions.csv
+		opts+=(--decisions decisions.csv)
+	fi
 	aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s
 	cp s stdin
 	t_run aap-score --call "$d/call" "${opts[@]}"
@@ -302,4 +307,49 @@ t_stdout_is </dev/null
 t_stderr_is <<'EOF2'
 aap-score:/dev/stdin: error: the file has no header
 EOF2
+t_end
+
+t_begin decisions_in_another_order_give_the_same_records
+d="$SC/decide-skip"
+cat >dec.csv <<'EOF2'
+application_id,action,amount,author,date,justification
+D-1,withdraw,,Comité,2025-07-01,Financement obtenu ailleurs
+D-7,reduce,40.00,Comité,2025-07-01,Devis révisé
+D-6,promote,,Comité,2025-07-02,Seul projet du territoire insulaire
+D-2,exclude,,Comité,2025-07-02,Siège hors région
+D-5,withdraw,,Comité,2025-07-03,Projet abandonné
+EOF2
+{ head -n 1 dec.csv; tail -n +2 dec.csv | tac; } >shuffled.csv
+score "$d" --decisions dec.csv
+t_status 0
+mv out out1
+score "$d" --decisions shuffled.csv
+t_status 0
+# decided_by names each file's own line: it is read back to the line's
+# application, and every other byte is compared.
+python3 - out1 out dec.csv shuffled.csv <<'EOF2' || t_fail "the records differ"
+import csv, sys
+def rows(out, dec):
+    lines = open(dec, encoding="utf-8").read().splitlines()
+    res = []
+    for r in csv.DictReader(open(out, encoding="utf-8")):
+        by = r["decided_by"]
+        if ":" in by:
+            name, n = by.rsplit(":", 1)
+            assert name == dec, by
+            by = lines[int(n) - 1].split(",")[0]
+            assert by == r["application_id"], (by, r["application_id"])
+        r["decided_by"] = by
+        res.append(r)
+    return res
+a, b = rows(sys.argv[1], sys.argv[3]), rows(sys.argv[2], sys.argv[4])
+sys.exit(0 if a == b else 1)
+EOF2
+grep -q '^D-3,.*,funded,400.00,freed,$' out || t_fail "D-3: $(grep '^D-3' out)"
+t_end
+
+t_begin streams_without_decisions_have_no_decisions_columns
+score "$SC/decide-skip"
+t_status 0
+head -n 1 out | grep -q 'decided_by' && t_fail "a decided_by column without --decisions"
 t_end

@@ -37,7 +37,7 @@ t_status 0
 t_stdout_is <<'EOF2'
 application_id,name,siret,iban,size,amount,cost,insee,postcode,submitted,start,end,trl_start,trl_target,source_file,source_line,findings,admissible
 A-1,Hélène Dupont,82161143100031,FR7630006000011234567890189,micro,7000.00,10000.00,13202,13002,2025-03-31T23:59:59+02:00,2025-09-01,2026-08-31,3,6,in.csv,2,,yes
-A-2,,82161143100039,FR7630006000011234567890188,GE,200000.00,100000.00,69382,13002,2025-04-01T00:00:00+02:00,2026-01-01,2025-01-01,7,4,in.csv,3,error:missing:name;error:bad_checksum:siret:siret;error:bad_checksum:iban:iban;error:not_allowed:size;error:above_max:amount;error:outside_region:insee:69;error:above_max:submitted;error:after:start:end;error:above:trl_start:trl_target,no
+A-2,,82161143100039,FR7630006000011234567890188,GE,200000.00,100000.00,69382,13002,2025-04-01T00:00:00+02:00,2026-01-01,2025-01-01,7,4,in.csv,3,error:missing:name;error:bad_checksum:siret;error:bad_checksum:iban;error:not_allowed:size;error:above_max:amount;error:outside_region:insee:69;error:above_max:submitted;error:after:start:end;error:above:trl_start:trl_target,no
 A-3,R2-D2,82161143100031,,PME,5000.00,10000.00,,04100,2025-03-31T21:59:59+00:00,,,,,in.csv,4,warning:no_match:name;warning:duplicate:siret:2,yes
 A-1,Jean Martin,73282932000074,,ETI,1.234,10000.00,,20200,,,,,,in.csv,5,error:duplicate:application_id:2;error:ambiguous_number:amount;error:outside_region:postcode:2B,no
 A-5,Luberon,35600000041461,,PME,50000.01,100000.00,2A004,,,,,,,in.csv,6,error:share_above_max:amount:0.5;error:outside_region:insee:2A,no
@@ -146,7 +146,7 @@ diff -u - verdicts <<'EOF2' || t_fail "verdicts differ"
 18204512 yes 
 18204513 yes 
 18204514 yes 
-18204515 no error:bad_checksum:siret:siret
+18204515 no error:bad_checksum:siret
 18204516 yes warning:below_min:start_date
 18204517 no error:duplicate:siret:4;error:outside_region:insee_code:69
 18204518 yes 

@@ -3,13 +3,13 @@
 -- aap_owner, and the migrations recorded.
 
 BEGIN;
-SELECT plan(84);
+SELECT plan(87);
 
 SELECT has_schema('aap');
 SELECT schema_owner_is('aap', 'aap_owner');
 SELECT tables_are('aap', ARRAY['migrations', 'batch', 'config_file', 'application',
                                'criterion_score', 'review', 'consensus', 'conflict',
-                               'assignment']);
+                               'decision', 'assignment']);
 SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
                                   'refuse_closed_batch', 'check_batch_complete',
@@ -20,7 +20,7 @@ SELECT results_eq(
 	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
 	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text),
 	         (5, '005_application_batch'::text), (6, '006_ranking_names'::text),
-	         (8, '008_assignments'::text)$$,
+	         (8, '008_assignments'::text), (9, '009_decisions'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(
@@ -119,20 +119,21 @@ SELECT triggers_are('aap', 'application',
 	      'seq_within_record_count']);
 SELECT triggers_are('aap', t,
 	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch', 'check_added_rows'])
-FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict', 'assignment']) AS t;
+FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict', 'decision',
+                   'assignment']) AS t;
 SELECT trigger_is('aap', 'application', 'seq_within_record_count', 'aap', 'check_record_numbers');
 SELECT trigger_is('aap', t, 'check_added_rows', 'aap', 'check_added_rows')
 FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict',
-                   'assignment']) AS t;
+                  'decision', 'assignment']) AS t;
 SELECT is(
 	(SELECT count(*)::integer FROM pg_trigger AS t
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'check_added_rows'
 	   AND t.tgtype & (1 | 2 | 4 | 8 | 16 | 32 | 64) = 4 AND t.tgnewtable = 'added'),
-	6, 'check_added_rows fires after each INSERT statement, over the rows it added');
+	7, 'check_added_rows fires after each INSERT statement, over the rows it added');
 SELECT trigger_is('aap', t, 'refuse_change', 'aap', 'refuse_change')
 FROM unnest(ARRAY['batch', 'config_file', 'application', 'criterion_score',
-                  'review', 'consensus', 'conflict', 'assignment']) AS t;
+                  'review', 'consensus', 'conflict', 'decision', 'assignment']) AS t;
 SELECT is_empty(
 	$$SELECT t.tgname FROM pg_trigger AS t
 	  JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -143,13 +144,13 @@ SELECT is(
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_change'
 	   AND t.tgtype & (1 | 2 | 8 | 16) = (1 | 2 | 8 | 16)),
-	8, 'refuse_change fires before UPDATE and DELETE of each row of each batch table');
+	9, 'refuse_change fires before UPDATE and DELETE of each row of each batch table');
 SELECT is(
 	(SELECT count(*)::integer FROM pg_trigger AS t
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_truncate'
 	   AND t.tgtype & (1 | 2 | 32) = (2 | 32)),
-	8, 'refuse_truncate fires before TRUNCATE of each batch table');
+	9, 'refuse_truncate fires before TRUNCATE of each batch table');
 
 SELECT * FROM finish();
 ROLLBACK;

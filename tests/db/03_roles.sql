@@ -3,7 +3,7 @@
 -- the auditor only read, nobody else gets in.
 
 BEGIN;
-SELECT plan(88);
+SELECT plan(92);
 
 SELECT results_eq(
 	$$SELECT rolname::text COLLATE "default", rolcanlogin, rolsuper, rolcreatedb, rolcreaterole,
@@ -45,7 +45,7 @@ FROM unnest(ARRAY['pushed_by', 'pushed_at']) AS c;
 SELECT table_privs_are('aap', t, 'aap_loader', ARRAY['INSERT'],
 	format('aap_loader may only insert into aap.%s', t))
 FROM unnest(ARRAY['config_file', 'application', 'criterion_score',
-                  'review', 'consensus', 'conflict']) AS t;
+                  'review', 'consensus', 'conflict', 'decision']) AS t;
 SELECT table_privs_are('aap', 'migrations', 'aap_loader', ARRAY['SELECT'],
 	'aap_loader may read the schema version');
 SELECT table_privs_are('aap', v, 'aap_loader', ARRAY[]::text[],
@@ -57,7 +57,7 @@ SELECT table_privs_are('aap', t, r, ARRAY['SELECT'],
 	format('%s may only read aap.%s', r, t))
 FROM unnest(ARRAY['aap_committee', 'aap_auditor']) AS r,
      unnest(ARRAY['batch', 'config_file', 'application', 'criterion_score',
-                  'review', 'consensus', 'conflict',
+                  'review', 'consensus', 'conflict', 'decision',
                   'ranking', 'latest_batch', 'budget']) AS t;
 SELECT table_privs_are('aap', 'migrations', 'aap_committee', ARRAY[]::text[],
 	'aap_committee may not read the migrations');
@@ -79,7 +79,8 @@ SELECT lives_ok('SELECT max(version) FROM aap.migrations',
 SELECT throws_ok(format('SELECT * FROM aap.%I', t), '42501', NULL,
 	format('aap_loader cannot read aap.%s', t))
 FROM unnest(ARRAY['config_file', 'application', 'criterion_score', 'review',
-                  'consensus', 'conflict', 'ranking', 'latest_batch', 'budget']) AS t;
+                  'consensus', 'conflict', 'decision', 'ranking', 'latest_batch',
+                  'budget']) AS t;
 SELECT throws_ok('SELECT pushed_by FROM aap.batch', '42501', NULL,
 	'aap_loader cannot read who pushed a batch');
 SELECT throws_ok('SELECT provenance FROM aap.batch', '42501', NULL,

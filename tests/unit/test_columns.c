@@ -14,14 +14,14 @@ static void stages_add_their_columns_in_pipeline_order(void **state)
 {
 	static const char *const want[] = { "source_file", "source_line",
 		"findings", "admissible", "total", "rank", "rank_reason",
-		"decision", "award" };
-	static const size_t count[] = { 3, 1, 5 };
+		"decision", "award", "decided_by", "decision_reason" };
+	static const size_t count[] = { 3, 1, 5, 2 };
 	const char *const *got;
 	size_t s, i, n, k = 0;
 
 	(void)state;
 	assert_string_equal(columns_name(COLUMN_APPLICATION_ID), "application_id");
-	for (s = COLUMNS_INGEST; s <= COLUMNS_SCORE; s++) {
+	for (s = COLUMNS_INGEST; s <= COLUMNS_DECIDE; s++) {
 		got = columns_added((enum columns_stage)s, &n);
 		assert_int_equal(n, count[s]);
 		for (i = 0; i < n; i++)
@@ -82,6 +82,10 @@ static void side_files_have_their_columns(void **state)
 	assert_string_equal(f->role, "assignments");
 	assert_string_equal(f->names[1], "reviewer");
 	assert_false(f->required[2]);
+	f = columns_side(COLUMNS_DECISIONS);
+	assert_string_equal(f->role, "decisions");
+	assert_int_equal(f->n, 6);
+	assert_string_equal(f->names[5], "justification");
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		assert_true(columns_side((enum columns_side)k)->n <= COLUMNS_SIDE_MAX);
 	f = columns_reviewers();

@@ -248,11 +248,11 @@ static void items_are_written_with_their_separators(void **state)
 	assert_int_equal(finding_add(&b, FINDING_ERROR, FINDING_FIELD_COUNT,
 				     NULL, NULL), 0);
 	assert_int_equal(finding_add(&b, FINDING_WARNING, FINDING_BAD_CHECKSUM,
-				     "siret", "siret"), 0);
+				     "company_id", "siren"), 0);
 	assert_int_equal(finding_add(&b, FINDING_ERROR, FINDING_MISSING,
 				     "title", ""), 0);
 	assert_string_equal(sbuf_str(&b), "error:field_count;"
-			    "warning:bad_checksum:siret:siret;"
+			    "warning:bad_checksum:company_id:siren;"
 			    "error:missing:title");
 	sbuf_reset(&b);
 	assert_int_equal(finding_join(&b, "", 0), 0);

@@ -1,5 +1,5 @@
 /* test_labels.c - the words people read: every finding code of lib/finding
- * and every decision has a label in each language, and a call's
+ * and every decision of aap-score has a label in each language, and a call's
  * labels.csv overrides the built-in ones. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "finding.h"
 #include "labels.h"
 #include "sbuf.h"
+#include "score.h"
 
 #define CALL "config/calls/sud-ia-2025"
 
@@ -53,6 +54,32 @@ static void every_finding_code_has_a_label_in_each_language(void **state)
 	sbuf_fini(&key);
 }
 
+static void every_decision_has_a_label_in_each_language(void **state)
+{
+	static const enum labels_lang langs[] = { LABELS_FR, LABELS_EN };
+	struct sbuf key;
+	size_t i;
+	int d;
+
+	(void)state;
+	sbuf_init(&key);
+	for (i = 0; i < 2; i++) {
+		struct call *call = NULL;
+		struct labels *l = load(&call, langs[i]);
+
+		for (d = SCORE_INADMISSIBLE; d <= SCORE_EXCLUDED; d++) {
+			sbuf_reset(&key);
+			assert_int_equal(sbuf_adds(&key, "decision:"), 0);
+			assert_int_equal(sbuf_adds(&key, score_decision_name((enum score_decision)d)), 0);
+			if (labels_find(l, sbuf_str(&key)) == NULL)
+				fail_msg("no label for %s", sbuf_str(&key));
+		}
+		labels_free(l);
+		call_free(call);
+	}
+	sbuf_fini(&key);
+}
+
 static void decisions_are_in_french_by_default(void **state)
 {
 	struct call *call = NULL;
@@ -70,6 +97,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_finding_code_has_a_label_in_each_language),
+		cmocka_unit_test(every_decision_has_a_label_in_each_language),
 		cmocka_unit_test(decisions_are_in_french_by_default),
 	};
 

@@ -451,7 +451,19 @@ static void checksums_apply_to_their_field(void **state)
 	assert_string_equal(FINDINGS(&x, V(siret, "82161143100031")), "");
 	assert_string_equal(FINDINGS(&x, V(siret, "35600000041461")), "");
 	assert_string_equal(FINDINGS(&x, V(siret, "82161143100039")),
-			    "error:bad_checksum:siret:siret");
+			    "error:bad_checksum:siret");
+	done(&x);
+}
+
+/* The detail names the checksum only when the field does not. */
+static void checksum_detail_does_not_repeat_the_field(void **state)
+{
+	struct fixture x;
+
+	(void)state;
+	load_ok(&x, "field,rule,value\nsiret,checksum,luhn\n");
+	assert_string_equal(FINDINGS(&x, V(siret, "82161143100039")),
+			    "error:bad_checksum:siret:luhn");
 	done(&x);
 }
 
@@ -665,6 +677,7 @@ int main(void)
 		cmocka_unit_test(patterns_match_the_whole_value_in_utf8),
 		cmocka_unit_test(exploding_pattern_stops_the_run),
 		cmocka_unit_test(checksums_apply_to_their_field),
+		cmocka_unit_test(checksum_detail_does_not_repeat_the_field),
 		cmocka_unit_test(region_takes_the_commune_code_then_the_postcode),
 		cmocka_unit_test(share_cap_depends_on_a_condition),
 		cmocka_unit_test(order_rules_compare_two_fields),
