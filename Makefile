@@ -41,8 +41,9 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(THREADS) $(WARNINGS) $(WERROR)
 # modules make a static library (build/lib/libaap-<dir>.a); a program
 # links its own folder's library and lib/'s, and so only what it uses.
 # ingest: aap-ingest, aap-validate; scoring: aap-score; store: what
-# reads and writes the database (aap-push); export: aap-export.
-STAGE_DIRS = ingest scoring store export
+# reads and writes the database (aap-push); export: aap-export; assign:
+# aap-assign.
+STAGE_DIRS = ingest scoring store export assign
 PROGRAM_SRC = $(wildcard $(STAGE_DIRS:%=%/aap-*.c))
 PROGRAMS = $(notdir $(PROGRAM_SRC:.c=))
 MODULE_SRC = $(wildcard lib/*.c) \
@@ -152,6 +153,7 @@ bench:
 
 bench-now: all $(BENCH_TOOLS)
 	@tests/bench/run
+	@tests/bench/assign
 
 .PHONY: fuzz fuzz-build asan bench bench-now
 asan: $(ASAN_BINS)

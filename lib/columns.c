@@ -62,6 +62,9 @@ static const char *const consensus[] = { application_id, "criterion",
 static const int consensus_need[] = { 1, 1, 1, 1, 1 };
 static const char *const conflicts[] = { "reviewer", application_id };
 static const int conflicts_need[] = { 1, 1 };
+static const char *const assignments[] = { application_id, "reviewer",
+	"affinity" };
+static const int assignments_need[] = { 1, 1, 0 };
 static const char *const decisions[] = { application_id, "action", "amount",
 	"author", "date", "justification" };
 static const int decisions_need[] = { 1, 1, 1, 1, 1, 1 };
@@ -70,7 +73,16 @@ static const struct columns_file sides[COLUMNS_NSIDE] = {
 	[COLUMNS_REVIEWS] = { "reviews", reviews, reviews_need, 5 },
 	[COLUMNS_CONSENSUS] = { "consensus", consensus, consensus_need, 5 },
 	[COLUMNS_CONFLICTS] = { "conflicts", conflicts, conflicts_need, 2 },
+	[COLUMNS_ASSIGNMENTS] = { "assignments", assignments,
+		assignments_need, 3 },
 	[COLUMNS_DECISIONS] = { "decisions", decisions, decisions_need, 6 },
+};
+
+static const char *const reviewers[] = { "reviewer", "name", "organisation",
+	"expertise", "max_load" };
+static const int reviewers_need[] = { 1, 0, 0, 0, 1 };
+static const struct columns_file reviewers_file = {
+	NULL, reviewers, reviewers_need, 5
 };
 
 static const char *const rejects[] = { source_file, source_line,
@@ -129,6 +141,11 @@ int columns_reserved(const char *name)
 const struct columns_file *columns_side(enum columns_side k)
 {
 	return &sides[k];
+}
+
+const struct columns_file *columns_reviewers(void)
+{
+	return &reviewers_file;
 }
 
 const struct columns_file *columns_rejects(void)

@@ -43,11 +43,12 @@ enum columns_stage {
 	COLUMNS_SENSITIVITY
 };
 
-/* The side files aap-score reads. */
+/* The side files aap-score reads (and aap-push stores). */
 enum columns_side {
 	COLUMNS_REVIEWS,   /* the reviewers' marks */
 	COLUMNS_CONSENSUS, /* the scores agreed after review */
 	COLUMNS_CONFLICTS, /* who may not review what */
+	COLUMNS_ASSIGNMENTS, /* who reviews what (aap-assign's output) */
 	COLUMNS_DECISIONS, /* the committee's decisions */
 	COLUMNS_NSIDE
 };
@@ -92,6 +93,8 @@ int columns_reserved(const char *name);
 /* Returns the columns of side file k. */
 const struct columns_file *columns_side(enum columns_side k);
 
+/* Returns the columns of reviewers.csv, the pool aap-assign reads. */
+const struct columns_file *columns_reviewers(void);
 /* The values of the decided_by column other than a decisions file's
  * NAME:LINE. */
 extern const char columns_by_ranking[];

@@ -11,8 +11,9 @@
 
 static const char usage_text[] =
 	"Usage: aap-score --call DIR --reviews FILE [--consensus FILE]\n"
-	"                 [--conflicts FILE] [--decisions FILE | --sensitivity]\n"
-	"                 [--plain] [--no-truncation-check] [STREAM]\n"
+	"                 [--conflicts FILE] [--assignments FILE]\n"
+	"                 [--decisions FILE | --sensitivity] [--plain]\n"
+	"                 [--no-truncation-check] [STREAM]\n"
 	"Score, rank and fund the applications of a validated stream.\n"
 	"With no STREAM, or when STREAM is -, read standard input.\n"
 	"\n"
@@ -20,6 +21,8 @@ static const char usage_text[] =
 	"  -r, --reviews FILE        the reviewers' marks (CSV)\n"
 	"      --consensus FILE      consensus scores (CSV)\n"
 	"      --conflicts FILE      reviewers' conflicts of interest (CSV)\n"
+	"      --assignments FILE    who reviews what (aap-assign's CSV): a mark\n"
+	"                            from a reviewer not assigned is refused\n"
 	"      --decisions FILE      the committee's decisions (CSV)\n"
 	"      --sensitivity         add what each ranked decision hangs on: one\n"
 	"                            reviewer, one weight, the margin to the line\n"
@@ -36,6 +39,7 @@ int main(int argc, char **argv)
 		{ "reviews", required_argument, NULL, 'r' },
 		{ "consensus", required_argument, NULL, 'k' },
 		{ "conflicts", required_argument, NULL, 'f' },
+		{ "assignments", required_argument, NULL, 'a' },
 		{ "decisions", required_argument, NULL, 'D' },
 		{ "plain", no_argument, NULL, 'p' },
 		{ "sensitivity", no_argument, NULL, 's' },
@@ -43,7 +47,7 @@ int main(int argc, char **argv)
 		CLI_LONGOPTS_END,
 	};
 	struct score_opts o = { NULL, NULL, NULL, NULL, NULL, NULL, 1, 0,
-				&cli_sink, NULL, 0 };
+				&cli_sink, NULL, NULL, 0 };
 	const char *dir = NULL;
 	struct call *call = NULL;
 	struct criteria *k = NULL;
@@ -66,6 +70,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			o.conflicts = optarg;
+			break;
+		case 'a':
+			o.assignments = optarg;
 			break;
 		case 'D':
 			o.decisions = optarg;

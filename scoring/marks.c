@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "htab.h"
+#include "keymap.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -79,95 +80,17 @@ void marks_init(struct marks *mk)
 	sbuf_init(&mk->text);
 }
 
+static void assigned_free(struct marks_assigned *a);
+
 void marks_fini(struct marks *mk)
 {
+	assigned_free(mk->asg);
 	mem_free(mk->m);
 	mem_free(mk->order);
 	mem_free(mk->start);
 	mem_free(mk->c);
 	sbuf_fini(&mk->text);
 	memset(mk, 0, sizeof(*mk));
-}
-
-/* A map from byte keys to numbers, for reviewers' names, conflicts and
- * duplicate consensus scores: the keys kept in an arena, found through an
- * htab. */
-struct hmap {
-	struct htab index;  /* entry numbers by key */
-	size_t *off, *len;  /* each entry's key in keys */
-	size_t *val;        /* each entry's value */
-	size_t n, ecap;     /* entries, allocated */
-	struct sbuf keys;   /* the keys' bytes */
-};
-
-/* The bytes of entry id of the map ctx (htab_key_fn). */
-static const void *hmap_key(const void *ctx, size_t id, size_t *n)
-{
-	const struct hmap *h = ctx;
-
-	*n = h->len[id];
-	return h->keys.data + h->off[id];
-}
-
-/* Makes h an empty map; h must not move while it is in use. */
-static void hmap_init(struct hmap *h)
-{
-	memset(h, 0, sizeof(*h));
-	htab_init(&h->index, hmap_key, h);
-	sbuf_init(&h->keys);
-}
-
-static void hmap_fini(struct hmap *h)
-{
-	htab_fini(&h->index);
-	mem_free(h->off);
-	mem_free(h->len);
-	mem_free(h->val);
-	sbuf_fini(&h->keys);
-	memset(h, 0, sizeof(*h));
-}
-
-/* The entry number + 1 of key, or 0 when it is not there. */
-static size_t hmap_find(const struct hmap *h, const void *key, size_t n)
-{
-	return htab_find(&h->index, key, n) + 1;
-}
-
-/* Looks key up: returns 1 with *val set when it is there; otherwise adds
- * it with value v and returns 0; -1 when memory ran out. */
-static int hmap_put(struct hmap *h, const void *key, size_t n, size_t v,
-		    size_t *val)
-{
-	size_t e;
-	int r;
-
-	if (h->n == h->ecap) {
-		size_t c = h->ecap ? h->ecap * 2 : 64;
-		size_t *o = mem_realloc(h->off, c * sizeof(*o));
-
-		if (o == NULL)
-			return -1;
-		h->off = o;
-		if ((o = mem_realloc(h->len, c * sizeof(*o))) == NULL)
-			return -1;
-		h->len = o;
-		if ((o = mem_realloc(h->val, c * sizeof(*o))) == NULL)
-			return -1;
-		h->val = o;
-		h->ecap = c;
-	}
-	if ((r = htab_put(&h->index, key, n, h->n, &e)) != 0) {
-		if (r == 1)
-			*val = h->val[e];
-		return r;
-	}
-	h->off[h->n] = h->keys.len;
-	h->len[h->n] = n;
-	h->val[h->n] = v;
-	if (sbuf_add(&h->keys, key, n) < 0)
-		return -1;
-	h->n++;
-	return 0;
 }
 
 /* The key of a (application, criterion or none, name) triple. */
@@ -194,9 +117,9 @@ struct held {
 
 /* State shared by the row readers. */
 struct state {
-	struct hmap reviewers;  /* name -> its offset in the marks' text */
-	struct hmap conflicts;  /* (app, 0, reviewer) */
-	struct hmap cseen;      /* (app, crit, 0) -> line */
+	struct keymap reviewers;  /* name -> its offset in the marks' text */
+	struct keymap conflicts;  /* (app, 0, reviewer) */
+	struct keymap cseen;      /* (app, crit, 0) -> line */
 	struct held held;       /* the reviews file's messages */
 	struct sbuf key;        /* scratch */
 	struct sbuf last_id;    /* the application id looked up last */
@@ -210,7 +133,7 @@ struct state {
 static int intern(struct marks *mk, struct state *st, const char *who,
 		  size_t n, size_t *off)
 {
-	int r = hmap_put(&st->reviewers, who, n, mk->text.len, off);
+	int r = keymap_put(&st->reviewers, who, n, mk->text.len, off);
 
 	if (r < 0)
 		return -1;
@@ -541,8 +464,77 @@ static int conflict_row(struct marks *mk, const struct marks_ctx *x,
 		return 0;
 	if (intern(mk, sd->st, who, n, &off) < 0 ||
 	    make_key(&sd->st->key, (size_t)a, 0, off) < 0 ||
-	    hmap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
+	    keymap_put(&sd->st->conflicts, sd->st->key.data, sd->st->key.len, 0, &dummy) < 0)
 		return diag_oom(err);
+	return 0;
+}
+
+/* The assignments file: its pairs, each keyed by the application's
+ * index (4 bytes) and the reviewer's name. */
+struct marks_assigned {
+	struct keymap pairs;            /* key -> its line */
+	const unsigned char *scored;  /* per application: marks checked */
+	char *path;                   /* the file, for messages */
+	struct sbuf key;              /* scratch */
+};
+
+static void assigned_free(struct marks_assigned *a)
+{
+	if (a == NULL)
+		return;
+	keymap_fini(&a->pairs);
+	sbuf_fini(&a->key);
+	mem_free(a->path);
+	mem_free(a);
+}
+
+/* Makes a->key the key of (app, the n bytes of name at who). */
+static int pair_key(struct marks_assigned *a, size_t app, const char *who,
+		    size_t n)
+{
+	uint32_t v = (uint32_t)app;
+
+	sbuf_reset(&a->key);
+	return sbuf_add(&a->key, &v, sizeof(v)) < 0 ? -1 :
+	       sbuf_add(&a->key, who, n);
+}
+
+/* 1 when the reviewer (n bytes at who) is assigned to application app,
+ * or app's marks are not checked; 0 otherwise; -1 when memory ran out. */
+static int may_mark(struct marks_assigned *a, size_t app, const char *who,
+		    size_t n)
+{
+	if (!a->scored[app])
+		return 1;
+	if (pair_key(a, app, who, n) < 0)
+		return -1;
+	return keymap_find(&a->pairs, a->key.data, a->key.len) != 0;
+}
+
+static int assignment_row(struct marks *mk, const struct marks_ctx *x,
+			  struct side *sd, struct diag *err)
+{
+	struct marks_assigned *a = mk->asg;
+	size_t n, first;
+	const char *who;
+	long app;
+	int r;
+
+	if (!fields_ok(mk, x, sd) || (app = app_of(mk, x, sd, 0)) < 0)
+		return 0;
+	who = fld(sd, 1, &n, 1);
+	if (n == 0) {
+		bad(mk, x, sd, sd->rec->line, "no %s", sd->cols[1]);
+		return 0;
+	}
+	if (pair_key(a, (size_t)app, who, n) < 0)
+		return diag_oom(err);
+	r = keymap_put(&a->pairs, a->key.data, a->key.len, sd->rec->line, &first);
+	if (r < 0)
+		return diag_oom(err);
+	if (r == 1)
+		bad(mk, x, sd, sd->rec->line, "reviewer \"%.*s\" is assigned to "
+		    "this application already, at line %zu", (int)n, who, first);
 	return 0;
 }
 
@@ -588,7 +580,7 @@ struct marks_ahead {
 				      (untrimmed), followed by a NUL */
 	size_t *run_off, *run_len; /* each run's id in ids */
 	size_t nrun, caprun;       /* runs, allocated */
-	struct hmap reviewers;     /* trimmed name -> its number, which is
+	struct keymap reviewers;     /* trimmed name -> its number, which is
 				      its entry's */
 	struct held notes;         /* the bad lines' messages; a bad row's
 				      raw is its index */
@@ -712,7 +704,7 @@ static int review_scan(struct marks *mk, const struct marks_ctx *x,
 	/* Each name numbered once, in the order met (resolve keeps each once
 	 * in the marks): a new one gets the next number. */
 	who = a->reviewers.n;
-	if (hmap_put(&a->reviewers, name, n, who, &who) < 0 ||
+	if (keymap_put(&a->reviewers, name, n, who, &who) < 0 ||
 	    (row = ahead_add(a)) == NULL)
 		return diag_oom(err);
 	row->line = sd->rec->line;
@@ -762,7 +754,7 @@ struct marks_ahead *marks_ahead_start(const struct criteria *k,
 	a->k = k;
 	sbuf_init(&a->ids);
 	sbuf_init(&a->notes.text);
-	hmap_init(&a->reviewers);
+	keymap_init(&a->reviewers);
 	diag_clear(&a->err);
 	atomic_init(&a->stop, 0);
 	/* A regular file only: a pipe may be the stream itself (/dev/stdin),
@@ -802,7 +794,7 @@ static void ahead_drop(struct marks_ahead *a)
 	mem_free(a->run_len);
 	a->run_off = a->run_len = NULL;
 	a->nrun = a->caprun = 0;
-	hmap_fini(&a->reviewers);
+	keymap_fini(&a->reviewers);
 	held_fini(&a->notes);
 }
 
@@ -834,7 +826,7 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 	uint64_t run = NO_RUN;
 	const char *id = "";
 	long app = -1;
-	int rc = -1;
+	int rc = -1, allowed;
 
 	/* Each reviewer's offset in mk's text, + 1; 0 until it is met. */
 	if ((roff = mem_calloc(a->reviewers.n + 1, sizeof(*roff))) == NULL)
@@ -876,9 +868,18 @@ static int resolve(struct marks *mk, const struct marks_ctx *x,
 			if (make_key(&st->key, (size_t)app, 0, off) < 0)
 				goto oom;
 			if (st->conflicts.n > 0 &&
-			    hmap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
+			    keymap_find(&st->conflicts, st->key.data, st->key.len) != 0) {
 				bad(mk, x, sd, (unsigned long)w.line,
 				    "reviewer \"%.*s\" is in conflict with "
+				    "application \"%s\"", (int)len, name,
+				    a->ids.data + a->run_off[run]);
+			} else if (mk->asg != NULL &&
+				   (allowed = may_mark(mk->asg, (size_t)app, name,
+						       len)) <= 0) {
+				if (allowed < 0)
+					goto oom;
+				bad(mk, x, sd, (unsigned long)w.line,
+				    "reviewer \"%.*s\" is not assigned to "
 				    "application \"%s\"", (int)len, name,
 				    a->ids.data + a->run_off[run]);
 			} else if ((unsigned long)app > UINT32_MAX ||
@@ -940,7 +941,7 @@ static int consensus_row(struct marks *mk, const struct marks_ctx *x,
 	}
 	if (make_key(&sd->st->key, (size_t)a, (size_t)ci, 0) < 0)
 		return diag_oom(err);
-	r = hmap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
+	r = keymap_put(&sd->st->cseen, sd->st->key.data, sd->st->key.len, sd->rec->line,
 		     &first);
 	if (r < 0)
 		return diag_oom(err);
@@ -1128,9 +1129,9 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
-	hmap_init(&st.reviewers);
-	hmap_init(&st.conflicts);
-	hmap_init(&st.cseen);
+	keymap_init(&st.reviewers);
+	keymap_init(&st.conflicts);
+	keymap_init(&st.cseen);
 	sbuf_init(&st.key);
 	sbuf_init(&st.last_id);
 	if (conflicts != NULL) {
@@ -1171,13 +1172,78 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 		side_columns(&sd, COLUMNS_CONSENSUS);
 		rc = read_side(mk, x, &sd, consensus_row, con_sha, err);
 	}
-	hmap_fini(&st.reviewers);
-	hmap_fini(&st.conflicts);
-	hmap_fini(&st.cseen);
+	keymap_fini(&st.reviewers);
+	keymap_fini(&st.conflicts);
+	keymap_fini(&st.cseen);
 	held_fini(&st.held);
 	sbuf_fini(&st.key);
 	sbuf_fini(&st.last_id);
 	return rc;
+}
+
+int marks_read_assignments(struct marks *mk, const struct marks_ctx *x,
+			   const char *path, const unsigned char *scored,
+			   char sha[65], struct diag *err)
+{
+	struct state st;
+	struct side sd;
+	int rc;
+
+	assigned_free(mk->asg);
+	if ((mk->asg = mem_calloc(1, sizeof(*mk->asg))) == NULL)
+		return diag_oom(err);
+	keymap_init(&mk->asg->pairs);
+	sbuf_init(&mk->asg->key);
+	mk->asg->scored = scored;
+	if ((mk->asg->path = mem_strdup(path)) == NULL)
+		return diag_oom(err);
+	memset(&st, 0, sizeof(st));
+	memset(&sd, 0, sizeof(sd));
+	sd.st = &st;
+	sd.path = path;
+	side_columns(&sd, COLUMNS_ASSIGNMENTS);
+	rc = read_side(mk, x, &sd, assignment_row, sha, err);
+	sbuf_fini(&st.last_id);
+	return rc;
+}
+
+long marks_unmarked(const struct marks *mk, const struct marks_ctx *x)
+{
+	const struct marks_assigned *a = mk->asg;
+	size_t e, i, app, n, line;
+	long count = 0;
+
+	for (e = 0; a != NULL && e < a->pairs.n; e++) {
+		const char *k = a->pairs.keys.data + a->pairs.off[e], *who;
+		uint32_t v;
+		int found = 0;
+
+		memcpy(&v, k, sizeof(v));
+		app = v;
+		who = k + sizeof(v);
+		n = a->pairs.len[e] - sizeof(v);
+		line = a->pairs.val[e];
+		if (!a->scored[app])
+			continue;
+		for (i = mk->start != NULL ? mk->start[app] : 0;
+		     mk->start != NULL && i < mk->start[app + 1] && !found; i++) {
+			const struct marks_mark *m = &mk->m[mk->order[i]];
+
+			found = m->rlen == n &&
+				memcmp(mk->text.data + m->roff, who, n) == 0;
+		}
+		if (!found) {
+			struct diag d;
+
+			diag_clear(&d);
+			diag_set(&d, AAP_EDATA, a->path, line, "reviewer \"%.*s\" "
+				 "is assigned to this application and gave it "
+				 "no mark", (int)n, who);
+			diag_report(x->sink, &d);
+			count++;
+		}
+	}
+	return count;
 }
 
 /* For sorting the marks of one criterion by reviewer. */

@@ -51,7 +51,11 @@ struct marks {
 	size_t nc, capc;               /* used, allocated */
 	struct sbuf text;              /* reviewers' names */
 	unsigned long nbad;            /* bad lines found */
+	struct marks_assigned *asg;    /* the assignments file, or NULL */
 };
+
+/* The assignments file, read (opaque). */
+struct marks_assigned;
 
 /* Looks an application id up: returns its index in the batch, or -1. */
 typedef long (*marks_lookup_fn)(void *ctx, const char *id, size_t n);
@@ -106,6 +110,23 @@ int marks_read(struct marks *mk, const struct marks_ctx *x,
 	       const char *reviews, struct marks_ahead *ahead,
 	       const char *consensus, const char *conflicts, char rev_sha[65],
 	       char con_sha[65], char cfl_sha[65], struct diag *err);
+
+/* Reads the assignments file path (application_id, reviewer, affinity)
+ * into mk before marks_read: from then on, a mark on an application with
+ * scored[app] != 0 from a reviewer not assigned to it is a bad line.
+ * scored (x->napps entries) must outlive mk's reading.  Bad lines of the
+ * file (an unknown application, no reviewer, a pair given twice, another
+ * number of fields) go to x->sink and count in mk->nbad.  Its SHA-256 is
+ * written to sha.  Returns 0, or -1 with err set: AAP_EDATA when the
+ * file is not CSV or lacks a column, AAP_ESYS. */
+int marks_read_assignments(struct marks *mk, const struct marks_ctx *x,
+			   const char *path, const unsigned char *scored,
+			   char sha[65], struct diag *err);
+
+/* After marks_read: reports as a warning to x->sink, at its line of the
+ * assignments file, every assigned reviewer of a scored application who
+ * gave it no mark.  Returns how many, or -1 when memory ran out. */
+long marks_unmarked(const struct marks *mk, const struct marks_ctx *x);
 
 /* Normalises the marks of criterion crit whose application has
  * use[app] != 0 (docs/scoring.md): sets value for every such mark.

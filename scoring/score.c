@@ -1110,21 +1110,34 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 	const char *path[COLUMNS_NSIDE];
 	struct marks_ctx x;
 	char sha[COLUMNS_NSIDE][65] = { "", "", "", "" };
+	unsigned char *scored = NULL;
 	size_t k;
+	int rc = -1;
 
 	x.k = r->k;
 	x.napps = r->n;
 	x.lookup = lookup;
 	x.lookup_ctx = r;
 	x.sink = o->sink;
+	/* Only the marks of the applications that are scored must come from
+	 * their assigned reviewers. */
+	if (o->assignments != NULL) {
+		if ((scored = mem_calloc(r->n + 1, 1)) == NULL)
+			return diag_oom(err);
+		for (k = 0; k < r->n; k++)
+			scored[k] = r->a[k].dec != SCORE_INADMISSIBLE;
+		if (marks_read_assignments(&r->mk, &x, o->assignments, scored,
+					   sha[COLUMNS_ASSIGNMENTS], err) < 0)
+			goto done;
+	}
 	if (marks_read(&r->mk, &x, o->reviews, r->ahead, o->consensus,
 		       o->conflicts, sha[COLUMNS_REVIEWS], sha[COLUMNS_CONSENSUS],
 		       sha[COLUMNS_CONFLICTS], err) < 0)
-		return -1;
+		goto done;
 	if (r->dec != NULL &&
 	    decisions_read(r->dec, r->n, lookup, r, sha[COLUMNS_DECISIONS],
 			   err) < 0)
-		return -1;
+		goto done;
 	if (r->mk.nbad > 0) {
 		unsigned long nbad = r->mk.nbad + (r->dec ? r->dec->nbad : 0);
 
@@ -1135,18 +1148,28 @@ static int side_files(struct run *r, struct sbuf *extra, struct diag *err)
 			 nbad, nbad > 1 ? "s" : "");
 		diag_hint(err, "a ranking built on a wrong mark is worse than "
 			  "none; correct the lines above");
-		return -1;
+		goto done;
+	}
+	if (marks_unmarked(&r->mk, &x) < 0) {
+		diag_oom(err);
+		goto done;
 	}
 	path[COLUMNS_REVIEWS] = o->reviews;
 	path[COLUMNS_CONSENSUS] = o->consensus;
 	path[COLUMNS_CONFLICTS] = o->conflicts;
+	path[COLUMNS_ASSIGNMENTS] = o->assignments;
 	path[COLUMNS_DECISIONS] = o->decisions;
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (path[k] != NULL &&
 		    prov_token_file(extra, columns_side((enum columns_side)k)->role,
-				    base_name(path[k]), sha[k]) < 0)
-			return diag_oom(err);
-	return 0;
+				    base_name(path[k]), sha[k]) < 0) {
+			diag_oom(err);
+			goto done;
+		}
+	rc = 0;
+done:
+	mem_free(scored);
+	return rc;
 }
 
 static void run_free(struct run *r)

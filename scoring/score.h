@@ -23,7 +23,11 @@ struct score_opts {
 	const char *conflicts;
 	int check;                    /* 0: --no-truncation-check */
 	int plain;                    /* write bare CSV */
-	const struct diag_sink *sink; /* bad side-file lines, as errors */
+	const struct diag_sink *sink; /* bad side-file lines, as errors;
+					 assigned reviewers without a mark, as
+					 warnings */
+	const char *assignments;      /* aap-assign's assignments.csv, or
+					 NULL */
 	const char *decisions;        /* the committee's decisions, or NULL */
 	int sensitivity;              /* 1: add the sensitivity columns */
 };

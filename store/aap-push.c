@@ -19,6 +19,8 @@ static const char usage_text[] =
 	"      --reviews FILE    the reviews file aap-score read\n"
 	"      --consensus FILE  the consensus file aap-score read\n"
 	"      --conflicts FILE  the conflicts file aap-score read\n"
+	"      --assignments FILE\n"
+	"                        the assignments file aap-score read\n"
 	"      --decisions FILE  the decisions file aap-score read (with\n"
 	"                        --supersedes)\n"
 	"      --supersedes ID   the batch this one corrects\n"
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
 		{ "reviews", required_argument, NULL, 'r' },
 		{ "consensus", required_argument, NULL, 's' },
 		{ "conflicts", required_argument, NULL, 'k' },
+		{ "assignments", required_argument, NULL, 'a' },
 		{ "decisions", required_argument, NULL, 'D' },
 		{ "supersedes", required_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'd' },
@@ -73,6 +76,7 @@ int main(int argc, char **argv)
 		case 'r': o.side[COLUMNS_REVIEWS] = optarg; break;
 		case 's': o.side[COLUMNS_CONSENSUS] = optarg; break;
 		case 'k': o.side[COLUMNS_CONFLICTS] = optarg; break;
+		case 'a': o.side[COLUMNS_ASSIGNMENTS] = optarg; break;
 		case 'D': o.side[COLUMNS_DECISIONS] = optarg; break;
 		case 'S': o.supersedes = optarg; break;
 		case 'd': o.conninfo = optarg; break;

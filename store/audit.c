@@ -39,7 +39,11 @@ static const char stage_score[] = "aap-score";
 
 /* The table of each side file's rows (columns.h gives their columns). */
 static const char *const side_table[COLUMNS_NSIDE] = {
-	"review", "consensus", "conflict", "decision",
+	[COLUMNS_REVIEWS] = "review",
+	[COLUMNS_CONSENSUS] = "consensus",
+	[COLUMNS_CONFLICTS] = "conflict",
+	[COLUMNS_ASSIGNMENTS] = "assignment",
+	[COLUMNS_DECISIONS] = "decision",
 };
 
 /* One '#stage' line of the batch's provenance. */
@@ -1183,7 +1187,11 @@ static int rerun_score(struct audit *a, const char *input, struct diag *err)
 	}
 	for (k = 0; k < COLUMNS_NSIDE; k++) {
 		static const char *const opt[COLUMNS_NSIDE] = {
-			"--reviews", "--consensus", "--conflicts", "--decisions" };
+			[COLUMNS_REVIEWS] = "--reviews",
+			[COLUMNS_CONSENSUS] = "--consensus",
+			[COLUMNS_CONFLICTS] = "--conflicts",
+			[COLUMNS_ASSIGNMENTS] = "--assignments",
+			[COLUMNS_DECISIONS] = "--decisions" };
 
 		if (side[k].len == 0)
 			continue;

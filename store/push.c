@@ -846,6 +846,8 @@ static const char *const side_copy_sql[COLUMNS_NSIDE] = {
 	"COPY aap.consensus (batch_id, seq, application_id, criterion, score, "
 	"author, justification) FROM STDIN",
 	"COPY aap.conflict (batch_id, seq, reviewer, application_id) FROM STDIN",
+	"COPY aap.assignment (batch_id, seq, application_id, reviewer, affinity) "
+	"FROM STDIN",
 	"COPY aap.decision (batch_id, seq, application_id, action, amount, "
 	"author, date, justification) FROM STDIN",
 };

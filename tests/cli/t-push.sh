@@ -341,6 +341,24 @@ t_stderr_has "aap-push:-:"
 [ "$(batches b-kill-score)" = 0 ] || t_fail "a part of the batch is stored"
 t_end
 
+t_begin the_assignments_file_is_stored_with_the_other_side_files
+s_dir="$CALL/sample"
+aap-ingest --call "$CALL" "$s_dir/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null >v
+aap-assign --call "$CALL" --reviewers "$s_dir/reviewers.csv" --conflicts "$s_dir/conflicts.csv" v \
+	>assignments.csv 2>/dev/null
+side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv"
+	--conflicts "$s_dir/conflicts.csv" --assignments assignments.csv)
+aap-score --call "$CALL" "${side[@]}" v >scored
+t_run aap-push --call "$CALL" --batch b-assigned "${side[@]}" scored
+t_status 0
+got=$(admin -c "SELECT string_agg(application_id || ',' || reviewer || ',' || affinity, ' ' ORDER BY seq) FROM aap.assignment WHERE batch_id = 'b-assigned'")
+[ "$got" = "$(sed 1d assignments.csv | tr '\n' ' ' | sed 's/ $//')" ] || t_fail "assignments stored: $got"
+got=$(admin -c "SELECT name FROM aap.config_file WHERE batch_id = 'b-assigned' AND role = 'assignments'")
+[ "$got" = assignments.csv ] || t_fail "assignments file stored as: $got"
+t_run aap-push --call "$CALL" --batch b-assigned-2 --reviews "$s_dir/reviews.csv" \
+	--consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv" scored
+t_status 2
+t_stderr_has 'the stream was made with the assignments file "assignments.csv", which was not given'
 t_begin decisions_batch_supersedes_its_proposal_with_the_decisions_stored
 s_dir="$CALL/sample"
 side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")

@@ -3,13 +3,13 @@
 -- aap_owner, and the migrations recorded.
 
 BEGIN;
-SELECT plan(82);
+SELECT plan(87);
 
 SELECT has_schema('aap');
 SELECT schema_owner_is('aap', 'aap_owner');
 SELECT tables_are('aap', ARRAY['migrations', 'batch', 'config_file', 'application',
                                'criterion_score', 'review', 'consensus', 'conflict',
-                               'decision', 'chain', 'chain_head']);
+                               'decision', 'chain', 'chain_head', 'assignment']);
 SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
                                   'refuse_closed_batch', 'check_batch_complete',
@@ -21,7 +21,8 @@ SELECT results_eq(
 	$$VALUES (1, '001_schema'::text), (2, '002_views'::text),
 	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text),
 	         (5, '005_application_batch'::text), (6, '006_ranking_names'::text),
-	         (7, '007_chain'::text), (9, '009_decisions'::text)$$,
+	         (7, '007_chain'::text), (8, '008_assignments'::text),
+	         (9, '009_decisions'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(
@@ -46,7 +47,7 @@ SELECT col_is_pk('aap', 'config_file', ARRAY['batch_id', 'role', 'name', 'sha256
 	'config files are keyed by batch, role, name and digest');
 SELECT col_is_pk('aap', t, ARRAY['batch_id', 'seq'],
 	format('%s rows are keyed by batch and position', t))
-FROM unnest(ARRAY['review', 'consensus', 'conflict']) AS t;
+FROM unnest(ARRAY['review', 'consensus', 'conflict', 'assignment']) AS t;
 SELECT col_is_unique('aap', 'batch', 'stream_sha256', 'a stream digest belongs to one batch');
 SELECT col_is_unique('aap', 'batch', 'supersedes', 'a batch is superseded at most once');
 SELECT col_isnt_pk('aap', 'application', 'application_id',
@@ -58,7 +59,8 @@ SELECT fk_ok('aap', 'config_file', 'batch_id', 'aap', 'batch', 'batch_id');
 -- The large child tables have their parent checked once a statement by a
 -- trigger instead (05_push.sql shows the refusals).
 SELECT hasnt_fk('aap', t, format('%s has its parent checked by trigger, not by a foreign key', t))
-FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict']) AS t;
+FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict',
+                   'assignment']) AS t;
 
 -- Types that fit the data.
 SELECT col_type_is('aap', 'batch', 'envelope', 'numeric',
@@ -119,20 +121,21 @@ SELECT triggers_are('aap', 'application',
 	      'seq_within_record_count']);
 SELECT triggers_are('aap', t,
 	ARRAY['refuse_change', 'refuse_truncate', 'refuse_closed_batch', 'check_added_rows'])
-FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict', 'decision']) AS t;
+FROM unnest(ARRAY['criterion_score', 'review', 'consensus', 'conflict', 'decision',
+                   'assignment']) AS t;
 SELECT trigger_is('aap', 'application', 'seq_within_record_count', 'aap', 'check_record_numbers');
 SELECT trigger_is('aap', t, 'check_added_rows', 'aap', 'check_added_rows')
 FROM unnest(ARRAY['application', 'criterion_score', 'review', 'consensus', 'conflict',
-                  'decision']) AS t;
+                  'decision', 'assignment']) AS t;
 SELECT is(
 	(SELECT count(*)::integer FROM pg_trigger AS t
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'check_added_rows'
 	   AND t.tgtype & (1 | 2 | 4 | 8 | 16 | 32 | 64) = 4 AND t.tgnewtable = 'added'),
-	6, 'check_added_rows fires after each INSERT statement, over the rows it added');
+	7, 'check_added_rows fires after each INSERT statement, over the rows it added');
 SELECT trigger_is('aap', t, 'refuse_change', 'aap', 'refuse_change')
 FROM unnest(ARRAY['batch', 'config_file', 'application', 'criterion_score',
-                  'review', 'consensus', 'conflict', 'decision']) AS t;
+                  'review', 'consensus', 'conflict', 'decision', 'assignment']) AS t;
 SELECT is_empty(
 	$$SELECT t.tgname FROM pg_trigger AS t
 	  JOIN pg_class AS c ON c.oid = t.tgrelid
@@ -143,13 +146,13 @@ SELECT is(
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_change'
 	   AND t.tgtype & (1 | 2 | 8 | 16) = (1 | 2 | 8 | 16)),
-	9, 'refuse_change fires before UPDATE and DELETE of each row of each batch table and of aap.chain');
+	10, 'refuse_change fires before UPDATE and DELETE of each row of each batch table and of aap.chain');
 SELECT is(
 	(SELECT count(*)::integer FROM pg_trigger AS t
 	 JOIN pg_class AS c ON c.oid = t.tgrelid
 	 WHERE c.relnamespace = 'aap'::regnamespace AND t.tgname = 'refuse_truncate'
 	   AND t.tgtype & (1 | 2 | 32) = (2 | 32)),
-	10, 'refuse_truncate fires before TRUNCATE of each batch table, aap.chain and aap.chain_head');
+	11, 'refuse_truncate fires before TRUNCATE of each batch table, aap.chain and aap.chain_head');
 
 SELECT * FROM finish();
 ROLLBACK;

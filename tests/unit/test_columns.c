@@ -80,12 +80,20 @@ static void side_files_have_their_columns(void **state)
 	f = columns_side(COLUMNS_CONFLICTS);
 	assert_string_equal(f->role, "conflicts");
 	assert_string_equal(f->names[1], "application_id");
+	f = columns_side(COLUMNS_ASSIGNMENTS);
+	assert_string_equal(f->role, "assignments");
+	assert_string_equal(f->names[1], "reviewer");
+	assert_false(f->required[2]);
 	f = columns_side(COLUMNS_DECISIONS);
 	assert_string_equal(f->role, "decisions");
 	assert_int_equal(f->n, 6);
 	assert_string_equal(f->names[5], "justification");
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		assert_true(columns_side((enum columns_side)k)->n <= COLUMNS_SIDE_MAX);
+	f = columns_reviewers();
+	assert_null(f->role);
+	assert_string_equal(f->names[4], "max_load");
+	assert_true(f->required[4]);
 	f = columns_rejects();
 	assert_null(f->role);
 	assert_int_equal(f->n, 8);
