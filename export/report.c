@@ -48,8 +48,10 @@ struct rep {
 	unsigned long long admissible, inadmissible, incomplete, below,
 		funded, reserve, not_funded; /* counts */
 	long c_rank, c_total, c_award, c_request; /* stream columns, or -1 */
+	long c_sens[6];   /* --sensitivity's columns (columns.h order), or -1 */
 	const struct model_col *reason_col;       /* rank_reason, or NULL */
 	struct sbuf ranked, others, rejected;     /* table rows */
+	struct sbuf fragile;                      /* rows of the fragile ones */
 	struct sbuf buf, key;                     /* scratch */
 };
 
@@ -255,6 +257,91 @@ static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 	return rc;
 }
 
+/* The text of the record last read in column col, escaped, into o;
+ * nothing when col is -1. */
+static int raw_cell(struct sbuf *o, struct rep *r, long col)
+{
+	size_t n;
+	const char *s = col >= 0 ? model_field(r->m, col, &n) : "";
+
+	return col >= 0 ? html_text(o, s, n) : 0;
+}
+
+/* The name in words of the criterion whose id is in column col of the
+ * record last read, escaped, into o. */
+static int criterion_cell(struct sbuf *o, struct rep *r, long col)
+{
+	size_t n, i;
+	const char *id = model_field(r->m, col, &n);
+
+	for (i = 0; i < r->hc.ncrit; i++)
+		if (strlen(r->hc.crit[i].id) == n &&
+		    memcmp(r->hc.crit[i].id, id, n) == 0)
+			return html_texts(o, r->hc.crit[i].label);
+	return html_text(o, id, n);
+}
+
+/* The row of the record last read among the fragile decisions, when
+ * aap-score --sensitivity found one reviewer or one weight that changes
+ * its decision: rank, id, applicant, decision, the reviewer and the
+ * decision without them, the weight change, its criterion and the
+ * decision then, the margin. */
+static int fragile_row(struct rep *r, const char *decision)
+{
+	struct sbuf *o = &r->fragile;
+	size_t n1, n2, i;
+	const char *s;
+
+	if (r->c_sens[0] < 0)
+		return 0;
+	model_field(r->m, r->c_sens[0], &n1);
+	model_field(r->m, r->c_sens[2], &n2);
+	if (n1 == 0 && n2 == 0)
+		return 0;
+	s = model_field(r->m, r->c_rank, &n1);
+	if (sbuf_adds(o, "<tr><td class=\"n\">") < 0 || number(o, s, n1) < 0 ||
+	    sbuf_adds(o, "</td>") < 0 || text_cell(o, r, r->m->c_id) < 0 ||
+	    text_cell(o, r, r->m->c_applicant) < 0 || sbuf_adds(o, "<td>") < 0 ||
+	    html_texts(o, labels_word(r->m->lab, "decision", decision, &r->key)) < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		/* The reviewer (or the change and its criterion), then the
+		 * decision it gives. */
+		long what = r->c_sens[i == 0 ? 0 : 2];
+		long dec = r->c_sens[i == 0 ? 1 : 4];
+
+		model_field(r->m, what, &n1);
+		if (sbuf_adds(o, "</td><td>") < 0)
+			return -1;
+		if (n1 == 0)
+			continue;
+		s = model_field(r->m, dec, &n2);
+		sbuf_reset(&r->buf);
+		if (i == 1) {
+			/* The change, a fraction of the weight, in percent. */
+			const char *f = model_field(r->m, what, &n1);
+			long long v;
+
+			if (html_fix(f, n1, &v) < 0 || html_short(o, v * 100) < 0 ||
+			    sbuf_adds(o, " %") < 0)
+				return -1;
+		} else if (raw_cell(o, r, what) < 0) {
+			return -1;
+		}
+		if ((i == 1 && (sbuf_adds(o, " (") < 0 ||
+				criterion_cell(o, r, r->c_sens[3]) < 0 ||
+				sbuf_addc(o, ')') < 0)) ||
+		    sbuf_adds(o, " → ") < 0 ||
+		    sbuf_add(&r->buf, s, n2) < 0 ||
+		    html_texts(o, labels_word(r->m->lab, "decision", sbuf_str(&r->buf),
+					      &r->key)) < 0)
+			return -1;
+	}
+	s = model_field(r->m, r->c_sens[5], &n1);
+	return sbuf_adds(o, "</td><td class=\"n\">") < 0 || number(o, s, n1) < 0 ||
+	       sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
+}
+
 /* Keeps what the charts need of the record last read and writes its
  * rows. */
 static int take(struct rep *r)
@@ -323,6 +410,8 @@ static int take(struct rep *r)
 	}
 	if (a->rejected)
 		return rejected_row(r, d);
+	if (a->ranked && fragile_row(r, d) < 0)
+		return -1;
 	return ranking_row(r, a->ranked ? &r->ranked : &r->others, d);
 }
 
@@ -416,6 +505,30 @@ static int ranking_head(struct sbuf *o, struct rep *r)
 		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, last[i]) < 0 ||
 		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
 	return rc == 0 ? sbuf_adds(o, "</tr></thead>\n<tbody>\n") : -1;
+}
+
+/* The fragile decisions, first, when the stream has aap-score
+ * --sensitivity's columns and any decision is fragile. */
+static int fragile(struct sbuf *o, struct rep *r)
+{
+	static const char *const head[] = {
+		"col:rank", "col:application_id", "col:applicant", "col:decision",
+		"report:one_reviewer", "report:weight_change", "report:margin" };
+	size_t i;
+	int rc;
+
+	if (r->fragile.len == 0)
+		return 0;
+	rc = sbuf_adds(o, "<section id=\"fragiles\"><h2>") < 0 ||
+	     word(o, r, "report:fragile") < 0 || sbuf_adds(o, "</h2>\n<p class=\"sub\">") < 0 ||
+	     word(o, r, "report:fragile_note") < 0 ||
+	     sbuf_adds(o, "</p>\n<table class=\"ranking\">\n<thead><tr>") < 0 ? -1 : 0;
+	for (i = 0; rc == 0 && i < sizeof(head) / sizeof(head[0]); i++)
+		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, head[i]) < 0 ||
+		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
+	return rc == 0 && sbuf_adds(o, "</tr></thead>\n<tbody>\n") == 0 &&
+	       sbuf_add(o, r->fragile.data, r->fragile.len) == 0 &&
+	       sbuf_adds(o, "</tbody></table>\n</section>\n") == 0 ? 0 : -1;
 }
 
 /* The ranking, then the applications scored but not ranked. */
@@ -706,6 +819,13 @@ static int columns(struct rep *r)
 	r->c_total = stream_in_column(in, columns_name(COLUMN_TOTAL));
 	r->c_award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	r->c_request = r->hc.amount ? stream_in_column(in, r->hc.amount) : -1;
+	{
+		size_t ns;
+		const char *const *sens = columns_added(COLUMNS_SENSITIVITY, &ns);
+
+		for (i = 0; i < 6; i++)
+			r->c_sens[i] = i < ns ? stream_in_column(in, sens[i]) : -1;
+	}
 	for (i = 0; i < r->m->ncols; i++)
 		if (r->m->cols[i].kind == MODEL_REASON)
 			r->reason_col = &r->m->cols[i];
@@ -756,7 +876,7 @@ int report_write(struct model *m, const char *path, struct diag *err)
 	    html_head(&doc, labels_lang(m->lab) == LABELS_FR ? "fr" : "en",
 		      sbuf_str(&title)) < 0 ||
 	    page_header(&doc, &r) < 0 || summary(&doc, &r) < 0 ||
-	    ranking(&doc, &r) < 0 || charts(&doc, &r) < 0 ||
+	    fragile(&doc, &r) < 0 || ranking(&doc, &r) < 0 || charts(&doc, &r) < 0 ||
 	    rejected(&doc, &r) < 0 || provenance(&doc, &r) < 0 ||
 	    html_tail(&doc) < 0)
 		goto oom;
@@ -773,6 +893,7 @@ done:
 	sbuf_fini(&r.ranked);
 	sbuf_fini(&r.others);
 	sbuf_fini(&r.rejected);
+	sbuf_fini(&r.fragile);
 	sbuf_fini(&r.buf);
 	sbuf_fini(&r.key);
 	sbuf_fini(&doc);

@@ -172,3 +172,36 @@ t_run aap-export --call "$CALL" --format html --reviews "$CALL/sample/reviews.cs
 t_status 2
 t_stderr_has "the html is the ranking only"
 t_end
+
+t_begin report_lists_the_fragile_decisions_first
+# tests/data/score-cases/sensitivity (its README works it by hand): S-3 is
+# funded only thanks to r1, S-2 and S-4 swap with a 5 % lower impact
+# weight; S-1 hangs on nothing.
+d="$DATA/score-cases/sensitivity"
+aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null |
+	aap-score --call "$d/call" --reviews "$d/reviews.csv" --sensitivity >s
+t_run aap-export --call "$d/call" --format html s
+t_status 0
+python3 - out <<'PY' || t_fail "the fragile decisions are not listed first"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+f, c = h.find('<section id="fragiles">'), h.find('<section id="classement">')
+assert 0 <= f < c, (f, c)
+# The rows of its body, the header row left out.
+rows = [re.sub(r"<[^>]+>", "|", r) for r in re.findall(r"<tr>.*?</tr>", h[f:c])][1:]
+got = [r.split("|") for r in rows]
+got = [[x for x in r if x] for r in got]
+assert got == [["2", "S-3", "Financé", "r1 → Non financé", "0,0001"],
+               ["3", "S-2", "Financé", "r2 → Non financé", "-5 % (Impact) → Non financé", "0,0000"],
+               ["4", "S-4", "Non financé", "-5 % (Impact) → Financé", "-0,1665"]], got
+PY
+t_end
+
+t_begin report_without_sensitivity_has_no_fragile_section
+aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" 2>/dev/null | aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" --reviews "$CALL/sample/reviews.csv" --consensus "$CALL/sample/consensus.csv" \
+		--conflicts "$CALL/sample/conflicts.csv" >s
+t_run aap-export --call "$CALL" --format html s
+t_status 0
+t_stdout_lacks 'id="fragiles"'
+t_end
