@@ -79,15 +79,6 @@ struct rules {
 };
 
 
-static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
-{
-	int c = memcmp(a, b, na < nb ? na : nb);
-
-	if (c != 0)
-		return c;
-	return (na > nb) - (na < nb);
-}
-
 
 /* ---- normal forms ---- */
 /* 1 when s (n bytes) is in the normal form of type t, 0 when not, -1 when
@@ -264,7 +255,6 @@ static int take_item(struct rules_findings *f, const struct call *c,
 	struct rules_finding *it;
 	struct finding_item parts;
 	const char *s = f->text.data + off;
-	long idx;
 
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
@@ -287,10 +277,7 @@ static int take_item(struct rules_findings *f, const struct call *c,
 	it->field_len = parts.field_len;
 	it->detail_off = off + (size_t)(parts.detail - s);
 	it->detail_len = parts.detail_len;
-	if (it->field_len == 0)
-		return 0;
-	idx = call_field_index(c, parts.field, parts.field_len);
-	it->rank = idx >= 0 ? (size_t)idx + 1 : c->nfields + 1;
+	it->rank = finding_rank(&parts, c);
 	return 0;
 }
 
@@ -328,24 +315,16 @@ int rules_findings_add(struct rules_findings *f, const struct call *c,
 	return 0;
 }
 
-/* Orders two items: rank, field, code, detail, then the whole text. */
+/* Orders two items as finding_cmp does. */
 static int item_cmp(const struct rules_findings *f,
 		    const struct rules_finding *a,
 		    const struct rules_finding *b)
 {
-	const char *t = f->text.data;
-	int c;
+	struct finding_item va, vb;
 
-	if (a->rank != b->rank)
-		return a->rank < b->rank ? -1 : 1;
-	if ((c = bytes_cmp(t + a->field_off, a->field_len, t + b->field_off,
-			   b->field_len)) != 0 ||
-	    (c = bytes_cmp(t + a->code_off, a->code_len, t + b->code_off,
-			   b->code_len)) != 0 ||
-	    (c = bytes_cmp(t + a->detail_off, a->detail_len,
-			   t + b->detail_off, b->detail_len)) != 0)
-		return c;
-	return bytes_cmp(t + a->off, a->len, t + b->off, b->len);
+	finding_parse(f->text.data + a->off, a->len, &va);
+	finding_parse(f->text.data + b->off, b->len, &vb);
+	return finding_cmp(&va, a->rank, &vb, b->rank);
 }
 
 void rules_findings_sort(struct rules_findings *f)

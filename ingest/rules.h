@@ -26,8 +26,7 @@ struct rules_finding {
 	size_t detail_off, detail_len; /* DETAIL; length 0 when none */
 	size_t msg_off, msg_len;       /* a message for people; length 0:
 					  rules_finding_message's default */
-	size_t rank;    /* sort key: 0 no field, 1 + i the call's field i,
-			   the number of fields + 1 a field the call lacks */
+	size_t rank;    /* finding_rank of its field (the sort key) */
 	int error;      /* 1: SEVERITY is "error" */
 };
 
@@ -95,8 +94,8 @@ int rules_findings_add(struct rules_findings *f, const struct call *c,
 		       int error, enum finding_code code, long field,
 		       const char *detail, const char *msg, size_t msglen);
 
-/* Sorts f (record-level items first, then by the call's field order,
- * code, detail) and removes exact duplicates. */
+/* Sorts f in the order of finding_cmp (finding.h), the order of every
+ * findings list, and removes exact duplicates. */
 void rules_findings_sort(struct rules_findings *f);
 
 /* Appends the items of f, joined by ';', to out.  Returns 0 or -1. */

@@ -1,9 +1,12 @@
 /* finding.c - the table of finding codes (docs/findings.md is checked
  * against it by tests/unit/test_finding.c), and the writing and reading of
  * the items of a findings list. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "call.h"
 #include "finding.h"
+#include "mem.h"
 
 #define ERROR FINDING_ERROR
 #define INGEST FINDING_BY_INGEST
@@ -181,6 +184,88 @@ int finding_next(const char *s, size_t n, size_t *pos,
 			return 1;
 		}
 	}
+	return 0;
+}
+
+size_t finding_rank(const struct finding_item *it, const struct call *c)
+{
+	long idx;
+
+	if (it->field_len == 0)
+		return 0;
+	idx = call_field_index(c, it->field, it->field_len);
+	return idx >= 0 ? (size_t)idx + 1 : c->nfields + 1;
+}
+
+/* Compares the n bytes at a with the m bytes at b: memcmp, then the
+ * shorter first. */
+static int bytes_cmp(const char *a, size_t n, const char *b, size_t m)
+{
+	int c = memcmp(a, b, n < m ? n : m);
+
+	return c != 0 ? c : (n > m) - (n < m);
+}
+
+int finding_cmp(const struct finding_item *a, size_t ra,
+		const struct finding_item *b, size_t rb)
+{
+	int c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	if ((c = bytes_cmp(a->field, a->field_len, b->field,
+			   b->field_len)) != 0 ||
+	    (c = bytes_cmp(a->code, a->code_len, b->code, b->code_len)) != 0 ||
+	    (c = bytes_cmp(a->detail, a->detail_len, b->detail,
+			   b->detail_len)) != 0)
+		return c;
+	return bytes_cmp(a->item, a->len, b->item, b->len);
+}
+
+/* An item of a list being sorted, with its field's rank. */
+struct ranked {
+	struct finding_item it; /* the item, pointing into the list */
+	size_t rank;            /* finding_rank */
+};
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	return finding_cmp(&a->it, a->rank, &b->it, b->rank);
+}
+
+int finding_sort(struct sbuf *list, const struct call *c)
+{
+	struct finding_item it;
+	struct ranked *v;
+	struct sbuf out;
+	size_t pos = 0, n = 0, i;
+
+	while (finding_next(list->data, list->len, &pos, &it))
+		n++;
+	if (n == 0)
+		return 0;
+	if ((v = mem_calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	for (pos = 0, i = 0; finding_next(list->data, list->len, &pos, &it); i++) {
+		v[i].it = it;
+		v[i].rank = finding_rank(&it, c);
+	}
+	qsort(v, n, sizeof(*v), ranked_cmp);
+	sbuf_init(&out);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ranked_cmp(&v[i - 1], &v[i]) == 0)
+			continue;
+		if (finding_join(&out, v[i].it.item, v[i].it.len) < 0) {
+			sbuf_fini(&out);
+			mem_free(v);
+			return -1;
+		}
+	}
+	mem_free(v);
+	sbuf_fini(list);
+	*list = out;
 	return 0;
 }
 

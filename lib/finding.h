@@ -8,6 +8,8 @@
 
 #include "sbuf.h"
 
+struct call;
+
 /* Every finding code a stage writes; finding_name gives its spelling. */
 enum finding_code {
 	FINDING_FIELD_COUNT,
@@ -123,6 +125,23 @@ void finding_parse(const char *s, size_t n, struct finding_item *it);
  * or 0 when the list has no more items. */
 int finding_next(const char *s, size_t n, size_t *pos,
 		 struct finding_item *it);
+
+/* Returns the rank of the item's field in the order of a findings list:
+ * 0 for an item about the record as a whole, 1 + i for field i of the
+ * call c, c->nfields + 1 for a field c lacks. */
+size_t finding_rank(const struct finding_item *it, const struct call *c);
+
+/* Compares the items a and b, whose fields have the ranks ra and rb
+ * (finding_rank), in the one order of a findings list (docs/stream.md):
+ * by rank, then field, code, detail, and last the whole item, all as
+ * bytes.  Returns < 0, 0 (the same bytes) or > 0. */
+int finding_cmp(const struct finding_item *a, size_t ra,
+		const struct finding_item *b, size_t rb);
+
+/* Puts the items of the findings list in list in the order of
+ * finding_cmp, fields ranked by the call c, each item once.  Returns 0,
+ * or -1 when memory ran out (list is then unchanged). */
+int finding_sort(struct sbuf *list, const struct call *c);
 
 /* Appends to out the message for people an item with code (n bytes at s)
  * gets when it carries none: the table's, else "finding CODE".  Returns 0

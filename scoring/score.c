@@ -970,8 +970,12 @@ static int write_record(struct run *r, size_t i, struct sbuf *b,
 		s = field(r, i, c, &len);
 		if ((long)c == r->c_findings && p->extra != NULL) {
 			sbuf_reset(b);
+			/* Its items go in their places: the same
+			   application gets the same list, whichever copy
+			   of a duplicate came first. */
 			if (finding_join(b, s, len) < 0 ||
-			    finding_join(b, p->extra, strlen(p->extra)) < 0)
+			    finding_join(b, p->extra, strlen(p->extra)) < 0 ||
+			    finding_sort(b, r->o->call) < 0)
 				return diag_oom(err);
 			put(r, b->data, b->len);
 		} else if ((long)c == r->c_admissible && p->made_inadmissible) {

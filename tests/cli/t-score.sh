@@ -228,6 +228,42 @@ t_status 2
 t_stderr_has "call/rules.csv:2: error: aap-score cannot apply a unique rule with a condition (when)"
 t_end
 
+t_begin shuffled_input_gives_each_application_the_same_findings_list
+# 300 applications, half of them sharing a title in pairs, every fifth
+# without its eligible cost: the first copy of a title gets its duplicate
+# from aap-score, the others from aap-validate, and the item goes in its
+# place either way.  Only the duplicate's detail (the line of the copy met
+# first) may depend on the order.
+D="$DATA/score-cases/duplicate-in-place"
+/usr/bin/python3 -c '
+import csv, sys
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerow(next(csv.reader(open(sys.argv[1]))))
+rows = []
+for i in range(300):
+    title = "shared %d" % (i // 2) if i % 4 < 2 else "title %d" % i
+    cost = "" if i % 5 == 0 else "900.00"
+    rows.append(["A-%d" % i, title, "100.00", cost, "", str(i % 4), "", "", "", "", "", "apps.csv", str(i + 2), ""])
+w.writerows(rows)' "$D/apps.csv" >in-order.csv
+/usr/bin/python3 -c '
+import random, sys
+lines = open(sys.argv[1]).read().splitlines(True)
+head, body = lines[0], lines[1:]
+random.Random(18).shuffle(body)
+sys.stdout.write(head + "".join(body))' in-order.csv >shuffled.csv
+for f in in-order shuffled; do
+	aap-validate --call "$D/call" --no-truncation-check $f.csv 2>/dev/null |
+		aap-score --call "$D/call" --plain >$f.out ||
+		t_fail "aap-score failed on $f.csv"
+	# Each record as bytes, by id, the duplicates' details left out.
+	sed -E 's/(error:duplicate:[a-z_]+):[0-9]+/\1/g' $f.out | sort >$f.records
+done
+grep -q 'error:duplicate:title;error:missing:eligible_cost' in-order.records ||
+	t_fail "the case has no record with both findings"
+cmp -s in-order.records shuffled.records ||
+	t_fail "records differ with the order: $(diff in-order.records shuffled.records | head -4)"
+t_end
+
 t_begin rules_csv_that_aap_validate_refuses_stops_aap_score_with_its_message
 cp -R "$DATA/score-cases/envelope-skip/call" call
 printf 'field,rule\ntitle,unique\ntitle,bogus\n' >call/rules.csv

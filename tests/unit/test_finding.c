@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "call.h"
 #include "finding.h"
 #include "norm.h"
 #include "sbuf.h"
@@ -316,6 +317,37 @@ static void default_messages_come_from_the_table(void **state)
 	sbuf_fini(&b);
 }
 
+static void lists_are_sorted_by_field_order_code_detail_each_item_once(
+    void **state)
+{
+	char n0[] = "application_id", n1[] = "title", n2[] = "cost";
+	struct call_field fields[3];
+	struct call c;
+	struct sbuf b;
+
+	(void)state;
+	memset(fields, 0, sizeof(fields));
+	memset(&c, 0, sizeof(c));
+	fields[0].name = n0;
+	fields[1].name = n1;
+	fields[2].name = n2;
+	c.fields = fields;
+	c.nfields = 3;
+	sbuf_init(&b);
+	sbuf_adds(&b, "error:missing:cost;warning:zz:other;error:duplicate:title"
+		  ";;error:duplicate:title:2;error:field_count;"
+		  "error:missing:cost;error:bad_date:cost");
+	assert_int_equal(finding_sort(&b, &c), 0);
+	assert_string_equal(sbuf_str(&b), "error:field_count;"
+			    "error:duplicate:title;error:duplicate:title:2;"
+			    "error:bad_date:cost;error:missing:cost;"
+			    "warning:zz:other");
+	sbuf_reset(&b);
+	assert_int_equal(finding_sort(&b, &c), 0);
+	assert_int_equal(b.len, 0);
+	sbuf_fini(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +359,8 @@ int main(void)
 		cmocka_unit_test(items_are_written_with_their_separators),
 		cmocka_unit_test(lists_are_read_item_by_item_empty_ones_skipped),
 		cmocka_unit_test(default_messages_come_from_the_table),
+		cmocka_unit_test(
+		    lists_are_sorted_by_field_order_code_detail_each_item_once),
 	};
 
 	return cmocka_run_group_tests_name("finding", tests, NULL, NULL);
