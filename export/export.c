@@ -1,9 +1,6 @@
 /* export.c - one run of aap-export: the language chosen, the labels
  * loaded, the stream opened as the model of the batch, the format's
  * module called. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,7 +14,7 @@
 #include "notes.h"
 #include "pdf.h"
 #include "report.h"
-#include "sbuf.h"
+#include "save.h"
 #include "scdl.h"
 #include "summary.h"
 #include "xlsx.h"
@@ -46,6 +43,12 @@ int export_lang_check(const char *code)
 	return labels_lang_parse(code, &l);
 }
 
+/* What write_to needs, for save_file. */
+struct csv_job {
+	const struct export_opts *o;
+	struct model *m;
+};
+
 /* The csv or scdl file to fd. */
 static int write_to(const struct export_opts *o, struct model *m, int fd,
 		    const char *name, struct diag *err)
@@ -55,40 +58,24 @@ static int write_to(const struct export_opts *o, struct model *m, int fd,
 	return frcsv_write(m, fd, name, err);
 }
 
-/* The csv or scdl file to o->output (through output.part, renamed once
- * whole) or to standard output. */
+/* write_to as a save_fn. */
+static int write_job(const void *ctx, int fd, const char *name,
+		     struct diag *err)
+{
+	const struct csv_job *job = ctx;
+
+	return write_to(job->o, job->m, fd, name, err);
+}
+
+/* The csv or scdl file to o->output (save_file) or to standard output. */
 static int write_csv(const struct export_opts *o, struct model *m,
 		     struct diag *err)
 {
-	struct sbuf part;
-	int fd, rc;
+	struct csv_job job = { o, m };
 
 	if (o->output == NULL || strcmp(o->output, "-") == 0)
 		return write_to(o, m, STDOUT_FILENO, "standard output", err);
-	sbuf_init(&part);
-	if (sbuf_adds(&part, o->output) < 0 || sbuf_adds(&part, ".part") < 0) {
-		sbuf_fini(&part);
-		return diag_oom(err);
-	}
-	fd = open(sbuf_str(&part), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0) {
-		diag_set(err, AAP_ESYS, NULL, 0, "could not create \"%s\": %s",
-			 sbuf_str(&part), strerror(errno));
-		sbuf_fini(&part);
-		return -1;
-	}
-	rc = write_to(o, m, fd, o->output, err);
-	if (close(fd) < 0 && rc == 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write \"%s\": %s",
-			      o->output, strerror(errno));
-	if (rc == 0 && rename(sbuf_str(&part), o->output) < 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0,
-			      "could not rename \"%s\" to \"%s\": %s",
-			      sbuf_str(&part), o->output, strerror(errno));
-	if (rc < 0)
-		unlink(sbuf_str(&part));
-	sbuf_fini(&part);
-	return rc;
+	return save_file(o->output, write_job, &job, err);
 }
 
 /* The report, and its PDF beside it when asked. */

@@ -6,12 +6,13 @@
 #include "diag.h"
 #include "labels.h"
 #include "model.h"
+#include "visible.h"
 #include "frcsv.h"
 #include "writer.h"
 
 int frcsv_text(struct sbuf *out, const char *s, size_t n)
 {
-	size_t i, digits = 0;
+	size_t i, j, digits = 0;
 	int quote = 0;
 
 	for (i = 0; i < n; i++) {
@@ -33,10 +34,16 @@ int frcsv_text(struct sbuf *out, const char *s, size_t n)
 		if (sbuf_addc(out, '\t') < 0)
 			return -1;
 	}
-	for (i = 0; i < n; i++)
-		if ((s[i] == '"' && sbuf_addc(out, '"') < 0) ||
-		    sbuf_add_visible(out, s + i, 1) < 0)
+	/* Quotes doubled, the runs between them made visible. */
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && s[j] != '"'; j++)
+			;
+		if (visible_add(out, s + i, j - i, VISIBLE_KEEP_LF,
+				VISIBLE_HEX) < 0 ||
+		    (j < n && sbuf_add(out, "\"\"", 2) < 0))
 			return -1;
+		j += j < n;
+	}
 	if (quote && sbuf_addc(out, '"') < 0)
 		return -1;
 	return 0;

@@ -2,7 +2,6 @@
  * French numbers, the head with its policy and style sheet, the call's
  * criteria, and the page written whole. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,66 +15,35 @@
 #include "labels.h"
 #include "mem.h"
 #include "model.h"
+#include "save.h"
 #include "table.h"
+#include "visible.h"
 
 /* U+202F NARROW NO-BREAK SPACE, between groups of thousands. */
 #define THIN "\xE2\x80\xAF"
 /* U+00A0 NO-BREAK SPACE, before a currency. */
 #define NBSP "\xC2\xA0"
 
-/* Appends "<U+XXXX>", escaped, for code point cp. */
-static int visible_code(struct sbuf *out, unsigned cp)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char b[16] = "&lt;U+";
-	size_t n = 6;
-	int shift;
-
-	for (shift = cp > 0xFFFF ? 20 : 12; shift >= 0; shift -= 4)
-		b[n++] = hex[(cp >> shift) & 0xF];
-	if (sbuf_add(out, b, n) < 0)
-		return -1;
-	return sbuf_adds(out, "&gt;");
-}
-
 int html_text(struct sbuf *out, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	char v[VISIBLE_MAX];
+	size_t i = 0, run = 0, used, k;
+	const char *rep;
 
 	/* Bytes that need nothing are copied in runs. */
 	while (i < n) {
-		unsigned c = p[i];
-		const char *rep = NULL;
-		size_t len = 1;
-		unsigned cp = 0;
-
-		switch (c) {
+		switch (s[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default:
-			if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-				cp = c;
-			} else if (c == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 &&
-				   p[i + 1] <= 0x9F) {
-				cp = p[i + 1], len = 2;
-			} else if (c == 0xE2 && i + 2 < n &&
-				   ((p[i + 1] == 0x80 && p[i + 2] >= 0xAA &&
-				     p[i + 2] <= 0xAE) ||
-				    (p[i + 1] == 0x81 && p[i + 2] >= 0xA6 &&
-				     p[i + 2] <= 0xA9) ||
-				    (p[i + 1] == 0x80 && (p[i + 2] == 0xA8 ||
-							  p[i + 2] == 0xA9)))) {
-				/* U+202A-202E, U+2066-2069, U+2028-2029 */
-				cp = 0x2000u | ((p[i + 1] & 0x3Fu) << 6) |
-				     (p[i + 2] & 0x3Fu);
-				len = 3;
-			}
+		default: rep = NULL;
 		}
-		if (rep == NULL && len == 1 && cp == 0 && c != 0) {
+		k = rep != NULL ? 0 :
+		    visible_char(s + i, n - i, VISIBLE_KEEP_LF | VISIBLE_KEEP_TAB,
+				 VISIBLE_PICTURE, v, &used);
+		if (rep == NULL && k == 0) {
 			i++, run++;
 			continue;
 		}
@@ -85,19 +53,13 @@ int html_text(struct sbuf *out, const char *s, size_t n)
 		if (rep != NULL) {
 			if (sbuf_adds(out, rep) < 0)
 				return -1;
-		} else if (cp < 0x20) {
-			/* The control pictures, U+2400 + c: ESC is ␛. */
-			char pic[3] = { '\xE2', '\x90', (char)(0x80 + cp) };
-
-			if (sbuf_add(out, pic, 3) < 0)
-				return -1;
-		} else if (cp == 0x7F) {
-			if (sbuf_adds(out, "\xE2\x90\xA1") < 0)
-				return -1;
-		} else if (visible_code(out, cp) < 0) {
-			return -1;
+			i++;
+			continue;
 		}
-		i += len;
+		/* A visible form is plain text: "<U+0085>" is escaped too. */
+		if (html_text(out, v, k) < 0)
+			return -1;
+		i += used;
 	}
 	return sbuf_add(out, s + n - run, run);
 }
@@ -231,11 +193,21 @@ int html_tail(struct sbuf *out)
 	return sbuf_adds(out, "</body>\n</html>\n");
 }
 
+/* Writes the document ctx (a struct sbuf) to fd, a save_fn. */
+static int put_doc(const void *ctx, int fd, const char *name,
+		   struct diag *err)
+{
+	const struct sbuf *doc = ctx;
+
+	if (io_write_all(fd, doc->data, doc->len) < 0)
+		return diag_set(err, AAP_ESYS, NULL, 0,
+				"could not write \"%s\": %s", name,
+				strerror(errno));
+	return 0;
+}
+
 int html_save(const struct sbuf *doc, const char *path, struct diag *err)
 {
-	struct sbuf part;
-	int fd, rc = 0;
-
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (io_write_all(STDOUT_FILENO, doc->data, doc->len) < 0)
 			return diag_set(err, AAP_ESYS, NULL, 0,
@@ -243,32 +215,7 @@ int html_save(const struct sbuf *doc, const char *path, struct diag *err)
 					strerror(errno));
 		return 0;
 	}
-	sbuf_init(&part);
-	if (sbuf_adds(&part, path) < 0 || sbuf_adds(&part, ".part") < 0) {
-		sbuf_fini(&part);
-		return diag_oom(err);
-	}
-	fd = open(sbuf_str(&part), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0) {
-		diag_set(err, AAP_ESYS, NULL, 0, "could not create \"%s\": %s",
-			 sbuf_str(&part), strerror(errno));
-		sbuf_fini(&part);
-		return -1;
-	}
-	if (io_write_all(fd, doc->data, doc->len) < 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write \"%s\": %s",
-			      path, strerror(errno));
-	if (close(fd) < 0 && rc == 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write \"%s\": %s",
-			      path, strerror(errno));
-	if (rc == 0 && rename(sbuf_str(&part), path) < 0)
-		rc = diag_set(err, AAP_ESYS, NULL, 0,
-			      "could not rename \"%s\" to \"%s\": %s",
-			      sbuf_str(&part), path, strerror(errno));
-	if (rc < 0)
-		unlink(sbuf_str(&part));
-	sbuf_fini(&part);
-	return rc;
+	return save_file(path, put_doc, doc, err);
 }
 
 /* The number in cell name of row r of t into *v; 0, or -1 when absent. */

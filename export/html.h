@@ -19,7 +19,8 @@ struct labels;
 /* Appends the n bytes of UTF-8 at s to out as HTML text, safe in an
  * element and in a quoted attribute: & < > " ' as references; control
  * characters (C0 but tab and line feed, DEL, C1) and the bidirectional
- * controls shown as visible text (ESC is "␛", U+0085 "<U+0085>"), so
+ * controls shown as visible text (visible_char's VISIBLE_PICTURE: ESC is
+ * "␛", U+0085 "<U+0085>"), so
  * whatever an applicant typed is read as it is and never acts.  Returns
  * 0, or -1 when memory ran out. */
 int html_text(struct sbuf *out, const char *s, size_t n);

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "notes.h"
 #include "stream.h"
+#include "visible.h"
 #include "xlsx.h"
 
 #define WIDTH_MAX 60
@@ -71,7 +72,7 @@ static void put_text(struct book *b, struct sheet *s, lxw_col_t col,
 	if (n == 0)
 		return;
 	sbuf_reset(tmp);
-	if (sbuf_add_visible(tmp, t, n) < 0) {
+	if (visible_add(tmp, t, n, VISIBLE_KEEP_LF, VISIBLE_HEX) < 0) {
 		note(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
 		return;
 	}

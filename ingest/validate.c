@@ -16,6 +16,7 @@
 #include "sbuf.h"
 #include "stage.h"
 #include "validate.h"
+#include "visible.h"
 #include "writer.h"
 
 /* One run of the stage. */
@@ -43,7 +44,7 @@ int validate_neutralise(const char *cell, size_t n, struct sbuf *out)
 	if (n > 0 && cell[0] != '\0' && strchr("=+-@\t\r", cell[0]) != NULL &&
 	    sbuf_addc(out, '\'') < 0)
 		return -1;
-	return sbuf_add_visible(out, cell, n);
+	return visible_add(out, cell, n, VISIBLE_KEEP_LF, VISIBLE_HEX);
 }
 
 /* The source line in s (n bytes), or 0 when it is not a number. */

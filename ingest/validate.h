@@ -34,7 +34,7 @@ int validate_run(const struct validate_opts *o, struct diag *err);
 /* Appends cell (n bytes) to out neutralised for a spreadsheet, as OWASP
  * recommends against CSV injection: a cell that begins with '=', '+',
  * '-', '@', a tab or a CR gets a leading "'"; its control characters
- * but LF made visible (sbuf_add_visible).  Returns 0 or -1. */
+ * but LF made visible (visible_add, VISIBLE_HEX).  Returns 0 or -1. */
 int validate_neutralise(const char *cell, size_t n, struct sbuf *out);
 
 #endif

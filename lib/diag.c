@@ -4,6 +4,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "visible.h"
 
 void diag_clear(struct diag *d)
 {
@@ -56,31 +57,18 @@ void diag_report(const struct diag_sink *sink, const struct diag *d)
 	sink->fn(sink->ctx, &copy);
 }
 
-size_t diag_visible(char out[4], char c, int lines)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char u = (unsigned char)c;
-
-	if ((u >= 0x20 && u != 0x7F) || (lines && u == '\n')) {
-		out[0] = c;
-		return 1;
-	}
-	out[0] = '\\';
-	out[1] = 'x';
-	out[2] = hex[u >> 4];
-	out[3] = hex[u & 15];
-	return 4;
-}
-
 /* Copies s into dst (cap bytes, NUL-terminated, cut short if need be)
  * with its control characters made visible. */
 static const char *visible(const char *s, char *dst, size_t cap)
 {
-	char v[4];
-	size_t len = 0, n;
+	char v[VISIBLE_MAX];
+	size_t len = 0, n, used, left = strlen(s);
 
-	for (; *s != '\0'; s++) {
-		n = diag_visible(v, *s, 0);
+	for (; left > 0; s += used, left -= used) {
+		if ((n = visible_char(s, left, 0, VISIBLE_HEX, v, &used)) == 0) {
+			v[0] = *s;
+			n = 1;
+		}
 		if (len + n >= cap)
 			break;
 		memcpy(dst + len, v, n);

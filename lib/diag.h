@@ -51,19 +51,12 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 /* Reports d to sink as a warning (d->warning is set on a copy). */
 void diag_report(const struct diag_sink *sink, const struct diag *d);
 
-/* Writes into out the byte c as a message or a report for people shows
- * it: itself, or "\xNN" (lower-case hex) for a control character (below
- * 0x20, and 0x7F), so that no value can move a terminal's cursor, change
- * its title or clear it.  lines: 1 to keep LF, a line break a report's
- * cell may hold.  Returns the bytes written, 1 or 4. */
-size_t diag_visible(char out[4], char c, int lines);
-
 /* Formats d in GNU form for program prog into buf (cap bytes, always
  * NUL-terminated): "prog:file:line: error: msg" (or "warning"; a note, with
  * status 0 and no warning flag, is just "prog: msg"), then "prog: detail: ..."
  * and "prog: hint: ..." lines, each ending with a newline; every control
- * character of the file name and the texts made visible (diag_visible).
- * Returns the length written. */
+ * character of the file name and the texts made visible (visible_char,
+ * VISIBLE_HEX).  Returns the length written. */
 size_t diag_format(const struct diag *d, const char *prog, char *buf,
 		   size_t cap);
 

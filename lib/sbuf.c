@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "mem.h"
-#include "diag.h"
 #include "sbuf.h"
 
 void sbuf_init(struct sbuf *b)
@@ -55,17 +54,6 @@ int sbuf_add(struct sbuf *b, const void *p, size_t n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-	return 0;
-}
-
-int sbuf_add_visible(struct sbuf *b, const char *s, size_t n)
-{
-	char v[4];
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (sbuf_add(b, v, diag_visible(v, s[i], 1)) < 0)
-			return -1;
 	return 0;
 }
 

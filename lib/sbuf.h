@@ -28,11 +28,6 @@ int sbuf_grow(struct sbuf *b, size_t n);
 /* Appends n bytes at p.  Returns 0, or -1 when memory has run out. */
 int sbuf_add(struct sbuf *b, const void *p, size_t n);
 
-/* Appends the n bytes at s as a report for people shows them: each
- * control character but LF as "\xNN" (diag_visible).  Returns 0 or -1
- * (memory). */
-int sbuf_add_visible(struct sbuf *b, const char *s, size_t n);
-
 /* Appends the string s.  Returns 0 or -1. */
 int sbuf_adds(struct sbuf *b, const char *s);
 

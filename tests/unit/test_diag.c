@@ -10,6 +10,7 @@
 #include "aap.h"
 #include "diag.h"
 #include "sbuf.h"
+#include "visible.h"
 
 static void message_shows_control_characters_as_hex(void **state)
 {
@@ -37,7 +38,8 @@ static void report_cells_keep_line_breaks_and_utf8(void **state)
 
 	(void)state;
 	sbuf_init(&b);
-	assert_int_equal(sbuf_add_visible(&b, "R\xc3\xa9gion\n\033[2J\r\0x", 15), 0);
+	assert_int_equal(visible_add(&b, "R\xc3\xa9gion\n\033[2J\r\0x", 15,
+				     VISIBLE_KEEP_LF, VISIBLE_HEX), 0);
 	assert_int_equal(b.len, strlen("R\xc3\xa9gion\n\\x1b[2J\\x0d\\x00x"));
 	assert_memory_equal(b.data, "R\xc3\xa9gion\n\\x1b[2J\\x0d\\x00x", b.len);
 	sbuf_fini(&b);
