@@ -202,6 +202,18 @@ static const char style[] =
 	"\"Liberation Sans\",Arial,sans-serif}\n"
 	"svg text{fill:var(--ink)}\n"
 	"ul.reasons{margin:.2rem 0;padding-left:1.2rem}\n"
+	/* A long table comes in parts of a few hundred rows.  On screen a
+	 * part is laid out only when it nears the view (the height it is
+	 * given until then is a guess), its columns have set widths so the
+	 * parts line up, and its head is shown once; in print each part
+	 * fits its columns to its text, which takes fewer pages. */
+	".parts{margin:.5rem 0 1rem}\n"
+	".part table{width:100%;margin:0}\n"
+	".part+.part table{border-top:0}\n"
+	"@media screen{.part{content-visibility:auto;"
+	"contain-intrinsic-size:auto 8000px}\n"
+	".part table{table-layout:fixed}.part+.part thead{display:none}\n"
+	".part th,.part td{overflow-wrap:break-word;hyphens:auto;padding:.25rem .3rem}}\n"
 	"@media print{@page{size:A4 landscape;margin:12mm}\n"
 	"body{margin:0;max-width:none;font-size:10pt}\n"
 	"section.page{break-before:page}\n"

@@ -63,6 +63,82 @@ static int word(struct sbuf *out, const struct rep *r, const char *key)
 	return html_texts(out, t ? t : key);
 }
 
+/* Rows in a part of a long table.  Chromium lays out a part only when it
+ * nears the screen (content-visibility in html.c's style sheet): a report
+ * of 10,000 applications opens in a second, not in several. */
+#define PART_ROWS 200
+
+/* A column of a long table: the label of key (or the text label), and its
+ * share of the width. */
+struct col {
+	const char *key;   /* labels key, or NULL */
+	const char *label; /* the text when key is NULL */
+	unsigned weight;   /* share of the table's width */
+};
+
+/* The <colgroup> and <thead> of the n columns cols, into o: fixed widths,
+ * in tenths of a percent, so the parts of a table line up. */
+static int table_head(struct sbuf *o, const struct rep *r, const struct col *cols,
+		      size_t n)
+{
+	unsigned long long sum = 0, w;
+	size_t i;
+	int rc = sbuf_adds(o, "<colgroup>");
+
+	for (i = 0; i < n; i++)
+		sum += cols[i].weight;
+	for (i = 0; rc == 0 && i < n; i++) {
+		w = sum ? cols[i].weight * 1000ULL / sum : 0;
+		rc = sbuf_adds(o, "<col style=\"width:") < 0 ||
+		     sbuf_addu(o, w / 10) < 0 || sbuf_addc(o, '.') < 0 ||
+		     sbuf_addu(o, w % 10) < 0 || sbuf_adds(o, "%\">") < 0 ? -1 : 0;
+	}
+	if (rc == 0)
+		rc = sbuf_adds(o, "</colgroup>\n<thead><tr>");
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = sbuf_adds(o, "<th>") < 0 ||
+		     (cols[i].key ? word(o, r, cols[i].key) :
+				    html_texts(o, cols[i].label)) < 0 ||
+		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
+	return rc == 0 ? sbuf_adds(o, "</tr></thead>\n") : -1;
+}
+
+/* The end of the row that begins at p (its "</tr>\n"), or end. */
+static const char *row_end(const char *p, const char *end)
+{
+	const char *q;
+
+	while (p < end && (q = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (q - p >= 5 && memcmp(q - 5, "</tr>", 5) == 0)
+			return q + 1;
+		p = q + 1;
+	}
+	return end;
+}
+
+/* A long table of class cls: head (from table_head) and rows (each ending
+ * "</tr>\n"), into o, in parts of PART_ROWS rows, one part at least. */
+static int long_table(struct sbuf *o, const char *cls, const struct sbuf *head,
+		      const struct sbuf *rows)
+{
+	const char *p = rows->data ? rows->data : "", *end = p + rows->len, *q;
+	size_t k;
+	int rc = sbuf_adds(o, "<div class=\"parts\">\n");
+
+	do {
+		for (q = p, k = 0; k < PART_ROWS && q < end; k++)
+			q = row_end(q, end);
+		rc = rc < 0 || sbuf_adds(o, "<div class=\"part\"><table") < 0 ||
+		     (cls && (sbuf_adds(o, " class=\"") < 0 || sbuf_adds(o, cls) < 0 ||
+			      sbuf_addc(o, '"') < 0)) ||
+		     sbuf_adds(o, ">\n") < 0 || sbuf_add(o, head->data, head->len) < 0 ||
+		     sbuf_adds(o, "<tbody>\n") < 0 || sbuf_add(o, p, (size_t)(q - p)) < 0 ||
+		     sbuf_adds(o, "</tbody></table></div>\n") < 0 ? -1 : 0;
+		p = q;
+	} while (rc == 0 && p < end);
+	return rc == 0 ? sbuf_adds(o, "</div>\n") : -1;
+}
+
 /* A cell with the field idx of the record last read, escaped. */
 static int text_cell(struct sbuf *out, struct rep *r, long idx)
 {
@@ -481,72 +557,76 @@ static int summary(struct sbuf *o, struct rep *r)
 	return rc == 0 ? sbuf_adds(o, "</table>\n</section>\n") : -1;
 }
 
-/* The head of the ranking's tables. */
+/* The head of the ranking's tables (table_head), into o. */
 static int ranking_head(struct sbuf *o, struct rep *r)
 {
-	static const char *const first[] = { "col:rank", "col:application_id",
-					      "col:applicant", "col:title" };
-	const char *const last[] = { "col:total", r->m->c_decision >= 0 ?
-				     "col:decision" : "col:admissible",
-				     "col:award", "col:rank_reason",
-				     "report:wide" };
-	size_t i;
-	int rc = sbuf_adds(o, "<table class=\"ranking\">\n<thead><tr>");
+	static const struct col first[] = {
+		{ "col:rank", NULL, 8 }, { "col:application_id", NULL, 18 },
+		{ "col:applicant", NULL, 20 }, { "col:title", NULL, 22 } };
+	const struct col last[] = {
+		{ "col:total", NULL, 13 },
+		{ r->m->c_decision >= 0 ? "col:decision" : "col:admissible", NULL, 15 },
+		{ "col:award", NULL, 19 }, { "col:rank_reason", NULL, 14 },
+		{ "report:wide", NULL, 20 } };
+	size_t nf = sizeof(first) / sizeof(first[0]);
+	size_t nl = sizeof(last) / sizeof(last[0]), i, n = 0;
+	struct col *cols = mem_calloc(nf + r->hc.ncrit + nl, sizeof(*cols));
+	int rc;
 
-	for (i = 0; rc == 0 && i < 4; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, first[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < r->hc.ncrit; i++)
-		if (r->hc.crit[i].col >= 0)
-			rc = sbuf_adds(o, "<th>") < 0 ||
-			     html_texts(o, r->hc.crit[i].label) < 0 ||
-			     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < 5; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, last[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 ? sbuf_adds(o, "</tr></thead>\n<tbody>\n") : -1;
+	if (cols == NULL)
+		return -1;
+	for (i = 0; i < nf; i++)
+		cols[n++] = first[i];
+	for (i = 0; i < r->hc.ncrit; i++)
+		if (r->hc.crit[i].col >= 0) {
+			cols[n].label = r->hc.crit[i].label;
+			cols[n++].weight = 15;
+		}
+	for (i = 0; i < nl; i++)
+		cols[n++] = last[i];
+	rc = table_head(o, r, cols, n);
+	mem_free(cols);
+	return rc;
 }
 
 /* The fragile decisions, first, when the stream has aap-score
  * --sensitivity's columns and any decision is fragile. */
 static int fragile(struct sbuf *o, struct rep *r)
 {
-	static const char *const head[] = {
-		"col:rank", "col:application_id", "col:applicant", "col:decision",
-		"report:one_reviewer", "report:weight_change", "report:margin" };
-	size_t i;
-	int rc;
+	static const struct col head[] = {
+		{ "col:rank", NULL, 4 }, { "col:application_id", NULL, 8 },
+		{ "col:applicant", NULL, 16 }, { "col:decision", NULL, 10 },
+		{ "report:one_reviewer", NULL, 20 },
+		{ "report:weight_change", NULL, 24 }, { "report:margin", NULL, 8 } };
 
 	if (r->fragile.len == 0)
 		return 0;
-	rc = sbuf_adds(o, "<section id=\"fragiles\"><h2>") < 0 ||
-	     word(o, r, "report:fragile") < 0 || sbuf_adds(o, "</h2>\n<p class=\"sub\">") < 0 ||
-	     word(o, r, "report:fragile_note") < 0 ||
-	     sbuf_adds(o, "</p>\n<table class=\"ranking\">\n<thead><tr>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < sizeof(head) / sizeof(head[0]); i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, head[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 && sbuf_adds(o, "</tr></thead>\n<tbody>\n") == 0 &&
-	       sbuf_add(o, r->fragile.data, r->fragile.len) == 0 &&
-	       sbuf_adds(o, "</tbody></table>\n</section>\n") == 0 ? 0 : -1;
+	sbuf_reset(&r->buf);
+	return sbuf_adds(o, "<section id=\"fragiles\"><h2>") < 0 ||
+	       word(o, r, "report:fragile") < 0 || sbuf_adds(o, "</h2>\n<p class=\"sub\">") < 0 ||
+	       word(o, r, "report:fragile_note") < 0 || sbuf_adds(o, "</p>\n") < 0 ||
+	       table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) < 0 ||
+	       long_table(o, "ranking", &r->buf, &r->fragile) < 0 ||
+	       sbuf_adds(o, "</section>\n") < 0 ? -1 : 0;
 }
 
 /* The ranking, then the applications scored but not ranked. */
 static int ranking(struct sbuf *o, struct rep *r)
 {
-	int rc = sbuf_adds(o, "<section id=\"classement\"><h2>") < 0 ||
-		 word(o, r, "sheet:ranking") < 0 || sbuf_adds(o, "</h2>\n") < 0 ||
-		 ranking_head(o, r) < 0 ||
-		 sbuf_add(o, r->ranked.data, r->ranked.len) < 0 ||
-		 sbuf_adds(o, "</tbody></table>\n<p class=\"sub\">") < 0 ||
-		 word(o, r, "report:wide_note") < 0 ||
-		 sbuf_adds(o, "</p>\n") < 0 ? -1 : 0;
+	int rc;
 
+	sbuf_reset(&r->buf);
+	rc = sbuf_adds(o, "<section id=\"classement\"><h2>") < 0 ||
+	     word(o, r, "sheet:ranking") < 0 || sbuf_adds(o, "</h2>\n") < 0 ||
+	     ranking_head(&r->buf, r) < 0 ||
+	     long_table(o, "ranking", &r->buf, &r->ranked) < 0 ||
+	     sbuf_adds(o, "<p class=\"sub\">") < 0 ||
+	     word(o, r, "report:wide_note") < 0 ||
+	     sbuf_adds(o, "</p>\n") < 0 ? -1 : 0;
 	if (rc == 0 && r->others.len > 0)
 		rc = sbuf_adds(o, "<h3>") < 0 || word(o, r, "report:others") < 0 ||
-		     sbuf_adds(o, "</h3>\n") < 0 || ranking_head(o, r) < 0 ||
-		     sbuf_add(o, r->others.data, r->others.len) < 0 ||
-		     sbuf_adds(o, "</tbody></table>\n") < 0 ? -1 : 0;
+		     sbuf_adds(o, "</h3>\n") < 0 ||
+		     long_table(o, "ranking", &r->buf, &r->others) < 0 ? -1 : 0;
 	return rc == 0 ? sbuf_adds(o, "</section>\n") : -1;
 }
 
@@ -705,24 +785,20 @@ static int charts(struct sbuf *o, struct rep *r)
 /* The rejected applications with their reasons. */
 static int rejected(struct sbuf *o, struct rep *r)
 {
-	static const char *const head[] = { "col:application_id", "col:applicant",
-					    "col:title", "col:decision",
-					    "col:findings" };
-	size_t i;
+	static const struct col head[] = {
+		{ "col:application_id", NULL, 9 }, { "col:applicant", NULL, 17 },
+		{ "col:title", NULL, 26 }, { "col:decision", NULL, 10 },
+		{ "col:findings", NULL, 38 } };
 	int rc = sbuf_adds(o, "<section id=\"irrecevables\" class=\"page\"><h2>") < 0 ||
 		 word(o, r, "report:rejected") < 0 || sbuf_adds(o, "</h2>\n") < 0 ? -1 : 0;
 
 	if (rc == 0 && r->rejected.len == 0)
 		return sbuf_adds(o, "<p>") < 0 || word(o, r, "report:none") < 0 ||
 		       sbuf_adds(o, "</p>\n</section>\n") < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = sbuf_adds(o, "<table>\n<thead><tr>");
-	for (i = 0; rc == 0 && i < 5; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, head[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 && sbuf_adds(o, "</tr></thead>\n<tbody>\n") == 0 &&
-	       sbuf_add(o, r->rejected.data, r->rejected.len) == 0 &&
-	       sbuf_adds(o, "</tbody></table>\n</section>\n") == 0 ? 0 : -1;
+	sbuf_reset(&r->buf);
+	return rc == 0 && table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) == 0 &&
+	       long_table(o, NULL, &r->buf, &r->rejected) == 0 &&
+	       sbuf_adds(o, "</section>\n") == 0 ? 0 : -1;
 }
 
 /* A cell of escaped text. */
