@@ -97,7 +97,7 @@ static const struct builtin builtins[] = {
 	{ "report:chart_criteria", "Notes par critère (boîtes : quartiles et médiane)", "Scores by criterion (boxes: quartiles and median)" },
 	{ "report:chart_envelope", "Enveloppe : aides cumulées dans l'ordre du classement", "Envelope: awards added in rank order" },
 	{ "report:stop", "Dernier financé : rang", "Last funded: rank" },
-	{ "report:reserve_cost", "Liste complémentaire, montants demandés", "Reserve list, amounts requested" },
+	{ "report:reserve_cost", "Liste complémentaire, aides plafonnées", "Reserve list, capped awards" },
 	{ "report:chart_reasons", "Motifs d'irrecevabilité, par nombre de dossiers", "Reasons for inadmissibility, by number of applications" },
 	{ "report:rejected", "Dossiers irrecevables et incomplets", "Inadmissible and incomplete applications" },
 	{ "report:none", "Aucun.", "None." },

@@ -7,6 +7,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "cap.h"
 #include "columns.h"
 #include "diag.h"
 #include "html.h"
@@ -25,7 +26,7 @@ struct app {
 	long long total;   /* total, HTML_SCALE, when has_total */
 	long long plain;   /* the plain sum of the scores, when has_plain */
 	long long award;   /* award in cents */
-	long long request; /* amount requested in cents */
+	long long cap;     /* the award the envelope walk would give, cents */
 	char has_total, has_plain, ranked, rejected;
 	char decision[16]; /* its decision code, cut */
 };
@@ -48,6 +49,7 @@ struct rep {
 	unsigned long long admissible, inadmissible, incomplete, below,
 		funded, reserve, not_funded; /* counts */
 	long c_rank, c_total, c_award, c_request; /* stream columns, or -1 */
+	long c_cost, c_rate;      /* eligible cost, rate field, or -1 */
 	long c_sens[6];   /* --sensitivity's columns (columns.h order), or -1 */
 	const struct model_col *reason_col;       /* rank_reason, or NULL */
 	struct sbuf ranked, others, rejected;     /* table rows */
@@ -418,6 +420,29 @@ static int fragile_row(struct rep *r, const char *decision)
 	       sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
 }
 
+/* The award the envelope walk would give the record last read: its
+ * amount requested, capped as aap-score caps it. */
+static long long cap_of(const struct rep *r)
+{
+	const struct html_call *c = &r->hc;
+	const char *s;
+	size_t n;
+	long long req, cost = 0;
+	int64_t rate = c->max_rate;
+
+	s = model_field(r->m, r->c_request, &n);
+	req = cents(s, n);
+	if (r->c_cost >= 0) {
+		s = model_field(r->m, r->c_cost, &n);
+		cost = cents(s, n);
+	}
+	if (r->c_rate >= 0) {
+		s = model_field(r->m, r->c_rate, &n);
+		rate = cap_rate(c->rates, c->nrates, rate, s, n);
+	}
+	return cap_award(req, cost, c->has_max_award, c->max_award, rate);
+}
+
 /* Keeps what the charts need of the record last read and writes its
  * rows. */
 static int take(struct rep *r)
@@ -462,8 +487,7 @@ static int take(struct rep *r)
 	a->has_total = n > 0 && html_fix(s, n, &a->total) == 0;
 	s = model_field(r->m, r->c_award, &n);
 	a->award = cents(s, n);
-	s = model_field(r->m, r->c_request, &n);
-	a->request = cents(s, n);
+	a->cap = cap_of(r);
 	a->has_plain = k > 0;
 	for (i = 0; i < k; i++) {
 		s = model_field(r->m, r->hc.crit[i].col, &n);
@@ -739,7 +763,7 @@ static int charts(struct sbuf *o, struct rep *r)
 		steps[n].kind = strcmp(a->decision, "funded") == 0 ? SVG_FUNDED :
 			strcmp(a->decision, "reserve") == 0 ? SVG_RESERVE : SVG_OTHER;
 		steps[n].cents = steps[n].kind == SVG_FUNDED ? a->award :
-			steps[n].kind == SVG_RESERVE ? a->request : 0;
+			steps[n].kind == SVG_RESERVE ? a->cap : 0;
 		n++;
 	}
 	w.title = labels_find(l, "report:chart_envelope");
@@ -895,6 +919,8 @@ static int columns(struct rep *r)
 	r->c_total = stream_in_column(in, columns_name(COLUMN_TOTAL));
 	r->c_award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	r->c_request = r->hc.amount ? stream_in_column(in, r->hc.amount) : -1;
+	r->c_cost = r->hc.cost_field ? stream_in_column(in, r->hc.cost_field) : -1;
+	r->c_rate = r->hc.rate_field ? stream_in_column(in, r->hc.rate_field) : -1;
 	{
 		size_t ns;
 		const char *const *sens = columns_added(COLUMNS_SENSITIVITY, &ns);

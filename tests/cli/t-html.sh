@@ -205,3 +205,18 @@ t_run aap-export --call "$CALL" --format html s
 t_status 0
 t_stdout_lacks 'id="fragiles"'
 t_end
+
+t_begin envelope_chart_costs_the_reserve_at_its_capped_award
+# With PME capped at 50 % of the eligible cost, 18204518 (reserve, PME,
+# asking 200,000.00 of 380,000.00) would get 190,000.00.
+cp -R "$CALL" call
+sed 's/^PME,0.6$/PME,0.5/' "$CALL/rates.csv" >call/rates.csv
+aap-ingest --call call "$CALL/sample/dossiers.csv" | aap-validate --call call 2>/dev/null |
+	aap-score --call call --reviews "$CALL/sample/reviews.csv" \
+		--consensus "$CALL/sample/consensus.csv" \
+		--conflicts "$CALL/sample/conflicts.csv" >s
+grep -q '^18204518,.*,reserve,' s || t_fail "18204518 is not on the reserve list"
+t_run aap-export --call call --format html s
+t_status 0
+t_stdout_has "Liste complémentaire, aides plafonnées : 190$(printf '\342\200\257')000,00$(printf '\302\240')€"
+t_end
