@@ -9,6 +9,7 @@
 #include "labels.h"
 #include "mem.h"
 #include "model.h"
+#include "notes.h"
 #include "prov.h"
 #include "columns.h"
 #include "stream.h"
@@ -498,6 +499,35 @@ static int is_word(const char *s, size_t n, const char *w)
 	return strlen(w) == n && memcmp(s, w, n) == 0;
 }
 
+/* When m has the decisions file, appends the action in words and the
+ * author of its line l (n digits), then ", ", to out. */
+static int decision_line(struct model *m, const char *l, size_t n,
+			 struct sbuf *out)
+{
+	unsigned long line = 0;
+	size_t i;
+
+	if (m->decisions == NULL || n == 0 || n > 9)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return 0;
+		line = line * 10 + (unsigned long)(l[i] - '0');
+	}
+	for (i = 0; i < m->decisions->n; i++) {
+		const struct notes_row *r = &m->decisions->rows[i];
+
+		if (r->side == COLUMNS_DECISIONS && r->line == line)
+			return sbuf_adds(out, labels_word(m->lab, "action",
+							  r->criterion,
+							  &m->scratch)) < 0 ||
+			       sbuf_adds(out, ", ") < 0 ||
+			       sbuf_adds(out, r->who) < 0 ||
+			       sbuf_adds(out, ", ") < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
 int model_decided_by_committee(const char *s, size_t n)
 {
 	return n > 0 && !is_word(s, n, columns_by_ranking) &&
@@ -520,8 +550,10 @@ int model_decided_words(struct model *m, const char *s, size_t n,
 		;
 	sbuf_init(&where);
 	sbuf_init(&line);
-	rc = colon > s ? sbuf_add(&where, s, (size_t)(colon - 1 - s)) :
-			 sbuf_add(&where, s, n);
+	rc = decision_line(m, colon, (size_t)(s + n - colon), &where);
+	if (rc == 0)
+		rc = colon > s ? sbuf_add(&where, s, (size_t)(colon - 1 - s)) :
+				 sbuf_add(&where, s, n);
 	if (rc == 0 && colon > s)
 		rc = sbuf_adds(&where, ", ") < 0 ||
 		     sbuf_add(&line, colon, (size_t)(s + n - colon)) < 0 ||

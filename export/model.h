@@ -15,6 +15,7 @@
 struct call;
 struct diag;
 struct labels;
+struct notes;
 struct stream_in;
 
 /* What a column of the ranking holds. */
@@ -86,6 +87,9 @@ struct model {
 	long c_decision;              /* decision, or -1 (not scored) */
 	long c_decided_by;            /* decided_by, or -1 (no --decisions) */
 	long c_decision_reason;       /* decision_reason, or -1 */
+	const struct notes *decisions; /* the committee's decisions file
+					 (aap-export --decisions), or NULL;
+					 not owned */
 	struct model_stage *stages;   /* the '#stage' lines; owned */
 	size_t nstages;               /* how many */
 	unsigned long long funded;    /* records read with decision funded */
@@ -130,7 +134,8 @@ int model_findings_words(struct model *m, const char *s, size_t n,
 
 /* Appends to out, in words, what decided an application whose decided_by
  * is s (n bytes): the ranking, the money the committee freed, or the
- * committee's line (its file and line).  Returns 0 or -1. */
+ * committee's line (its file and line, and with m->decisions its action
+ * and author).  Returns 0 or -1. */
 int model_decided_words(struct model *m, const char *s, size_t n,
 			struct sbuf *out);
 
