@@ -54,6 +54,8 @@ struct rep {
 	const struct model_col *reason_col;       /* rank_reason, or NULL */
 	struct sbuf ranked, others, rejected;     /* table rows */
 	struct sbuf fragile;                      /* rows of the fragile ones */
+	struct sbuf decided;                      /* rows of the committee's
+						     decisions */
 	struct sbuf buf, key;                     /* scratch */
 };
 
@@ -255,6 +257,24 @@ static int rejected_row(struct rep *r, const char *decision)
 	return rc;
 }
 
+/* What decided the record last read, in words, and the committee's
+ * justification when there is one, escaped, into o. */
+static int decided_cell(struct sbuf *o, struct rep *r)
+{
+	size_t n;
+	const char *s = model_field(r->m, r->m->c_decided_by, &n);
+
+	sbuf_reset(&r->buf);
+	if (model_decided_words(r->m, s, n, &r->buf) < 0 ||
+	    html_text(o, r->buf.data, r->buf.len) < 0)
+		return -1;
+	s = model_field(r->m, r->m->c_decision_reason, &n);
+	if (n == 0)
+		return 0;
+	return sbuf_adds(o, "<br><span class=\"text\">« ") < 0 ||
+	       html_text(o, s, n) < 0 || sbuf_adds(o, " »</span>") < 0 ? -1 : 0;
+}
+
 /* The ranking's row of the record last read, into o. */
 static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 {
@@ -327,12 +347,47 @@ static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 		    html_text(o, cell.text ? cell.text : "", cell.len) < 0)
 			rc = -1;
 	}
+	if (rc == 0 && r->m->c_decided_by >= 0 &&
+	    (sbuf_adds(o, "</td><td>") < 0 || decided_cell(o, r) < 0))
+		rc = -1;
 	if (rc == 0 && (sbuf_adds(o, "</td><td>") < 0 ||
 			sbuf_add(o, flags.data, flags.len) < 0 ||
 			sbuf_adds(o, "</td></tr>\n") < 0))
 		rc = -1;
 	sbuf_fini(&flags);
 	return rc;
+}
+
+/* The row of the record last read among the committee's decisions, when
+ * a line of its decisions file decided it: rank, id, applicant, decision,
+ * award, what decided it and the justification. */
+static int decided_row(struct rep *r, const char *decision)
+{
+	struct sbuf *o = &r->decided;
+	size_t n;
+	const char *s = model_field(r->m, r->m->c_decided_by, &n);
+
+	if (!model_decided_by_committee(s, n))
+		return 0;
+	s = model_field(r->m, r->c_rank, &n);
+	if (sbuf_adds(o, "<tr><td class=\"n\">") < 0 || number(o, s, n) < 0 ||
+	    sbuf_adds(o, "</td>") < 0 || text_cell(o, r, r->m->c_id) < 0 ||
+	    text_cell(o, r, r->m->c_applicant) < 0 || sbuf_adds(o, "<td>") < 0 ||
+	    html_texts(o, labels_word(r->m->lab, "decision", decision, &r->key)) < 0 ||
+	    sbuf_adds(o, "</td><td class=\"n\">") < 0)
+		return -1;
+	s = model_field(r->m, r->c_award, &n);
+	if (n > 0 && html_money(o, cents(s, n), r->hc.currency) < 0)
+		return -1;
+	sbuf_reset(&r->buf);
+	s = model_field(r->m, r->m->c_decided_by, &n);
+	if (sbuf_adds(o, "</td><td>") < 0 ||
+	    model_decided_words(r->m, s, n, &r->buf) < 0 ||
+	    html_text(o, r->buf.data, r->buf.len) < 0 ||
+	    sbuf_adds(o, "</td><td class=\"text\">") < 0)
+		return -1;
+	s = model_field(r->m, r->m->c_decision_reason, &n);
+	return html_text(o, s, n) < 0 || sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
 }
 
 /* The text of the record last read in column col, escaped, into o;
@@ -512,6 +567,8 @@ static int take(struct rep *r)
 		return rejected_row(r, d);
 	if (a->ranked && fragile_row(r, d) < 0)
 		return -1;
+	if (r->m->c_decided_by >= 0 && decided_row(r, d) < 0)
+		return -1;
 	return ranking_row(r, a->ranked ? &r->ranked : &r->others, d);
 }
 
@@ -591,7 +648,7 @@ static int ranking_head(struct sbuf *o, struct rep *r)
 		{ "col:total", NULL, 13 },
 		{ r->m->c_decision >= 0 ? "col:decision" : "col:admissible", NULL, 15 },
 		{ "col:award", NULL, 19 }, { "col:rank_reason", NULL, 14 },
-		{ "report:wide", NULL, 20 } };
+		{ "col:decided_by", NULL, 24 }, { "report:wide", NULL, 20 } };
 	size_t nf = sizeof(first) / sizeof(first[0]);
 	size_t nl = sizeof(last) / sizeof(last[0]), i, n = 0;
 	struct col *cols = mem_calloc(nf + r->hc.ncrit + nl, sizeof(*cols));
@@ -607,7 +664,8 @@ static int ranking_head(struct sbuf *o, struct rep *r)
 			cols[n++].weight = 15;
 		}
 	for (i = 0; i < nl; i++)
-		cols[n++] = last[i];
+		if (r->m->c_decided_by >= 0 || strcmp(last[i].key, "col:decided_by") != 0)
+			cols[n++] = last[i];
 	rc = table_head(o, r, cols, n);
 	mem_free(cols);
 	return rc;
@@ -632,6 +690,30 @@ static int fragile(struct sbuf *o, struct rep *r)
 	       table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) < 0 ||
 	       long_table(o, "ranking", &r->buf, &r->fragile) < 0 ||
 	       sbuf_adds(o, "</section>\n") < 0 ? -1 : 0;
+}
+
+/* The committee's decisions, after the ranking, when the stream was
+ * scored with aap-score --decisions. */
+static int decided(struct sbuf *o, struct rep *r)
+{
+	static const struct col head[] = {
+		{ "col:rank", NULL, 5 }, { "col:application_id", NULL, 9 },
+		{ "col:applicant", NULL, 15 }, { "col:decision", NULL, 10 },
+		{ "col:award", NULL, 11 }, { "col:decided_by", NULL, 24 },
+		{ "col:decision_reason", NULL, 26 } };
+	int rc;
+
+	if (r->m->c_decided_by < 0)
+		return 0;
+	rc = sbuf_adds(o, "<section id=\"decisions\"><h2>") < 0 ||
+	     word(o, r, "report:decisions") < 0 || sbuf_adds(o, "</h2>\n") < 0 ? -1 : 0;
+	if (rc == 0 && r->decided.len == 0)
+		return sbuf_adds(o, "<p>") < 0 || word(o, r, "report:no_decision") < 0 ||
+		       sbuf_adds(o, "</p>\n</section>\n") < 0 ? -1 : 0;
+	sbuf_reset(&r->buf);
+	return rc == 0 && table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) == 0 &&
+	       long_table(o, "ranking", &r->buf, &r->decided) == 0 &&
+	       sbuf_adds(o, "</section>\n") == 0 ? 0 : -1;
 }
 
 /* The ranking, then the applications scored but not ranked. */
@@ -978,7 +1060,8 @@ int report_write(struct model *m, const char *path, struct diag *err)
 	    html_head(&doc, labels_lang(m->lab) == LABELS_FR ? "fr" : "en",
 		      sbuf_str(&title)) < 0 ||
 	    page_header(&doc, &r) < 0 || summary(&doc, &r) < 0 ||
-	    fragile(&doc, &r) < 0 || ranking(&doc, &r) < 0 || charts(&doc, &r) < 0 ||
+	    fragile(&doc, &r) < 0 || ranking(&doc, &r) < 0 || decided(&doc, &r) < 0 ||
+	    charts(&doc, &r) < 0 ||
 	    rejected(&doc, &r) < 0 || provenance(&doc, &r) < 0 ||
 	    html_tail(&doc) < 0)
 		goto oom;
@@ -996,6 +1079,7 @@ done:
 	sbuf_fini(&r.others);
 	sbuf_fini(&r.rejected);
 	sbuf_fini(&r.fragile);
+	sbuf_fini(&r.decided);
 	sbuf_fini(&r.buf);
 	sbuf_fini(&r.key);
 	sbuf_fini(&doc);
