@@ -25,7 +25,7 @@ static const char *const known_settings[] = {
 	"id", "title", "funder", "currency", "lang",
 	"funder_legal_name", "funder_siret", "decision_date", "decision_ref",
 	"aid_nature", "payment_terms", "payment_dates", "eu_notified",
-	"aid_scheme",
+	"aid_scheme", "cutoff_key",
 };
 
 /* The values the SCDL schema allows for the settings that are one of a
@@ -38,6 +38,7 @@ static const char *const aid_natures[] = {
 static const char *const payment_terms[] = { "unique", "échelonné", "autre",
 					     NULL };
 static const char *const yes_no[] = { "oui", "non", NULL };
+static const char *const cutoff_keys[] = { "application_id", "siret", NULL };
 
 /* Spellings of enum field_role in fields.csv's role column. */
 static const char *const role_names[] = {
@@ -193,6 +194,8 @@ static int check_value(const struct table *t, unsigned long line,
 		want = "\"unique\", \"échelonné\" or \"autre\"";
 	else if (strcmp(key, "eu_notified") == 0 && !one_of(v, yes_no))
 		want = "\"oui\" or \"non\"";
+	else if (strcmp(key, "cutoff_key") == 0 && !one_of(v, cutoff_keys))
+		want = "\"application_id\" or \"siret\"";
 	if (want == NULL)
 		return 0;
 	return diag_set(err, AAP_EUSAGE, t->path, line,
