@@ -26,7 +26,7 @@ SELECT results_eq(
 	$$VALUES ('1', '001_schema'), ('2', '002_views'), ('3', '003_statement_checks'),
 	         ('4', '004_record_numbers'), ('5', '005_application_batch'),
 	         ('6', '006_ranking_names'), ('7', '007_chain'), ('8', '008_assignments'),
-	         ('9', '009_decisions')$$,
+	         ('9', '009_decisions'), ('10', '010_cutoffs')$$,
 	'each migration is recorded once');
 
 SELECT * FROM finish();
