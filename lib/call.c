@@ -114,8 +114,7 @@ const char *call_setting(const struct call *c, const char *key)
 	return NULL;
 }
 
-/* 1 when s is a valid call id: [A-Za-z0-9._-]+. */
-static int valid_id(const char *s)
+int call_is_id(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -235,7 +234,7 @@ static int check_settings(struct call *c, struct diag *err)
 					known_settings[j]);
 	c->id = call_setting(c, "id");
 	c->title = call_setting(c, "title");
-	if (!valid_id(c->id))
+	if (!call_is_id(c->id))
 		return diag_set(err, AAP_EUSAGE, t->path, 0,
 				"bad call id \"%s\": letters, digits, '.', '_' "
 				"and '-' only", c->id);

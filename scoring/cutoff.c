@@ -30,19 +30,6 @@ struct carried {
 	size_t nchain;                   /* how many */
 };
 
-/* 1 when s is a cut-off id: [A-Za-z0-9._-]+. */
-static int valid_id(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
-		      *s == '-'))
-			return 0;
-	return 1;
-}
-
 static int parse_money(const char *s, size_t n, int64_t *v)
 {
 	return norm_parse_fixed(s, n, SCORE_MONEY_SCALE, v) == NORM_OK &&
@@ -80,7 +67,7 @@ static int load_table(struct call *c, struct cutoff_run *r, struct diag *err)
 		unsigned long line = t->rows[i].line;
 
 		d->line = line;
-		if (!valid_id(cell[ci])) {
+		if (!call_is_id(cell[ci])) {
 			diag_set(err, AAP_EUSAGE, t->path, line, "cut-off id \"%s\" "
 				 "is not made of letters, digits, '.', '_' and '-'",
 				 cell[ci]);
