@@ -170,6 +170,7 @@ static const struct builtin builtins[] = {
 	{ "finding:after", "date postérieure à celle d'un autre champ", "later than another field" },
 	{ "finding:above", "valeur supérieure à celle d'un autre champ", "greater than another field" },
 	{ "finding:unreadable", "valeur illisible pour la notation", "value scoring cannot read" },
+	{ "finding:funded_earlier", "déjà financé à une date de clôture antérieure", "already funded at an earlier cut-off" },
 };
 
 /* One label of a loaded table. */

@@ -25,7 +25,7 @@ static const char *const known_settings[] = {
 	"id", "title", "funder", "currency", "lang",
 	"funder_legal_name", "funder_siret", "decision_date", "decision_ref",
 	"aid_nature", "payment_terms", "payment_dates", "eu_notified",
-	"aid_scheme",
+	"aid_scheme", "cutoff_key",
 };
 
 /* The values the SCDL schema allows for the settings that are one of a
@@ -38,6 +38,7 @@ static const char *const aid_natures[] = {
 static const char *const payment_terms[] = { "unique", "échelonné", "autre",
 					     NULL };
 static const char *const yes_no[] = { "oui", "non", NULL };
+static const char *const cutoff_keys[] = { "application_id", "siret", NULL };
 
 /* Spellings of enum field_role in fields.csv's role column. */
 static const char *const role_names[] = {
@@ -113,8 +114,7 @@ const char *call_setting(const struct call *c, const char *key)
 	return NULL;
 }
 
-/* 1 when s is a valid call id: [A-Za-z0-9._-]+. */
-static int valid_id(const char *s)
+int call_is_id(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -193,6 +193,8 @@ static int check_value(const struct table *t, unsigned long line,
 		want = "\"unique\", \"échelonné\" or \"autre\"";
 	else if (strcmp(key, "eu_notified") == 0 && !one_of(v, yes_no))
 		want = "\"oui\" or \"non\"";
+	else if (strcmp(key, "cutoff_key") == 0 && !one_of(v, cutoff_keys))
+		want = "\"application_id\" or \"siret\"";
 	if (want == NULL)
 		return 0;
 	return diag_set(err, AAP_EUSAGE, t->path, line,
@@ -232,7 +234,7 @@ static int check_settings(struct call *c, struct diag *err)
 					known_settings[j]);
 	c->id = call_setting(c, "id");
 	c->title = call_setting(c, "title");
-	if (!valid_id(c->id))
+	if (!call_is_id(c->id))
 		return diag_set(err, AAP_EUSAGE, t->path, 0,
 				"bad call id \"%s\": letters, digits, '.', '_' "
 				"and '-' only", c->id);

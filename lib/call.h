@@ -98,6 +98,10 @@ const char *call_setting(const struct call *c, const char *key);
 int call_role_shown(enum field_role r);
 
 
+/* Returns 1 when s is an id as a call's or a cut-off's: [A-Za-z0-9._-]+,
+ * else 0. */
+int call_is_id(const char *s);
+
 /* Returns 1 when the n bytes at s are a date YYYY-MM-DD that exists
  * (proleptic Gregorian), else 0. */
 int call_is_date(const char *s, size_t n);

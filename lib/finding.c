@@ -88,6 +88,9 @@ static const struct finding_def defs[FINDING_NCODES] = {
 		"greater than another field", NULL },
 	[FINDING_UNREADABLE] = { "unreadable", ERROR, FINDING_FIELD, SCORE,
 		"a value the scoring needs cannot be read", NULL },
+	[FINDING_FUNDED_EARLIER] = { "funded_earlier", ERROR, FINDING_FIELD,
+		SCORE, "the application was funded at an earlier cut-off of "
+		"the call", NULL },
 };
 
 const struct finding_def *finding_def(enum finding_code code)

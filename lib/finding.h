@@ -39,6 +39,7 @@ enum finding_code {
 	FINDING_AFTER,
 	FINDING_ABOVE,
 	FINDING_UNREADABLE,
+	FINDING_FUNDED_EARLIER,
 	FINDING_NCODES /* how many codes; not a code */
 };
 

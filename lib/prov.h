@@ -23,6 +23,11 @@ enum prov_key {
 	PROV_DELIMITER,        /* '#stage' of aap-ingest: its delimiter */
 	PROV_UNMAPPED,         /* '#stage' of aap-ingest: a label left out */
 	PROV_BATCH,            /* '#stage' of aap-push: the batch id */
+	PROV_CUTOFF,           /* '#stage' of aap-score: the batch's cut-off */
+	PROV_CARRY,            /* '#stage' of aap-score: CUTOFF:SHA256 of a
+				  stream of an earlier cut-off it read */
+	PROV_CARRIED,          /* '#stage' of aap-score: the amount carried
+				  into the envelope */
 	PROV_RECORDS,          /* '#trailer': the number of records, first */
 	PROV_INPUT,            /* '#trailer': NAME:SHA256 of an input */
 	PROV_ENCODING,         /* '#trailer' of aap-ingest: a source's */

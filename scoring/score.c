@@ -256,10 +256,12 @@ static int index_ids(struct run *r, struct diag *err)
 	return 0;
 }
 
-/* Adds the finding error:CODE:FIELD to application i unless its findings
- * already hold it (with or without a detail), and makes it inadmissible. */
-static int add_finding(struct run *r, size_t i, enum finding_code code,
-		       const char *name, struct diag *err)
+/* Adds the finding error:CODE:FIELD[:DETAIL] (detail NULL for none) to
+ * application i unless its findings already hold error:CODE:FIELD (with
+ * or without a detail), and makes it inadmissible. */
+static int add_finding_detail(struct run *r, size_t i, enum finding_code code,
+			      const char *name, const char *detail,
+			      struct diag *err)
 {
 	struct sbuf f;
 	struct finding_item it;
@@ -277,12 +279,41 @@ static int add_finding(struct run *r, size_t i, enum finding_code code,
 			return 0;
 	sbuf_init(&f);
 	if ((r->a[i].extra != NULL && sbuf_adds(&f, r->a[i].extra) < 0) ||
-	    finding_add(&f, FINDING_ERROR, code, name, NULL) < 0) {
+	    finding_add(&f, FINDING_ERROR, code, name, detail) < 0) {
 		sbuf_fini(&f);
 		return diag_oom(err);
 	}
 	mem_free(r->a[i].extra);
 	r->a[i].extra = f.data;
+	return 0;
+}
+
+/* add_finding_detail without a detail. */
+static int add_finding(struct run *r, size_t i, enum finding_code code,
+		       const char *name, struct diag *err)
+{
+	return add_finding_detail(r, i, code, name, NULL, err);
+}
+
+/* An application an earlier cut-off funded is refused, by the call's
+ * key; the finding's detail names that cut-off. */
+static int refuse_funded(struct run *r, struct diag *err)
+{
+	const struct cutoff_run *cut = r->o->cut;
+	long col, at;
+	size_t i, len;
+
+	if (cut == NULL || cut->nkeys == 0)
+		return 0;
+	col = stream_in_column(r->st.src.in, cut->key);
+	for (i = 0; i < r->n && col >= 0; i++) {
+		const char *v = field(r, i, (size_t)col, &len);
+
+		if (len > 0 && (at = cutoff_funded(cut, v, len)) >= 0 &&
+		    add_finding_detail(r, i, FINDING_FUNDED_EARLIER, cut->key,
+				       cut->defs[at].id, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -1256,9 +1287,15 @@ int score_run(const struct score_opts *o, struct diag *err)
 	 * be read.  It fails only when memory runs out, and that is said
 	 * after the side files' messages, where it always was. */
 	diag_clear(&early);
-	early_rc = check_unique(&r, &early) < 0 || admit(&r, &early) < 0 ? -1 : 0;
+	early_rc = check_unique(&r, &early) < 0 || refuse_funded(&r, &early) < 0 ||
+		   admit(&r, &early) < 0 ? -1 : 0;
 	if (side_files(&r, &extra, err) < 0)
 		goto done;
+	if (o->cut != NULL &&
+	    sbuf_add(&extra, sbuf_str(&o->cut->tokens), o->cut->tokens.len) < 0) {
+		diag_oom(err);
+		goto done;
+	}
 	if (early_rc < 0) {
 		*err = early;
 		goto done;

@@ -5,6 +5,7 @@
 
 #include "call.h"
 #include "criteria.h"
+#include "cutoff.h"
 #include "envelope.h"
 
 struct diag;
@@ -30,6 +31,8 @@ struct score_opts {
 					 NULL */
 	const char *decisions;        /* the committee's decisions, or NULL */
 	int sensitivity;              /* 1: add the sensitivity columns */
+	const struct cutoff_run *cut; /* the batch's cut-off and what the
+					 earlier ones carry, or NULL */
 };
 
 /* Reads the stream, scores, ranks and funds, writes the stream with the

@@ -1102,6 +1102,90 @@ static int write_stored(struct audit *a, const char *role, const char *name,
 	return rc;
 }
 
+/* Writes to path the stored batch of the audited batch's call whose
+ * stream has the digest sha (carry=CUTOFF:SHA256 of aap-score's line):
+ * the stream of an earlier cut-off, rebuilt and checked as aap-pull
+ * does. */
+static int write_carried(struct audit *a, const char *sha, const char *path,
+			 struct diag *err)
+{
+	const char *params[2] = { a->b->call_id, sha };
+	struct pull_batch b;
+	struct pull_sums sums;
+	PGresult *r;
+	int fd, rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	r = pg_exec(a->db, "SELECT batch_id FROM aap.batch WHERE call_id = $1 "
+		    "AND stream_sha256 = $2", 2, params, NULL, err);
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return diag_set(err, AAP_EDIFF, NULL, 0, "batch \"%s\" carries "
+				"from the stream %s, which no stored batch of call "
+				"\"%s\" is", a->b->batch_id, sha, a->b->call_id);
+	}
+	rc = pull_batch_load(a->db, PQgetvalue(r, 0, 0), &b, err);
+	PQclear(r);
+	if (rc < 0)
+		return -1;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) {
+		diag_set(err, AAP_ESYS, NULL, 0, "could not create \"%s\": %s",
+			 path, strerror(errno));
+	} else {
+		rc = pull_stream(a->db, &b, fd, path, &sums, err);
+		if (close(fd) < 0 && rc == 0)
+			rc = diag_set(err, AAP_ESYS, NULL, 0, "could not write "
+				      "\"%s\": %s", path, strerror(errno));
+	}
+	pull_batch_fini(&b);
+	return fd < 0 ? -1 : rc;
+}
+
+/* Adds to args (at *n) the --cutoff and one --carry for each carry token
+ * of aap-score's line s, each stream written to the private folder and
+ * its path kept in paths. */
+static int carried_args(struct audit *a, const struct stage_line *s,
+			const char **args, size_t *n, struct sbuf *paths,
+			size_t *npaths, struct diag *err)
+{
+	const struct prov_token *t = prov_find(&s->l, PROV_CUTOFF);
+	size_t i;
+
+	if (t == NULL)
+		return 0;
+	args[(*n)++] = "--cutoff";
+	args[(*n)++] = t->value;
+	for (i = 0; i < s->l.n; i++) {
+		const struct prov_token *c = &s->l.tok[i];
+		struct sbuf *p = &paths[*npaths];
+		struct sbuf name;
+		const char *colon = memchr(c->value, ':', c->len);
+
+		if (strcmp(c->key, prov_key_name(PROV_CARRY)) != 0)
+			continue;
+		if (colon == NULL || strlen(colon + 1) != DIGEST_HEX_LEN)
+			return diag_set(err, AAP_EDIFF, NULL, 0, "batch \"%s\": "
+					"malformed carry token", a->b->batch_id);
+		sbuf_init(&name);
+		if (sbuf_adds(&name, "carry-") < 0 ||
+		    sbuf_add(&name, c->value, (size_t)(colon - c->value)) < 0 ||
+		    !safe_name(name.data) || tmp_path(a, p, NULL, name.data) < 0) {
+			sbuf_fini(&name);
+			return diag_set(err, AAP_EDIFF, NULL, 0, "batch \"%s\": "
+					"malformed carry token", a->b->batch_id);
+		}
+		sbuf_fini(&name);
+		(*npaths)++;
+		if (write_carried(a, colon + 1, p->data, err) < 0)
+			return -1;
+		args[(*n)++] = "--carry";
+		args[(*n)++] = p->data;
+	}
+	return 0;
+}
+
 /* 1 when the header (names joined by commas) has the column name. */
 static int header_has(const char *header, const char *name)
 {
@@ -1122,11 +1206,23 @@ static int header_has(const char *header, const char *name)
 static int rerun_score(struct audit *a, const char *input, struct diag *err)
 {
 	struct stage_line *s = find_stage(a, stage_score);
-	const char *args[2 * COLUMNS_NSIDE + 5];
-	struct sbuf rebuilt, folder, side[COLUMNS_NSIDE], out;
-	size_t i, k, n = 0;
+	const char **args = NULL;
+	struct sbuf rebuilt, folder, side[COLUMNS_NSIDE], out, *carry = NULL;
+	size_t i, k, n = 0, ncarry = 0;
 	int ok, rc = -1;
 
+	if (s == NULL)
+		return 0;
+	/* Room for every token as a --carry, and the other options. */
+	args = mem_calloc(2 * s->l.n + 2 * COLUMNS_NSIDE + 8, sizeof(*args));
+	carry = mem_calloc(s->l.n + 1, sizeof(*carry));
+	if (args == NULL || carry == NULL) {
+		mem_free(args);
+		mem_free(carry);
+		return diag_oom(err);
+	}
+	for (i = 0; i < s->l.n; i++)
+		sbuf_init(&carry[i]);
 	sbuf_init(&rebuilt);
 	sbuf_init(&folder);
 	sbuf_init(&out);
@@ -1201,6 +1297,8 @@ static int rerun_score(struct audit *a, const char *input, struct diag *err)
 	}
 	if (header_has(a->b->header, columns_added(COLUMNS_SENSITIVITY, &i)[0]))
 		args[n++] = "--sensitivity";
+	if (carried_args(a, s, args, &n, carry, &ncarry, err) < 0)
+		goto done;
 	args[n] = NULL;
 	if (rerun(a, stage_score, args, input, &out, &ok, err) < 0)
 		goto done;
@@ -1216,6 +1314,10 @@ done:
 	sbuf_fini(&out);
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		sbuf_fini(&side[k]);
+	for (i = 0; i < s->l.n; i++)
+		sbuf_fini(&carry[i]);
+	mem_free(carry);
+	mem_free(args);
 	return rc;
 }
 

@@ -78,6 +78,11 @@ struct push {
 	struct spool scores;      /* aap.criterion_score rows */
 	unsigned long long seq;   /* records read */
 	int in_tx;                /* a transaction is open */
+	char *cutoff;             /* aap-score's cutoff= token, or NULL */
+	char *carried;            /* its carried= token, or NULL */
+	struct sbuf carry;        /* its carry= tokens, as an array literal */
+	char *carried_from;       /* the batch the database finds carried
+				     from, or NULL */
 };
 
 /* How COPY's text format writes each byte that needs it, NULL for the
@@ -196,6 +201,35 @@ static int add_file(struct push *p, const struct prov_token *t,
 	return 0;
 }
 
+/* Keeps the cut-off tokens of aap-score's '#stage' line l: its cut-off,
+ * the amount carried and the streams carried from. */
+static int take_cutoff(struct push *p, const struct prov_line *l)
+{
+	const struct prov_token *t = prov_find(l, PROV_NAME);
+	size_t k, n = 0;
+
+	if (t == NULL || strcmp(t->value, "aap-score") != 0 ||
+	    (t = prov_find(l, PROV_CUTOFF)) == NULL)
+		return 0;
+	mem_free(p->cutoff);
+	mem_free(p->carried);
+	p->carried = NULL;
+	sbuf_reset(&p->carry);
+	if ((p->cutoff = mem_strndup(t->value, t->len)) == NULL ||
+	    ((t = prov_find(l, PROV_CARRIED)) != NULL &&
+	     (p->carried = mem_strndup(t->value, t->len)) == NULL) ||
+	    sbuf_addc(&p->carry, '{') < 0)
+		return -1;
+	/* A value is CUTOFF:SHA256, the cut-off [A-Za-z0-9._-]: nothing in
+	 * it needs quoting in an array literal. */
+	for (k = 0; k < l->n; k++)
+		if (strcmp(l->tok[k].key, prov_key_name(PROV_CARRY)) == 0 &&
+		    ((n++ > 0 && sbuf_addc(&p->carry, ',') < 0) ||
+		     sbuf_add(&p->carry, l->tok[k].value, l->tok[k].len) < 0))
+			return -1;
+	return sbuf_addc(&p->carry, '}');
+}
+
 /* Collects the file tokens of every '#stage' line, and refuses a stream a
  * stage read unchecked. */
 static int collect_files(struct push *p, struct diag *err)
@@ -220,6 +254,8 @@ static int collect_files(struct push *p, struct diag *err)
 		for (k = 0; k < l.n && rc == 0; k++)
 			if (strcmp(l.tok[k].key, prov_key_name(PROV_FILE)) == 0)
 				rc = add_file(p, &l.tok[k], err);
+		if (rc == 0 && take_cutoff(p, &l) < 0)
+			rc = diag_oom(err);
 	}
 	prov_line_fini(&l);
 	return rc;
@@ -651,7 +687,7 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	const struct prov_token *money;
 	struct sbuf header, prov, tools, count;
 	struct prov_line trailer;
-	const char *params[14];
+	const char *params[17];
 	size_t i;
 	PGresult *r;
 	int rc = 0;
@@ -690,13 +726,18 @@ static int insert_batch(struct push *p, char *state, struct diag *err)
 	}
 	params[12] = role_field(p->o->call, ROLE_APPLICANT);
 	params[13] = role_field(p->o->call, ROLE_TITLE);
+	params[14] = p->cutoff;
+	params[15] = p->cutoff != NULL && p->carried == NULL ? "0" : p->carried;
+	params[16] = p->carried_from;
 	if (rc == 0) {
 		r = pg_exec(p->db, "INSERT INTO aap.batch (batch_id, call_id, "
 			    "supersedes, tool_versions, header, provenance, trailer, "
 			    "stream_sha256, record_count, envelope, granted, remaining, "
-			    "applicant_field, title_field) "
+			    "applicant_field, title_field, cutoff_id, carried, "
+			    "carried_from) "
 			    "VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, "
-			    "$11, $12, $13, $14)", 14, params, state, err);
+			    "$11, $12, $13, $14, $15, $16, $17)", 17, params, state,
+			    err);
 		rc = r == NULL ? -1 : 0;
 		PQclear(r);
 	}
@@ -973,6 +1014,63 @@ done:
 	return rc;
 }
 
+/* Reports the problem the database found with the batch's cut-off, in
+ * column col of r's first row, unless it is null. */
+static int cutoff_problem(struct push *p, PGresult *r, int col,
+			  struct diag *err)
+{
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, col))
+		return 0;
+	diag_set(err, AAP_EDATA, NULL, 0, "batch \"%s\" of cut-off \"%s\" "
+		 "cannot be stored: %s", p->o->batch_id, p->cutoff,
+		 PQgetvalue(r, 0, col));
+	diag_hint(err, "score it with --carry the stored batches of the "
+		  "earlier cut-offs, as aap-pull writes them");
+	return -1;
+}
+
+/* Checks what the batch carries against the stored batches of the
+ * earlier cut-offs of its call, and keeps the batch it carries from. */
+static int check_carry(struct push *p, struct diag *err)
+{
+	const char *params[5] = { p->o->call->id, p->cutoff,
+				  p->carried != NULL ? p->carried : "0",
+				  sbuf_str(&p->carry), p->o->supersedes };
+	PGresult *r = pg_exec(p->db, "SELECT carried_from, problem FROM "
+			      "aap.cutoff_carry($1, $2, $3::numeric, $4::text[], $5)",
+			      5, params, NULL, err);
+	int rc;
+
+	if (r == NULL)
+		return -1;
+	rc = cutoff_problem(p, r, 1, err);
+	if (rc == 0 && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
+	    (p->carried_from = mem_strdup(PQgetvalue(r, 0, 0))) == NULL)
+		rc = diag_oom(err);
+	PQclear(r);
+	return rc;
+}
+
+/* Refuses a batch that funds an application an earlier cut-off funded,
+ * by the call's cutoff_key. */
+static int check_refunded(struct push *p, struct diag *err)
+{
+	const char *key = call_setting(p->o->call, "cutoff_key");
+	const char *params[2] = { p->o->batch_id, NULL };
+	PGresult *r;
+	int rc;
+
+	if (key != NULL && strcmp(key, "siret") == 0)
+		params[1] = role_field(p->o->call, ROLE_SIRET);
+	r = pg_exec(p->db, "SELECT aap.cutoff_refunded($1, $2)", 2, params,
+		    NULL, err);
+	if (r == NULL)
+		return -1;
+	rc = cutoff_problem(p, r, 0, err);
+	PQclear(r);
+	return rc;
+}
+
 /* Stores the batch once the stream has been read whole: returns 0, 1 when
  * the same stream is already stored under this id, -1 on failure. */
 static int store(struct push *p, struct diag *err)
@@ -987,6 +1085,8 @@ static int store(struct push *p, struct diag *err)
 		return -1;
 	if (found == FOUND_SAME)
 		return 1;
+	if (p->cutoff != NULL && check_carry(p, err) < 0)
+		return -1;
 	if (insert_batch(p, state, err) < 0) {
 		if (strcmp(state, "23505") != 0)
 			return -1;
@@ -1002,6 +1102,8 @@ static int store(struct push *p, struct diag *err)
 	for (k = 0; k < COLUMNS_NSIDE; k++)
 		if (p->o->side[k] != NULL && copy_side(p, k, err) < 0)
 			return -1;
+	if (p->cutoff != NULL && check_refunded(p, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -1069,6 +1171,10 @@ static void push_fini(struct push *p)
 	mem_free(p->c.score);
 	mem_free(p->c.spread);
 	sbuf_fini(&p->copy);
+	sbuf_fini(&p->carry);
+	mem_free(p->cutoff);
+	mem_free(p->carried);
+	mem_free(p->carried_from);
 	spool_fini(&p->apps);
 	spool_fini(&p->scores);
 }
@@ -1099,6 +1205,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	memset(&p, 0, sizeof(p));
 	p.o = o;
 	sbuf_init(&p.copy);
+	sbuf_init(&p.carry);
 	spool_init(&p.apps);
 	spool_init(&p.scores);
 	sbuf_init(&extra);

@@ -8,7 +8,7 @@
 struct diag;
 
 /* The last migration the programs of store/ need (sql/009_decisions.sql). */
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 
 /* Checks that the database has an aap schema this user can read, migrated
  * to SCHEMA_VERSION at least.  role_hint ends the hint of a failure

@@ -35,6 +35,11 @@ for d in "$DATA"/score-cases/*/; do
 		cp "$d/decisions.csv" decisions.csv
 		opts+=(--decisions decisions.csv)
 	fi
+	for f in "$d"/carry/*; do
+		[ -f "$f" ] || continue
+		cp "$f" .
+		opts+=(--carry "$(basename "$f")")
+	done
 	aap-validate --call "$d/call" --no-truncation-check "$d/apps.csv" 2>/dev/null >s
 	cp s stdin
 	t_run aap-score --call "$d/call" "${opts[@]}"

@@ -14,7 +14,8 @@ SELECT views_are('aap', ARRAY['ranking', 'latest_batch', 'budget']);
 SELECT functions_are('aap', ARRAY['is_text_map', 'token_decode', 'refuse_change',
                                   'refuse_closed_batch', 'check_batch_complete',
                                   'check_added_rows', 'check_record_numbers',
-                                  'chain_link', 'add_link', 'link_chain']);
+                                  'chain_link', 'add_link', 'link_chain',
+                                  'cutoff_carry', 'cutoff_refunded']);
 
 SELECT results_eq(
 	'SELECT version, name FROM aap.migrations ORDER BY version',
@@ -22,7 +23,7 @@ SELECT results_eq(
 	         (3, '003_statement_checks'::text), (4, '004_record_numbers'::text),
 	         (5, '005_application_batch'::text), (6, '006_ranking_names'::text),
 	         (7, '007_chain'::text), (8, '008_assignments'::text),
-	         (9, '009_decisions'::text)$$,
+	         (9, '009_decisions'::text), (10, '010_cutoffs'::text)$$,
 	'aap.migrations records every migration once');
 
 SELECT is_empty(

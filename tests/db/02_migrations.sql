@@ -23,7 +23,7 @@ SELECT set_eq(
 	'pushing batches changed no object');
 SELECT results_eq(
 	$$SELECT name, id FROM aap_test.objects_again WHERE kind = 'migration' ORDER BY 1$$,
-	$$VALUES ('1', '001_schema'), ('2', '002_views'), ('3', '003_statement_checks'),
+	$$VALUES ('1', '001_schema'), ('10', '010_cutoffs'), ('2', '002_views'), ('3', '003_statement_checks'),
 	         ('4', '004_record_numbers'), ('5', '005_application_batch'),
 	         ('6', '006_ranking_names'), ('7', '007_chain'), ('8', '008_assignments'),
 	         ('9', '009_decisions')$$,

@@ -193,9 +193,10 @@ static void docs_check_fails_on_a_missing_an_unknown_or_a_misplaced_code(
 	/* A code the table lacks. */
 	assert_int_equal(check_changed("| `bad_quote` |", "| `bad_quoting` |"),
 			 2);
-	/* unreadable listed for aap-validate instead of aap-score. */
+	/* unreadable and funded_earlier listed for aap-validate instead of
+	 * aap-score. */
 	assert_int_equal(check_changed("## Codes written by `aap-score`",
-				       "## Codes written by `aap-validate`"), 3);
+				       "## Codes written by `aap-validate`"), 5);
 	/* A field column that says the wrong thing. */
 	assert_int_equal(check_changed("| `field_count` | — |",
 				       "| `field_count` | yes |"), 1);
