@@ -15,6 +15,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "flow.h"
+#include "i18n.h"
 #include "keymap.h"
 #include "label.h"
 #include "mem.h"
@@ -147,7 +148,7 @@ static void say(const struct run *r, int status, int warning,
 	d.status = status;
 	d.warning = warning;
 	va_start(ap, fmt);
-	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	vsnprintf(d.msg, sizeof(d.msg), _(fmt), ap);
 	va_end(ap);
 	if (r->o->sink != NULL && r->o->sink->fn != NULL)
 		r->o->sink->fn(r->o->sink->ctx, &d);

@@ -12,6 +12,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -56,7 +57,7 @@ static int bad(struct decisions *d, struct decisions_line *l,
 	if (l->msg != NO_MSG)
 		return 0;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	l->msg = d->text.len;
 	d->nbad++;

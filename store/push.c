@@ -15,6 +15,7 @@
 #include "call.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
@@ -1083,7 +1084,7 @@ static void note(const struct push *p, const char *fmt, ...)
 
 	diag_clear(&d);
 	va_start(ap, fmt);
-	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	vsnprintf(d.msg, sizeof(d.msg), _(fmt), ap);
 	va_end(ap);
 	if (p->o->sink != NULL && p->o->sink->fn != NULL)
 		p->o->sink->fn(p->o->sink->ctx, &d);
