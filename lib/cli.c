@@ -75,7 +75,8 @@ int cli_usage_error(const char *fmt, ...)
 	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fprintf(stderr, "\n%s: %s: ", prog_name, _("hint"));
-	fprintf(stderr, _("try \"%s --help\"\n"), prog_name);
+	fprintf(stderr, _("try \"%s --help\""), prog_name);
+	fputc('\n', stderr);
 	return AAP_EUSAGE;
 }
 
@@ -137,8 +138,9 @@ int cli_finish(int status)
 	}
 	if (failed) {
 		fprintf(stderr, "%s: %s: ", prog_name, _("error"));
-		fprintf(stderr, _("could not write to standard output: %s\n"),
+		fprintf(stderr, _("could not write to standard output: %s"),
 			strerror(e));
+		fputc('\n', stderr);
 		return status == AAP_OK ? AAP_ESYS : status;
 	}
 	return status;

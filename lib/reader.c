@@ -18,6 +18,7 @@
 #include "aap.h"
 #include "csvbytes.h"
 #include "diag.h"
+#include "i18n.h"
 #include "io.h"
 #include "mem.h"
 #include "norm.h"
@@ -634,7 +635,7 @@ static int refill_decoded(struct reader *r, struct diag *err)
 /* How a candidate delimiter is named in messages. */
 static const char *delim_name(unsigned char c)
 {
-	return c == ',' ? "commas" : c == ';' ? "semicolons" : "tabs";
+	return c == ',' ? _("commas") : c == ';' ? _("semicolons") : _("tabs");
 }
 
 /* Looks at the first line in buf for the delimiter: the most frequent of

@@ -1134,7 +1134,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	if (stage_finish(&p.st, NULL, err) < 0) {
 		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
 			    "stream out failed", o->batch_id,
-			    stored == 0 ? " and committed" : " already");
+			    stored == 0 ? _(" and committed") : _(" already"));
 		goto done;
 	}
 	if (stored == 0) {
