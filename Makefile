@@ -87,12 +87,13 @@ build/locale/%/LC_MESSAGES/aap.mo: po/%.po
 # changes only with them; `make pot` writes it again, tests/cli/t-i18n.sh
 # checks that it is up to date and that every message is translated.
 POT_SRC = $(sort $(MODULE_SRC) $(PROGRAM_SRC))
+POT = po/aap.pot
 .PHONY: pot
 pot:
-	xgettext $(XGETTEXT_FLAGS) -o po/aap.pot.tmp $(POT_SRC)
+	xgettext $(XGETTEXT_FLAGS) -o $(POT).tmp $(POT_SRC)
 	sed -e '/^"POT-Creation-Date:/d' -e '/^"Report-Msgid-Bugs-To:/d' \
-		-e 's/charset=CHARSET/charset=UTF-8/' po/aap.pot.tmp >po/aap.pot
-	rm po/aap.pot.tmp
+		-e 's/charset=CHARSET/charset=UTF-8/' $(POT).tmp >$(POT)
+	rm $(POT).tmp
 
 .SECONDARY:
 
