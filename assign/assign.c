@@ -727,7 +727,7 @@ static size_t plain_reasons(struct run *r)
 			say(r, AAP_EDATA, 0, NULL, 0, "application \"%.*s\" cannot "
 			    "be covered: %zu reviewer%s free of conflict with it "
 			    "and with a load above 0, %u needed", (int)n, s, free_,
-			    free_ == 1 ? " is" : "s are", r->k);
+			    free_ == 1 ? _(" is") : _("s are"), r->k);
 			found++;
 		}
 	}

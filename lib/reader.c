@@ -1467,11 +1467,11 @@ int record_check_text(const struct record *rec, const struct record *header,
 			continue;
 		if (header != NULL && i < header->n)
 			return diag_set(err, status, file, rec->line,
-					"%s in field \"%s\"", nul ? "NUL byte" :
-					"invalid UTF-8", record_field(header, i));
+					"%s in field \"%s\"", nul ? _("NUL byte") :
+					_("invalid UTF-8"), record_field(header, i));
 		return diag_set(err, status, file, rec->line,
 				nul ? "NUL byte in field %zu" :
-				"field %zu is not valid UTF-8", i + 1);
+				N_("field %zu is not valid UTF-8"), i + 1);
 	}
 	return 0;
 }
