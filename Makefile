@@ -73,7 +73,7 @@ XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --no-location --sort-output \
 	--add-comments=TRANSLATORS: --package-name=aap --msgid-bugs-address=" " \
 	--keyword=_ --keyword=N_ --keyword=diag_set:5 --keyword=diag_detail:2 \
 	--keyword=diag_hint:2 --keyword=cli_usage_error:1 --keyword=say:6 \
-	--keyword=carried:4 --keyword=altered:4 --keyword=cut_off:2 --keyword=schema_check:2 --keyword=bad:3 --keyword=bad:5 --keyword=note:2 \
+	--keyword=carried:4 --keyword=altered:4 --keyword=cut_off:2 --keyword=schema_check:2 --keyword=problem:2 --keyword=list_add:2 --keyword=bad:3 --keyword=bad:5 --keyword=note:2 \
 	--flag=diag_set:5:c-format --flag=diag_detail:2:c-format \
 	--flag=diag_hint:2:c-format --flag=cli_usage_error:1:c-format \
 	--flag=say:6:c-format --flag=carried:4:c-format --flag=bad:3:c-format \
