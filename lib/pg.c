@@ -1,4 +1,5 @@
 /* pg.c - libpq helpers: connect, execute, COPY, server errors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "aap.h"
@@ -133,6 +134,17 @@ int pg_conninfo_password(const char *conninfo, struct diag *warn)
 	return 1;
 }
 
+/* Has libpq's own messages (text domain "libpq5-<major>") come in UTF-8
+ * like aap's: LC_CTYPE stays "C" (lib/i18n.c), and without this gettext
+ * would turn their accented letters into '?'. */
+static void pq_messages_utf8(void)
+{
+	char domain[32];
+
+	snprintf(domain, sizeof(domain), "libpq5-%d", PQlibVersion() / 10000);
+	(void)bind_textdomain_codeset(domain, "UTF-8");
+}
+
 PGconn *pg_connect(const char *conninfo, struct diag *err)
 {
 	PGconn *c;
@@ -142,6 +154,7 @@ PGconn *pg_connect(const char *conninfo, struct diag *err)
 	 * parsed here first, and said without it. */
 	if (pg_conninfo_check(conninfo, err) < 0)
 		return NULL;
+	pq_messages_utf8();
 	c = PQconnectdb(conninfo ? conninfo : "");
 	if (c == NULL) {
 		diag_set(err, AAP_EDB, NULL, 0, "could not connect to the database: out of memory");
