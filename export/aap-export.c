@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
 	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
-	"                  [--reviews FILE] [--consensus FILE] [--out-dir DIR]\n"
+	"                  [--reviews FILE] [--consensus FILE] [--decisions FILE]\n"
+	"                  [--out-dir DIR]\n"
 	"                  [--pdf] [--decision-date DATE] [--decision-ref REF]\n"
 	"                  [--no-truncation-check] [STREAM]\n"
 	"Write the batch of the stream as a document for people: csv, the\n"
@@ -35,6 +36,9 @@ static const char usage_text[] =
 	"                            comments, the file aap-score read\n"
 	"      --consensus FILE      xlsx, summaries: the consensus scores and\n"
 	"                            justifications, the file aap-score read\n"
+	"      --decisions FILE      csv, xlsx, html, summaries: the committee's\n"
+	"                            decisions file aap-score read, for each\n"
+	"                            decision's action and author\n"
 	"  -d, --out-dir DIR         summaries: the folder of the pages (made\n"
 	"                            when missing)\n"
 	"      --pdf                 html, summaries: print each page to PDF\n"
@@ -66,6 +70,7 @@ int main(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'l' },
 		{ "reviews", required_argument, NULL, 'r' },
 		{ "consensus", required_argument, NULL, 'k' },
+		{ "decisions", required_argument, NULL, 'e' },
 		{ "out-dir", required_argument, NULL, 'd' },
 		{ "pdf", no_argument, NULL, 'p' },
 		{ "no-truncation-check", no_argument, NULL, 'n' },
@@ -97,6 +102,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			o.consensus = optarg;
+			break;
+		case 'e':
+			o.decisions = optarg;
 			break;
 		case 'n':
 			o.check = 0;
@@ -151,6 +159,9 @@ int main(int argc, char **argv)
 		return cli_usage_error("--reviews and --consensus are for xlsx and "
 				       "summaries: the SCDL file lists the awards "
 				       "only");
+	if (o.format == EXPORT_SCDL && o.decisions != NULL)
+		return cli_usage_error("--decisions is for csv, xlsx, html and "
+				       "summaries");
 	if (o.format != EXPORT_SCDL &&
 	    (o.decision_date != NULL || o.decision_ref != NULL))
 		return cli_usage_error("--decision-date and --decision-ref are "

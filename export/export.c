@@ -133,7 +133,7 @@ int export_run(const struct export_opts *o, struct diag *err)
 	enum labels_lang lang = LABELS_FR;
 	struct labels *lab = NULL;
 	struct model m;
-	struct notes notes;
+	struct notes notes, dec;
 	int rc;
 
 	if (code != NULL && *code && labels_lang_parse(code, &lang) < 0)
@@ -145,7 +145,11 @@ int export_run(const struct export_opts *o, struct diag *err)
 	if (labels_load(o->call, lang, &lab, err) < 0)
 		return -1;
 	notes_init(&notes);
+	notes_init(&dec);
 	rc = model_open(&m, o->call, lab, o->input, o->check, err);
+	if (rc == 0 && o->decisions != NULL &&
+	    (rc = notes_load(&dec, &m, COLUMNS_DECISIONS, o->decisions, err)) == 0)
+		m.decisions = &dec;
 	if (rc == 0 && o->reviews != NULL)
 		rc = notes_load(&notes, &m, COLUMNS_REVIEWS, o->reviews, err);
 	if (rc == 0 && o->consensus != NULL)
@@ -154,6 +158,7 @@ int export_run(const struct export_opts *o, struct diag *err)
 	if (rc == 0)
 		rc = write_format(o, &m, &notes, err);
 	notes_fini(&notes);
+	notes_fini(&dec);
 	model_close(&m);
 	labels_free(lab);
 	return rc;

@@ -26,6 +26,7 @@ struct export_opts {
 	int check;                  /* 0: --no-truncation-check */
 	const char *reviews;        /* the reviews file for Notes, or NULL */
 	const char *consensus;      /* the consensus file for Notes, or NULL */
+	const char *decisions;      /* the committee's decisions file, or NULL */
 	const char *out_dir;        /* summaries: the folder to write into */
 	int pdf;                    /* 1: html and summaries printed to PDF */
 	const char *decision_date;  /* scdl: the decision's date, or NULL */
@@ -46,7 +47,8 @@ int export_lang_check(const char *code);
  * standard output; xlsx to o->output, whole or not at all, its Notes
  * sheet from o->reviews and o->consensus; html to o->output or standard
  * output; summaries into o->out_dir, their comments from o->reviews and
- * o->consensus; with o->pdf, each page also printed to PDF; scdl as csv,
+ * o->consensus; with o->decisions, each committee's decision
+ * with its action and author; with o->pdf, each page also printed to PDF; scdl as csv,
  * nothing at all when an application cannot be published (see scdl.h).
  * Returns 0, or -1 with err set: AAP_EUSAGE for a wrong labels.csv or
  * lang setting, or a call that lacks what scdl needs, AAP_EDATA for an

@@ -16,6 +16,7 @@
 #include "labels.h"
 #include "mem.h"
 #include "model.h"
+#include "norm.h"
 #include "table.h"
 
 /* U+202F NARROW NO-BREAK SPACE, between groups of thousands. */
@@ -202,6 +203,18 @@ static const char style[] =
 	"\"Liberation Sans\",Arial,sans-serif}\n"
 	"svg text{fill:var(--ink)}\n"
 	"ul.reasons{margin:.2rem 0;padding-left:1.2rem}\n"
+	/* A long table comes in parts of a few hundred rows.  On screen a
+	 * part is laid out only when it nears the view (the height it is
+	 * given until then is a guess), its columns have set widths so the
+	 * parts line up, and its head is shown once; in print each part
+	 * fits its columns to its text, which takes fewer pages. */
+	".parts{margin:.5rem 0 1rem}\n"
+	".part table{width:100%;margin:0}\n"
+	".part+.part table{border-top:0}\n"
+	"@media screen{.part{content-visibility:auto;"
+	"contain-intrinsic-size:auto 8000px}\n"
+	".part table{table-layout:fixed}.part+.part thead{display:none}\n"
+	".part th,.part td{overflow-wrap:break-word;hyphens:auto;padding:.25rem .3rem}}\n"
 	"@media print{@page{size:A4 landscape;margin:12mm}\n"
 	"body{margin:0;max-width:none;font-size:10pt}\n"
 	"section.page{break-before:page}\n"
@@ -346,6 +359,58 @@ static int load_criteria(struct html_call *c, struct call *call,
 	return rc;
 }
 
+/* The caps on an award from scoring.csv (its settings t) and rates.csv,
+ * as cap_award takes them. */
+static int load_caps(struct html_call *c, struct call *call,
+		     const struct table *t, struct diag *err)
+{
+	struct table *r = NULL;
+	const char *v;
+	int64_t x;
+	long vc, rc;
+	size_t i;
+
+	c->max_rate = CAP_RATE_ONE;
+	if ((v = setting_of(t, "max_award")) != NULL &&
+	    norm_parse_fixed(v, strlen(v), NORM_MONEY_DECIMALS, &x) == NORM_OK) {
+		c->has_max_award = 1;
+		c->max_award = x;
+	}
+	if ((v = setting_of(t, "max_rate")) != NULL &&
+	    norm_parse_fixed(v, strlen(v), NORM_RATE_MAX_DECIMALS, &x) == NORM_OK)
+		c->max_rate = x;
+	v = setting_of(t, "cost_field");
+	if ((c->cost_field = mem_strdup(v && *v ? v : "eligible_cost")) == NULL)
+		return diag_oom(err);
+	if ((v = setting_of(t, "rate_field")) != NULL && *v &&
+	    (c->rate_field = mem_strdup(v)) == NULL)
+		return diag_oom(err);
+	if (c->rate_field == NULL || !call_has_table(call, "rates.csv"))
+		return 0;
+	if (call_table(call, "rates.csv", &r, err) < 0)
+		return -1;
+	vc = table_col(r, "value");
+	rc = table_col(r, "max_rate");
+	c->rates = mem_calloc(r->nrows + 1, sizeof(*c->rates));
+	if (c->rates == NULL) {
+		table_free(r);
+		return diag_oom(err);
+	}
+	for (i = 0; vc >= 0 && rc >= 0 && i < r->nrows; i++) {
+		const char *s = r->rows[i].cells[rc];
+
+		if (norm_parse_fixed(s, strlen(s), NORM_RATE_MAX_DECIMALS, &x) != NORM_OK)
+			continue;
+		if ((c->rates[c->nrates].value = mem_strdup(r->rows[i].cells[vc])) == NULL) {
+			table_free(r);
+			return diag_oom(err);
+		}
+		c->rates[c->nrates++].rate = x;
+	}
+	table_free(r);
+	return 0;
+}
+
 int html_call_load(struct html_call *c, struct call *call,
 		   const struct labels *lab, struct diag *err)
 {
@@ -354,6 +419,7 @@ int html_call_load(struct html_call *c, struct call *call,
 
 	memset(c, 0, sizeof(*c));
 	c->thr_weighted = 1;
+	c->max_rate = CAP_RATE_ONE;
 	c->currency = call_setting(call, "currency");
 	if (c->currency == NULL || *c->currency == '\0')
 		c->currency = "EUR";
@@ -376,6 +442,10 @@ int html_call_load(struct html_call *c, struct call *call,
 
 		c->amount = f != NULL ? f->name : NULL;
 	}
+	if (load_caps(c, call, t, err) < 0) {
+		table_free(t);
+		return -1;
+	}
 	table_free(t);
 	return 0;
 }
@@ -387,6 +457,11 @@ void html_call_fini(struct html_call *c)
 	for (i = 0; i < c->ncrit; i++)
 		mem_free(c->crit[i].id);
 	mem_free(c->crit);
+	for (i = 0; i < c->nrates; i++)
+		mem_free(c->rates[i].value);
+	mem_free(c->rates);
+	mem_free(c->cost_field);
+	mem_free(c->rate_field);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -5,6 +5,7 @@
 #ifndef HTML_H
 #define HTML_H
 
+#include "cap.h"
 #include <stddef.h>
 
 #include "sbuf.h"
@@ -82,9 +83,17 @@ struct html_call {
 	int thr_weighted;       /* 1: on total; 0: on the plain sum */
 	const char *currency;   /* call.csv's currency, or "EUR" */
 	const char *amount;     /* the amount requested's field */
+	int has_max_award;      /* 1: scoring.csv has a max_award */
+	long long max_award;    /* it, in cents */
+	long long max_rate;     /* its max_rate, 6 decimals (CAP_RATE_ONE) */
+	char *cost_field;       /* the eligible cost's field; owned */
+	char *rate_field;       /* the rate field, or NULL; owned */
+	struct cap_rate *rates; /* rates.csv's lines; owned */
+	size_t nrates;          /* how many */
 };
 
-/* Loads c from call's criteria.csv and scoring.csv (when it has them),
+/* Loads c from call's criteria.csv, scoring.csv and rates.csv (when it
+ * has them),
  * in the words of lab; wrong numbers are left out of the charts rather
  * than refused (aap-score refuses them).  Returns 0, or -1 with err set
  * (AAP_EUSAGE, AAP_ESYS).  Free with html_call_fini in either case. */

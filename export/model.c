@@ -9,6 +9,7 @@
 #include "labels.h"
 #include "mem.h"
 #include "model.h"
+#include "notes.h"
 #include "prov.h"
 #include "columns.h"
 #include "stream.h"
@@ -292,7 +293,9 @@ static int set_columns(struct model *m)
 	    add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_AWARD)), MODEL_MONEY,
 		    "col:award", "") < 0 ||
 	    add_col(m, stream_in_column(m->src.in, columns_name(COLUMN_RANK_REASON)), MODEL_REASON,
-		    "col:rank_reason", "") < 0)
+		    "col:rank_reason", "") < 0 ||
+	    add_col(m, m->c_decided_by, MODEL_DECIDED_BY, "col:decided_by", "") < 0 ||
+	    add_col(m, m->c_decision_reason, MODEL_TEXT, "col:decision_reason", "") < 0)
 		return -1;
 	if (m->c_decision < 0 &&
 	    add_col(m, m->c_admissible, MODEL_YESNO, "col:admissible", "") < 0)
@@ -316,6 +319,9 @@ int model_open(struct model *m, struct call *call, const struct labels *lab,
 	m->c_findings = stream_in_column(m->src.in, columns_name(COLUMN_FINDINGS));
 	m->c_admissible = stream_in_column(m->src.in, columns_name(COLUMN_ADMISSIBLE));
 	m->c_decision = stream_in_column(m->src.in, columns_name(COLUMN_DECISION));
+	m->c_decided_by = stream_in_column(m->src.in, columns_name(COLUMN_DECIDED_BY));
+	m->c_decision_reason = stream_in_column(m->src.in,
+						columns_name(COLUMN_DECISION_REASON));
 	if (set_columns(m) < 0)
 		return diag_oom(err);
 	return 0;
@@ -487,6 +493,79 @@ done:
 	return rc;
 }
 
+/* 1 when s (n bytes) is the word w. */
+static int is_word(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && memcmp(s, w, n) == 0;
+}
+
+/* When m has the decisions file, appends the action in words and the
+ * author of its line l (n digits), then ", ", to out. */
+static int decision_line(struct model *m, const char *l, size_t n,
+			 struct sbuf *out)
+{
+	unsigned long line = 0;
+	size_t i;
+
+	if (m->decisions == NULL || n == 0 || n > 9)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return 0;
+		line = line * 10 + (unsigned long)(l[i] - '0');
+	}
+	for (i = 0; i < m->decisions->n; i++) {
+		const struct notes_row *r = &m->decisions->rows[i];
+
+		if (r->side == COLUMNS_DECISIONS && r->line == line)
+			return sbuf_adds(out, labels_word(m->lab, "action",
+							  r->criterion,
+							  &m->scratch)) < 0 ||
+			       sbuf_adds(out, ", ") < 0 ||
+			       sbuf_adds(out, r->who) < 0 ||
+			       sbuf_adds(out, ", ") < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+int model_decided_by_committee(const char *s, size_t n)
+{
+	return n > 0 && !is_word(s, n, columns_by_ranking) &&
+	       !is_word(s, n, columns_by_freed);
+}
+
+int model_decided_words(struct model *m, const char *s, size_t n,
+			struct sbuf *out)
+{
+	struct sbuf where, line;
+	const char *colon;
+	int rc;
+
+	if (is_word(s, n, columns_by_ranking))
+		return sbuf_adds(out, labels_find(m->lab, "decided_by:ranking"));
+	if (is_word(s, n, columns_by_freed))
+		return sbuf_adds(out, labels_find(m->lab, "decided_by:freed"));
+	/* NAME:LINE, the file's name and the line in it. */
+	for (colon = s + n; colon > s && colon[-1] != ':'; colon--)
+		;
+	sbuf_init(&where);
+	sbuf_init(&line);
+	rc = decision_line(m, colon, (size_t)(s + n - colon), &where);
+	if (rc == 0)
+		rc = colon > s ? sbuf_add(&where, s, (size_t)(colon - 1 - s)) :
+				 sbuf_add(&where, s, n);
+	if (rc == 0 && colon > s)
+		rc = sbuf_adds(&where, ", ") < 0 ||
+		     sbuf_add(&line, colon, (size_t)(s + n - colon)) < 0 ||
+		     labels_fill(m->lab, "decided_by:line", sbuf_str(&line), &where) < 0 ?
+		     -1 : 0;
+	if (rc == 0)
+		rc = labels_fill(m->lab, "decided_by:committee", sbuf_str(&where), out);
+	sbuf_fini(&where);
+	sbuf_fini(&line);
+	return rc;
+}
+
 int model_cell(struct model *m, const struct model_col *c,
 	       struct model_cell *cell, struct sbuf *buf)
 {
@@ -529,6 +608,11 @@ int model_cell(struct model *m, const struct model_col *c,
 	case MODEL_FINDINGS:
 		sbuf_reset(buf);
 		if (model_findings_words(m, s, n, " ; ", buf) < 0)
+			return -1;
+		break;
+	case MODEL_DECIDED_BY:
+		sbuf_reset(buf);
+		if (model_decided_words(m, s, n, buf) < 0)
 			return -1;
 		break;
 	}

@@ -15,6 +15,7 @@
 struct call;
 struct diag;
 struct labels;
+struct notes;
 struct stream_in;
 
 /* What a column of the ranking holds. */
@@ -26,7 +27,8 @@ enum model_kind {
 	MODEL_DECISION,  /* a decision code, shown in words */
 	MODEL_REASON,    /* a rank reason, shown in words */
 	MODEL_YESNO,     /* admissible yes/no, in words */
-	MODEL_FINDINGS   /* the findings list, in words */
+	MODEL_FINDINGS,  /* the findings list, in words */
+	MODEL_DECIDED_BY /* what decided it (aap-score --decisions), in words */
 };
 
 /* One column of the ranking. */
@@ -83,6 +85,11 @@ struct model {
 	long c_findings;              /* findings, or -1 */
 	long c_admissible;            /* admissible, or -1 */
 	long c_decision;              /* decision, or -1 (not scored) */
+	long c_decided_by;            /* decided_by, or -1 (no --decisions) */
+	long c_decision_reason;       /* decision_reason, or -1 */
+	const struct notes *decisions; /* the committee's decisions file
+					 (aap-export --decisions), or NULL;
+					 not owned */
 	struct model_stage *stages;   /* the '#stage' lines; owned */
 	size_t nstages;               /* how many */
 	unsigned long long funded;    /* records read with decision funded */
@@ -124,6 +131,17 @@ int model_cell(struct model *m, const struct model_col *c,
  * (field, detail)".  Returns 0 or -1. */
 int model_findings_words(struct model *m, const char *s, size_t n,
 			 const char *sep, struct sbuf *out);
+
+/* Appends to out, in words, what decided an application whose decided_by
+ * is s (n bytes): the ranking, the money the committee freed, or the
+ * committee's line (its file and line, and with m->decisions its action
+ * and author).  Returns 0 or -1. */
+int model_decided_words(struct model *m, const char *s, size_t n,
+			struct sbuf *out);
+
+/* 1 when the decided_by value s (n bytes) names a line of the committee's
+ * decisions file. */
+int model_decided_by_committee(const char *s, size_t n);
 
 /* One item of a findings list, split. */
 struct model_finding {

@@ -98,6 +98,7 @@ static int add_row(struct notes *n, enum columns_side k,
 	static const size_t pos[COLUMNS_NSIDE][5] = {
 		[COLUMNS_REVIEWS] = { 0, 2, 1, 3, 4 },
 		[COLUMNS_CONSENSUS] = { 0, 1, 3, 2, 4 },
+		[COLUMNS_DECISIONS] = { 0, 1, 3, 2, 5 },
 	};
 
 	if (n->n == n->cap) {
@@ -112,6 +113,7 @@ static int add_row(struct notes *n, enum columns_side k,
 	r = &n->rows[n->n];
 	memset(r, 0, sizeof(*r));
 	r->side = k;
+	r->line = rec->line;
 	r->id = field_dup(rec, col, pos[k][0], 0);
 	r->criterion = field_dup(rec, col, pos[k][1], 0);
 	r->who = field_dup(rec, col, pos[k][2], 0);

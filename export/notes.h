@@ -11,8 +11,10 @@
 struct diag;
 struct model;
 
-/* One row of a side file: a mark (COLUMNS_REVIEWS) or a consensus score
- * (COLUMNS_CONSENSUS).  Every string owned, trimmed but for the
+/* One row of a side file: a mark (COLUMNS_REVIEWS), a consensus score
+ * (COLUMNS_CONSENSUS) or a committee's decision (COLUMNS_DECISIONS: its
+ * action in criterion, its author in who, its amount in value, its
+ * justification in text).  Every string owned, trimmed but for the
  * comment. */
 struct notes_row {
 	enum columns_side side; /* which file it comes from */
@@ -21,6 +23,7 @@ struct notes_row {
 	char *who;              /* the reviewer, or the consensus' author */
 	char *value;            /* the mark or the score, as written */
 	char *text;             /* the comment, or the justification */
+	unsigned long line;     /* its line in the file */
 };
 
 /* The rows of the Notes sheet. */

@@ -7,6 +7,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "cap.h"
 #include "columns.h"
 #include "diag.h"
 #include "html.h"
@@ -25,7 +26,7 @@ struct app {
 	long long total;   /* total, HTML_SCALE, when has_total */
 	long long plain;   /* the plain sum of the scores, when has_plain */
 	long long award;   /* award in cents */
-	long long request; /* amount requested in cents */
+	long long cap;     /* the award the envelope walk would give, cents */
 	char has_total, has_plain, ranked, rejected;
 	char decision[16]; /* its decision code, cut */
 };
@@ -48,10 +49,13 @@ struct rep {
 	unsigned long long admissible, inadmissible, incomplete, below,
 		funded, reserve, not_funded; /* counts */
 	long c_rank, c_total, c_award, c_request; /* stream columns, or -1 */
+	long c_cost, c_rate;      /* eligible cost, rate field, or -1 */
 	long c_sens[6];   /* --sensitivity's columns (columns.h order), or -1 */
 	const struct model_col *reason_col;       /* rank_reason, or NULL */
 	struct sbuf ranked, others, rejected;     /* table rows */
 	struct sbuf fragile;                      /* rows of the fragile ones */
+	struct sbuf decided;                      /* rows of the committee's
+						     decisions */
 	struct sbuf buf, key;                     /* scratch */
 };
 
@@ -61,6 +65,82 @@ static int word(struct sbuf *out, const struct rep *r, const char *key)
 	const char *t = labels_find(r->m->lab, key);
 
 	return html_texts(out, t ? t : key);
+}
+
+/* Rows in a part of a long table.  Chromium lays out a part only when it
+ * nears the screen (content-visibility in html.c's style sheet): a report
+ * of 10,000 applications opens in a second, not in several. */
+#define PART_ROWS 200
+
+/* A column of a long table: the label of key (or the text label), and its
+ * share of the width. */
+struct col {
+	const char *key;   /* labels key, or NULL */
+	const char *label; /* the text when key is NULL */
+	unsigned weight;   /* share of the table's width */
+};
+
+/* The <colgroup> and <thead> of the n columns cols, into o: fixed widths,
+ * in tenths of a percent, so the parts of a table line up. */
+static int table_head(struct sbuf *o, const struct rep *r, const struct col *cols,
+		      size_t n)
+{
+	unsigned long long sum = 0, w;
+	size_t i;
+	int rc = sbuf_adds(o, "<colgroup>");
+
+	for (i = 0; i < n; i++)
+		sum += cols[i].weight;
+	for (i = 0; rc == 0 && i < n; i++) {
+		w = sum ? cols[i].weight * 1000ULL / sum : 0;
+		rc = sbuf_adds(o, "<col style=\"width:") < 0 ||
+		     sbuf_addu(o, w / 10) < 0 || sbuf_addc(o, '.') < 0 ||
+		     sbuf_addu(o, w % 10) < 0 || sbuf_adds(o, "%\">") < 0 ? -1 : 0;
+	}
+	if (rc == 0)
+		rc = sbuf_adds(o, "</colgroup>\n<thead><tr>");
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = sbuf_adds(o, "<th>") < 0 ||
+		     (cols[i].key ? word(o, r, cols[i].key) :
+				    html_texts(o, cols[i].label)) < 0 ||
+		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
+	return rc == 0 ? sbuf_adds(o, "</tr></thead>\n") : -1;
+}
+
+/* The end of the row that begins at p (its "</tr>\n"), or end. */
+static const char *row_end(const char *p, const char *end)
+{
+	const char *q;
+
+	while (p < end && (q = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (q - p >= 5 && memcmp(q - 5, "</tr>", 5) == 0)
+			return q + 1;
+		p = q + 1;
+	}
+	return end;
+}
+
+/* A long table of class cls: head (from table_head) and rows (each ending
+ * "</tr>\n"), into o, in parts of PART_ROWS rows, one part at least. */
+static int long_table(struct sbuf *o, const char *cls, const struct sbuf *head,
+		      const struct sbuf *rows)
+{
+	const char *p = rows->data ? rows->data : "", *end = p + rows->len, *q;
+	size_t k;
+	int rc = sbuf_adds(o, "<div class=\"parts\">\n");
+
+	do {
+		for (q = p, k = 0; k < PART_ROWS && q < end; k++)
+			q = row_end(q, end);
+		rc = rc < 0 || sbuf_adds(o, "<div class=\"part\"><table") < 0 ||
+		     (cls && (sbuf_adds(o, " class=\"") < 0 || sbuf_adds(o, cls) < 0 ||
+			      sbuf_addc(o, '"') < 0)) ||
+		     sbuf_adds(o, ">\n") < 0 || sbuf_add(o, head->data, head->len) < 0 ||
+		     sbuf_adds(o, "<tbody>\n") < 0 || sbuf_add(o, p, (size_t)(q - p)) < 0 ||
+		     sbuf_adds(o, "</tbody></table></div>\n") < 0 ? -1 : 0;
+		p = q;
+	} while (rc == 0 && p < end);
+	return rc == 0 ? sbuf_adds(o, "</div>\n") : -1;
 }
 
 /* A cell with the field idx of the record last read, escaped. */
@@ -177,6 +257,24 @@ static int rejected_row(struct rep *r, const char *decision)
 	return rc;
 }
 
+/* What decided the record last read, in words, and the committee's
+ * justification when there is one, escaped, into o. */
+static int decided_cell(struct sbuf *o, struct rep *r)
+{
+	size_t n;
+	const char *s = model_field(r->m, r->m->c_decided_by, &n);
+
+	sbuf_reset(&r->buf);
+	if (model_decided_words(r->m, s, n, &r->buf) < 0 ||
+	    html_text(o, r->buf.data, r->buf.len) < 0)
+		return -1;
+	s = model_field(r->m, r->m->c_decision_reason, &n);
+	if (n == 0)
+		return 0;
+	return sbuf_adds(o, "<br><span class=\"text\">« ") < 0 ||
+	       html_text(o, s, n) < 0 || sbuf_adds(o, " »</span>") < 0 ? -1 : 0;
+}
+
 /* The ranking's row of the record last read, into o. */
 static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 {
@@ -249,12 +347,47 @@ static int ranking_row(struct rep *r, struct sbuf *o, const char *decision)
 		    html_text(o, cell.text ? cell.text : "", cell.len) < 0)
 			rc = -1;
 	}
+	if (rc == 0 && r->m->c_decided_by >= 0 &&
+	    (sbuf_adds(o, "</td><td>") < 0 || decided_cell(o, r) < 0))
+		rc = -1;
 	if (rc == 0 && (sbuf_adds(o, "</td><td>") < 0 ||
 			sbuf_add(o, flags.data, flags.len) < 0 ||
 			sbuf_adds(o, "</td></tr>\n") < 0))
 		rc = -1;
 	sbuf_fini(&flags);
 	return rc;
+}
+
+/* The row of the record last read among the committee's decisions, when
+ * a line of its decisions file decided it: rank, id, applicant, decision,
+ * award, what decided it and the justification. */
+static int decided_row(struct rep *r, const char *decision)
+{
+	struct sbuf *o = &r->decided;
+	size_t n;
+	const char *s = model_field(r->m, r->m->c_decided_by, &n);
+
+	if (!model_decided_by_committee(s, n))
+		return 0;
+	s = model_field(r->m, r->c_rank, &n);
+	if (sbuf_adds(o, "<tr><td class=\"n\">") < 0 || number(o, s, n) < 0 ||
+	    sbuf_adds(o, "</td>") < 0 || text_cell(o, r, r->m->c_id) < 0 ||
+	    text_cell(o, r, r->m->c_applicant) < 0 || sbuf_adds(o, "<td>") < 0 ||
+	    html_texts(o, labels_word(r->m->lab, "decision", decision, &r->key)) < 0 ||
+	    sbuf_adds(o, "</td><td class=\"n\">") < 0)
+		return -1;
+	s = model_field(r->m, r->c_award, &n);
+	if (n > 0 && html_money(o, cents(s, n), r->hc.currency) < 0)
+		return -1;
+	sbuf_reset(&r->buf);
+	s = model_field(r->m, r->m->c_decided_by, &n);
+	if (sbuf_adds(o, "</td><td>") < 0 ||
+	    model_decided_words(r->m, s, n, &r->buf) < 0 ||
+	    html_text(o, r->buf.data, r->buf.len) < 0 ||
+	    sbuf_adds(o, "</td><td class=\"text\">") < 0)
+		return -1;
+	s = model_field(r->m, r->m->c_decision_reason, &n);
+	return html_text(o, s, n) < 0 || sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
 }
 
 /* The text of the record last read in column col, escaped, into o;
@@ -342,6 +475,29 @@ static int fragile_row(struct rep *r, const char *decision)
 	       sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
 }
 
+/* The award the envelope walk would give the record last read: its
+ * amount requested, capped as aap-score caps it. */
+static long long cap_of(const struct rep *r)
+{
+	const struct html_call *c = &r->hc;
+	const char *s;
+	size_t n;
+	long long req, cost = 0;
+	int64_t rate = c->max_rate;
+
+	s = model_field(r->m, r->c_request, &n);
+	req = cents(s, n);
+	if (r->c_cost >= 0) {
+		s = model_field(r->m, r->c_cost, &n);
+		cost = cents(s, n);
+	}
+	if (r->c_rate >= 0) {
+		s = model_field(r->m, r->c_rate, &n);
+		rate = cap_rate(c->rates, c->nrates, rate, s, n);
+	}
+	return cap_award(req, cost, c->has_max_award, c->max_award, rate);
+}
+
 /* Keeps what the charts need of the record last read and writes its
  * rows. */
 static int take(struct rep *r)
@@ -386,8 +542,7 @@ static int take(struct rep *r)
 	a->has_total = n > 0 && html_fix(s, n, &a->total) == 0;
 	s = model_field(r->m, r->c_award, &n);
 	a->award = cents(s, n);
-	s = model_field(r->m, r->c_request, &n);
-	a->request = cents(s, n);
+	a->cap = cap_of(r);
 	a->has_plain = k > 0;
 	for (i = 0; i < k; i++) {
 		s = model_field(r->m, r->hc.crit[i].col, &n);
@@ -411,6 +566,8 @@ static int take(struct rep *r)
 	if (a->rejected)
 		return rejected_row(r, d);
 	if (a->ranked && fragile_row(r, d) < 0)
+		return -1;
+	if (r->m->c_decided_by >= 0 && decided_row(r, d) < 0)
 		return -1;
 	return ranking_row(r, a->ranked ? &r->ranked : &r->others, d);
 }
@@ -481,72 +638,101 @@ static int summary(struct sbuf *o, struct rep *r)
 	return rc == 0 ? sbuf_adds(o, "</table>\n</section>\n") : -1;
 }
 
-/* The head of the ranking's tables. */
+/* The head of the ranking's tables (table_head), into o. */
 static int ranking_head(struct sbuf *o, struct rep *r)
 {
-	static const char *const first[] = { "col:rank", "col:application_id",
-					      "col:applicant", "col:title" };
-	const char *const last[] = { "col:total", r->m->c_decision >= 0 ?
-				     "col:decision" : "col:admissible",
-				     "col:award", "col:rank_reason",
-				     "report:wide" };
-	size_t i;
-	int rc = sbuf_adds(o, "<table class=\"ranking\">\n<thead><tr>");
+	static const struct col first[] = {
+		{ "col:rank", NULL, 8 }, { "col:application_id", NULL, 18 },
+		{ "col:applicant", NULL, 20 }, { "col:title", NULL, 22 } };
+	const struct col last[] = {
+		{ "col:total", NULL, 13 },
+		{ r->m->c_decision >= 0 ? "col:decision" : "col:admissible", NULL, 15 },
+		{ "col:award", NULL, 19 }, { "col:rank_reason", NULL, 14 },
+		{ "col:decided_by", NULL, 24 }, { "report:wide", NULL, 20 } };
+	size_t nf = sizeof(first) / sizeof(first[0]);
+	size_t nl = sizeof(last) / sizeof(last[0]), i, n = 0;
+	struct col *cols = mem_calloc(nf + r->hc.ncrit + nl, sizeof(*cols));
+	int rc;
 
-	for (i = 0; rc == 0 && i < 4; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, first[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < r->hc.ncrit; i++)
-		if (r->hc.crit[i].col >= 0)
-			rc = sbuf_adds(o, "<th>") < 0 ||
-			     html_texts(o, r->hc.crit[i].label) < 0 ||
-			     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < 5; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, last[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 ? sbuf_adds(o, "</tr></thead>\n<tbody>\n") : -1;
+	if (cols == NULL)
+		return -1;
+	for (i = 0; i < nf; i++)
+		cols[n++] = first[i];
+	for (i = 0; i < r->hc.ncrit; i++)
+		if (r->hc.crit[i].col >= 0) {
+			cols[n].label = r->hc.crit[i].label;
+			cols[n++].weight = 15;
+		}
+	for (i = 0; i < nl; i++)
+		if (r->m->c_decided_by >= 0 || strcmp(last[i].key, "col:decided_by") != 0)
+			cols[n++] = last[i];
+	rc = table_head(o, r, cols, n);
+	mem_free(cols);
+	return rc;
 }
 
 /* The fragile decisions, first, when the stream has aap-score
  * --sensitivity's columns and any decision is fragile. */
 static int fragile(struct sbuf *o, struct rep *r)
 {
-	static const char *const head[] = {
-		"col:rank", "col:application_id", "col:applicant", "col:decision",
-		"report:one_reviewer", "report:weight_change", "report:margin" };
-	size_t i;
-	int rc;
+	static const struct col head[] = {
+		{ "col:rank", NULL, 4 }, { "col:application_id", NULL, 8 },
+		{ "col:applicant", NULL, 16 }, { "col:decision", NULL, 10 },
+		{ "report:one_reviewer", NULL, 20 },
+		{ "report:weight_change", NULL, 24 }, { "report:margin", NULL, 8 } };
 
 	if (r->fragile.len == 0)
 		return 0;
-	rc = sbuf_adds(o, "<section id=\"fragiles\"><h2>") < 0 ||
-	     word(o, r, "report:fragile") < 0 || sbuf_adds(o, "</h2>\n<p class=\"sub\">") < 0 ||
-	     word(o, r, "report:fragile_note") < 0 ||
-	     sbuf_adds(o, "</p>\n<table class=\"ranking\">\n<thead><tr>") < 0 ? -1 : 0;
-	for (i = 0; rc == 0 && i < sizeof(head) / sizeof(head[0]); i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, head[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 && sbuf_adds(o, "</tr></thead>\n<tbody>\n") == 0 &&
-	       sbuf_add(o, r->fragile.data, r->fragile.len) == 0 &&
-	       sbuf_adds(o, "</tbody></table>\n</section>\n") == 0 ? 0 : -1;
+	sbuf_reset(&r->buf);
+	return sbuf_adds(o, "<section id=\"fragiles\"><h2>") < 0 ||
+	       word(o, r, "report:fragile") < 0 || sbuf_adds(o, "</h2>\n<p class=\"sub\">") < 0 ||
+	       word(o, r, "report:fragile_note") < 0 || sbuf_adds(o, "</p>\n") < 0 ||
+	       table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) < 0 ||
+	       long_table(o, "ranking", &r->buf, &r->fragile) < 0 ||
+	       sbuf_adds(o, "</section>\n") < 0 ? -1 : 0;
+}
+
+/* The committee's decisions, after the ranking, when the stream was
+ * scored with aap-score --decisions. */
+static int decided(struct sbuf *o, struct rep *r)
+{
+	static const struct col head[] = {
+		{ "col:rank", NULL, 5 }, { "col:application_id", NULL, 9 },
+		{ "col:applicant", NULL, 15 }, { "col:decision", NULL, 10 },
+		{ "col:award", NULL, 11 }, { "col:decided_by", NULL, 24 },
+		{ "col:decision_reason", NULL, 26 } };
+	int rc;
+
+	if (r->m->c_decided_by < 0)
+		return 0;
+	rc = sbuf_adds(o, "<section id=\"decisions\"><h2>") < 0 ||
+	     word(o, r, "report:decisions") < 0 || sbuf_adds(o, "</h2>\n") < 0 ? -1 : 0;
+	if (rc == 0 && r->decided.len == 0)
+		return sbuf_adds(o, "<p>") < 0 || word(o, r, "report:no_decision") < 0 ||
+		       sbuf_adds(o, "</p>\n</section>\n") < 0 ? -1 : 0;
+	sbuf_reset(&r->buf);
+	return rc == 0 && table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) == 0 &&
+	       long_table(o, "ranking", &r->buf, &r->decided) == 0 &&
+	       sbuf_adds(o, "</section>\n") == 0 ? 0 : -1;
 }
 
 /* The ranking, then the applications scored but not ranked. */
 static int ranking(struct sbuf *o, struct rep *r)
 {
-	int rc = sbuf_adds(o, "<section id=\"classement\"><h2>") < 0 ||
-		 word(o, r, "sheet:ranking") < 0 || sbuf_adds(o, "</h2>\n") < 0 ||
-		 ranking_head(o, r) < 0 ||
-		 sbuf_add(o, r->ranked.data, r->ranked.len) < 0 ||
-		 sbuf_adds(o, "</tbody></table>\n<p class=\"sub\">") < 0 ||
-		 word(o, r, "report:wide_note") < 0 ||
-		 sbuf_adds(o, "</p>\n") < 0 ? -1 : 0;
+	int rc;
 
+	sbuf_reset(&r->buf);
+	rc = sbuf_adds(o, "<section id=\"classement\"><h2>") < 0 ||
+	     word(o, r, "sheet:ranking") < 0 || sbuf_adds(o, "</h2>\n") < 0 ||
+	     ranking_head(&r->buf, r) < 0 ||
+	     long_table(o, "ranking", &r->buf, &r->ranked) < 0 ||
+	     sbuf_adds(o, "<p class=\"sub\">") < 0 ||
+	     word(o, r, "report:wide_note") < 0 ||
+	     sbuf_adds(o, "</p>\n") < 0 ? -1 : 0;
 	if (rc == 0 && r->others.len > 0)
 		rc = sbuf_adds(o, "<h3>") < 0 || word(o, r, "report:others") < 0 ||
-		     sbuf_adds(o, "</h3>\n") < 0 || ranking_head(o, r) < 0 ||
-		     sbuf_add(o, r->others.data, r->others.len) < 0 ||
-		     sbuf_adds(o, "</tbody></table>\n") < 0 ? -1 : 0;
+		     sbuf_adds(o, "</h3>\n") < 0 ||
+		     long_table(o, "ranking", &r->buf, &r->others) < 0 ? -1 : 0;
 	return rc == 0 ? sbuf_adds(o, "</section>\n") : -1;
 }
 
@@ -659,7 +845,7 @@ static int charts(struct sbuf *o, struct rep *r)
 		steps[n].kind = strcmp(a->decision, "funded") == 0 ? SVG_FUNDED :
 			strcmp(a->decision, "reserve") == 0 ? SVG_RESERVE : SVG_OTHER;
 		steps[n].cents = steps[n].kind == SVG_FUNDED ? a->award :
-			steps[n].kind == SVG_RESERVE ? a->request : 0;
+			steps[n].kind == SVG_RESERVE ? a->cap : 0;
 		n++;
 	}
 	w.title = labels_find(l, "report:chart_envelope");
@@ -705,24 +891,20 @@ static int charts(struct sbuf *o, struct rep *r)
 /* The rejected applications with their reasons. */
 static int rejected(struct sbuf *o, struct rep *r)
 {
-	static const char *const head[] = { "col:application_id", "col:applicant",
-					    "col:title", "col:decision",
-					    "col:findings" };
-	size_t i;
+	static const struct col head[] = {
+		{ "col:application_id", NULL, 9 }, { "col:applicant", NULL, 17 },
+		{ "col:title", NULL, 26 }, { "col:decision", NULL, 10 },
+		{ "col:findings", NULL, 38 } };
 	int rc = sbuf_adds(o, "<section id=\"irrecevables\" class=\"page\"><h2>") < 0 ||
 		 word(o, r, "report:rejected") < 0 || sbuf_adds(o, "</h2>\n") < 0 ? -1 : 0;
 
 	if (rc == 0 && r->rejected.len == 0)
 		return sbuf_adds(o, "<p>") < 0 || word(o, r, "report:none") < 0 ||
 		       sbuf_adds(o, "</p>\n</section>\n") < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = sbuf_adds(o, "<table>\n<thead><tr>");
-	for (i = 0; rc == 0 && i < 5; i++)
-		rc = sbuf_adds(o, "<th>") < 0 || word(o, r, head[i]) < 0 ||
-		     sbuf_adds(o, "</th>") < 0 ? -1 : 0;
-	return rc == 0 && sbuf_adds(o, "</tr></thead>\n<tbody>\n") == 0 &&
-	       sbuf_add(o, r->rejected.data, r->rejected.len) == 0 &&
-	       sbuf_adds(o, "</tbody></table>\n</section>\n") == 0 ? 0 : -1;
+	sbuf_reset(&r->buf);
+	return rc == 0 && table_head(&r->buf, r, head, sizeof(head) / sizeof(head[0])) == 0 &&
+	       long_table(o, NULL, &r->buf, &r->rejected) == 0 &&
+	       sbuf_adds(o, "</section>\n") == 0 ? 0 : -1;
 }
 
 /* A cell of escaped text. */
@@ -819,6 +1001,8 @@ static int columns(struct rep *r)
 	r->c_total = stream_in_column(in, columns_name(COLUMN_TOTAL));
 	r->c_award = stream_in_column(in, columns_name(COLUMN_AWARD));
 	r->c_request = r->hc.amount ? stream_in_column(in, r->hc.amount) : -1;
+	r->c_cost = r->hc.cost_field ? stream_in_column(in, r->hc.cost_field) : -1;
+	r->c_rate = r->hc.rate_field ? stream_in_column(in, r->hc.rate_field) : -1;
 	{
 		size_t ns;
 		const char *const *sens = columns_added(COLUMNS_SENSITIVITY, &ns);
@@ -876,7 +1060,8 @@ int report_write(struct model *m, const char *path, struct diag *err)
 	    html_head(&doc, labels_lang(m->lab) == LABELS_FR ? "fr" : "en",
 		      sbuf_str(&title)) < 0 ||
 	    page_header(&doc, &r) < 0 || summary(&doc, &r) < 0 ||
-	    fragile(&doc, &r) < 0 || ranking(&doc, &r) < 0 || charts(&doc, &r) < 0 ||
+	    fragile(&doc, &r) < 0 || ranking(&doc, &r) < 0 || decided(&doc, &r) < 0 ||
+	    charts(&doc, &r) < 0 ||
 	    rejected(&doc, &r) < 0 || provenance(&doc, &r) < 0 ||
 	    html_tail(&doc) < 0)
 		goto oom;
@@ -894,6 +1079,7 @@ done:
 	sbuf_fini(&r.others);
 	sbuf_fini(&r.rejected);
 	sbuf_fini(&r.fragile);
+	sbuf_fini(&r.decided);
 	sbuf_fini(&r.buf);
 	sbuf_fini(&r.key);
 	sbuf_fini(&doc);

@@ -39,7 +39,7 @@ static const char default_template[] =
 static const char *const names[] = {
 	"call", "funder", "application_id", "applicant", "project",
 	"application", "scores", "result", "reasons", "total", "rank",
-	"decision", "award", "digest",
+	"decision", "award", "decided_by", "decision_reason", "digest",
 };
 
 /* One piece of a template: text, or a name to fill. */
@@ -364,7 +364,31 @@ static int decision(struct sbuf *o, struct sum *s)
 					 s->decision, &s->key));
 }
 
-/* {{result}}: total, rank, decision, award. */
+/* What decided it, in words, when the stream was scored with aap-score
+ * --decisions; nothing otherwise. */
+static int decided_by(struct sbuf *o, struct sum *s)
+{
+	size_t n;
+	const char *v = model_field(s->m, s->m->c_decided_by, &n);
+
+	if (s->m->c_decided_by < 0)
+		return 0;
+	sbuf_reset(&s->buf);
+	return model_decided_words(s->m, v, n, &s->buf) < 0 ||
+	       html_text(o, s->buf.data, s->buf.len) < 0 ? -1 : 0;
+}
+
+/* The committee's justification, escaped; nothing when none. */
+static int decision_reason(struct sbuf *o, struct sum *s)
+{
+	size_t n;
+	const char *v = model_field(s->m, s->m->c_decision_reason, &n);
+
+	return html_text(o, v, n);
+}
+
+/* {{result}}: total, rank, decision, award, and with aap-score
+ * --decisions what decided it and the committee's justification. */
 static int result(struct sbuf *o, struct sum *s)
 {
 	size_t n;
@@ -383,6 +407,14 @@ static int result(struct sbuf *o, struct sum *s)
 	if (rc == 0 && s->c_award >= 0)
 		rc = kv_open(o, s, "col:award") < 0 || award(o, s) < 0 ||
 		     sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
+	if (rc == 0 && s->m->c_decided_by >= 0)
+		rc = kv_open(o, s, "col:decided_by") < 0 || decided_by(o, s) < 0 ||
+		     sbuf_adds(o, "</td></tr>\n") < 0 ? -1 : 0;
+	if (rc == 0 && (model_field(s->m, s->m->c_decision_reason, &n), n > 0))
+		rc = kv_open(o, s, "col:decision_reason") < 0 ||
+		     sbuf_adds(o, "<span class=\"text\">") < 0 ||
+		     decision_reason(o, s) < 0 ||
+		     sbuf_adds(o, "</span></td></tr>\n") < 0 ? -1 : 0;
 	return rc == 0 ? sbuf_adds(o, "</table>\n") : -1;
 }
 
@@ -451,6 +483,10 @@ static int fill(struct sbuf *o, struct sum *s, const char *name, size_t n)
 		return decision(o, s);
 	if (IS("award"))
 		return award(o, s);
+	if (IS("decided_by"))
+		return decided_by(o, s);
+	if (IS("decision_reason"))
+		return decision_reason(o, s);
 	if (IS("digest"))
 		return sbuf_addc(o, DIGEST_MARK);
 	return 0;

@@ -586,7 +586,7 @@ static int load_rates(struct call *c, struct criteria *k, struct diag *err)
 		goto done;
 	}
 	for (r = 0; r < t->nrows; r++) {
-		struct criteria_rate *q = &k->rates[k->nrates];
+		struct cap_rate *q = &k->rates[k->nrates];
 		unsigned long line = t->rows[r].line;
 
 		for (j = 0; j < k->nrates; j++)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "call.h"
+#include "cap.h"
 #include "fixed.h"
 
 struct diag;
@@ -73,12 +74,6 @@ struct criteria_tiebreak {
 	char *reason;               /* the rank_reason it gives */
 };
 
-/* A maximum rate for one value of the rate field (rates.csv). */
-struct criteria_rate {
-	char *value;  /* the value of the rate field */
-	int64_t rate; /* SCORE_RATE_SCALE */
-};
-
 /* Everything the call folder says about scoring.  Owned strings. */
 struct criteria {
 	struct criteria_item *items;   /* criteria.csv, in table order */
@@ -99,7 +94,7 @@ struct criteria {
 	char *amount_field;            /* money field: the amount requested */
 	char *cost_field;              /* money field: the eligible cost */
 	char *rate_field;              /* field choosing the rate, or NULL */
-	struct criteria_rate *rates;   /* rates.csv */
+	struct cap_rate *rates;        /* rates.csv */
 	size_t nrates;                 /* how many */
 	char **unique;                 /* fields unique in a batch (rules.csv),
 					  application_id first */

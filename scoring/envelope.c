@@ -2,24 +2,6 @@
  * walked until the money runs out (docs/scoring.md). */
 #include "envelope.h"
 
-int64_t envelope_cap(int64_t requested, int64_t cost, int has_max,
-		     int64_t max_award, int64_t rate)
-{
-	int64_t a = requested < 0 ? 0 : requested;
-
-	if (has_max && a > max_award)
-		a = max_award;
-	if (rate < 1000000) {
-		/* Rounded down: the cap is never exceeded. */
-		int64_t c = (int64_t)((score_wide)(cost < 0 ? 0 : cost) * rate /
-				      1000000);
-
-		if (a > c)
-			a = c;
-	}
-	return a;
-}
-
 void envelope_start(const struct criteria *k, struct envelope_state *st)
 {
 	st->rest = k->envelope;

@@ -45,11 +45,4 @@ enum score_decision envelope_step(const struct criteria *k,
 void envelope_walk(const struct criteria *k, const int64_t *award, size_t n,
 		   enum score_decision *dec, int64_t *granted, int64_t *left);
 
-/* The award of an application asking requested (cents) for an eligible
- * cost of cost (cents, ignored when rate is 10^6), capped by max_award
- * (when has_max) and by rate (SCORE_RATE_SCALE) of the cost, rounded down
- * to the cent. */
-int64_t envelope_cap(int64_t requested, int64_t cost, int has_max,
-		     int64_t max_award, int64_t rate);
-
 #endif

@@ -396,13 +396,10 @@ static int admit(struct run *r, struct diag *err)
 		if (r->c_rate >= 0) {
 			const char *v = field(r, i, (size_t)r->c_rate, &len);
 
-			for (c = 0; c < k->nrates; c++)
-				if (strlen(k->rates[c].value) == len &&
-				    memcmp(k->rates[c].value, v, len) == 0)
-					rate = k->rates[c].rate;
+			rate = cap_rate(k->rates, k->nrates, rate, v, len);
 		}
-		r->a[i].cap = envelope_cap(req, cost, k->has_max_award,
-					   k->max_award, rate);
+		r->a[i].cap = cap_award(req, cost, k->has_max_award,
+					k->max_award, rate);
 	}
 	return 0;
 }

@@ -193,3 +193,62 @@ t_run aap-export --call "$CALL" --format csv --reviews "$CALL/sample/reviews.csv
 t_status 2
 t_stderr_has "--reviews and --consensus are for xlsx and summaries: the csv is the ranking only"
 t_end
+
+# decided_stream: the sample scored with a copy of its decisions file whose
+# author and justification are hostile, into ./decided.stream; the file
+# is ./d.csv.
+decided_stream() {
+	sed -e 's/^18204516,reduce,70000.00,Comité de sélection,2025-07-03,.*/18204516,reduce,70000.00,<b>Comité<\/b>,2025-07-03,"=HYPERLINK(""http:\/\/example.invalid"",""clic"")"/' \
+		"$CALL/sample/decisions.csv" >d.csv
+	aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" |
+		aap-validate --call "$CALL" 2>/dev/null |
+		aap-score --call "$CALL" --reviews "$CALL/sample/reviews.csv" \
+			--consensus "$CALL/sample/consensus.csv" \
+			--conflicts "$CALL/sample/conflicts.csv" --decisions d.csv >decided.stream
+}
+
+t_begin committee_decisions_read_back_from_xlsx_and_csv
+decided_stream
+aap-export --call "$CALL" --format xlsx -o d.xlsx --decisions d.csv decided.stream &&
+	aap-export --call "$CALL" --format csv -o d1.csv --decisions d.csv decided.stream ||
+	t_fail "an export failed"
+t_run /usr/bin/python3 "$CHECK" decided.stream d.xlsx d1.csv
+t_status 0
+t_run /usr/bin/python3 - d.xlsx d1.csv <<'PY'
+import csv, sys
+import openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Classement"]
+head = [c.value for c in ws[1]]
+by, why, idc = head.index("Origine de la décision"), head.index("Justification du comité"), head.index("N° de dossier")
+got = {r[idc].value: (r[by].value, r[why].value, r[why].data_type) for r in ws.iter_rows(min_row=2)}
+hyper = '=HYPERLINK("http://example.invalid","clic")'
+want = {
+    "18204516": ("Décision du comité (aide réduite, <b>Comité</b>, d.csv, ligne 3)", hyper, "s"),
+    "18204511": ("Décision du comité (désistement, Comité de sélection, d.csv, ligne 2)",
+                 "Le porteur renonce : projet financé par l'ANR entre-temps", "s"),
+    "18204513": ("Classement", None, "n"),
+    "18204518": ("Classement, sommes libérées par le comité", None, "n"),
+}
+for k, v in want.items():
+    assert got[k] == v, (k, got[k], v)
+rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="").read().splitlines(), delimiter=";"))
+cells = {r[rows[0].index("N° de dossier")].lstrip("\t"): dict(zip(rows[0], r)) for r in rows[1:]}
+assert cells["18204516"]["Justification du comité"] == "'" + hyper, cells["18204516"]
+assert cells["18204513"]["Origine de la décision"] == "Classement", cells["18204513"]
+PY
+t_status 0
+t_end
+
+t_begin decisions_file_must_be_the_one_the_stream_was_scored_with
+decided_stream
+t_run aap-export --call "$CALL" --format csv --decisions "$CALL/sample/decisions.csv" decided.stream
+t_status 1
+t_stderr_has "not the decisions file the stream was scored with"
+sample_stream
+t_run aap-export --call "$CALL" --format csv --decisions d.csv scored.stream
+t_status 1
+t_stderr_has "the stream's provenance names no decisions file"
+t_run aap-export --call "$CALL" --format scdl --decisions d.csv scored.stream
+t_status 2
+t_stderr_has "--decisions is for csv, xlsx, html and summaries"
+t_end

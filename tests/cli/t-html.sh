@@ -205,3 +205,63 @@ t_run aap-export --call "$CALL" --format html s
 t_status 0
 t_stdout_lacks 'id="fragiles"'
 t_end
+
+t_begin envelope_chart_costs_the_reserve_at_its_capped_award
+# With PME capped at 50 % of the eligible cost, 18204518 (reserve, PME,
+# asking 200,000.00 of 380,000.00) would get 190,000.00.
+cp -R "$CALL" call
+sed 's/^PME,0.6$/PME,0.5/' "$CALL/rates.csv" >call/rates.csv
+aap-ingest --call call "$CALL/sample/dossiers.csv" | aap-validate --call call 2>/dev/null |
+	aap-score --call call --reviews "$CALL/sample/reviews.csv" \
+		--consensus "$CALL/sample/consensus.csv" \
+		--conflicts "$CALL/sample/conflicts.csv" >s
+grep -q '^18204518,.*,reserve,' s || t_fail "18204518 is not on the reserve list"
+t_run aap-export --call call --format html s
+t_status 0
+t_stdout_has "Liste complémentaire, aides plafonnées : 190$(printf '\342\200\257')000,00$(printf '\302\240')€"
+t_end
+
+t_begin committee_decisions_in_the_report_and_the_summaries
+# The sample's decisions (make demo): 18204511 withdraws, 18204516's award
+# is reduced, 18204518 is funded with the money freed.
+html_sample
+aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" --reviews "$CALL/sample/reviews.csv" \
+		--consensus "$CALL/sample/consensus.csv" --conflicts "$CALL/sample/conflicts.csv" \
+		--decisions "$CALL/sample/decisions.csv" >decided.stream
+sed 's/Le porteur renonce/<script>alert(4)<\/script> Le porteur renonce/' \
+	"$CALL/sample/decisions.csv" >d.csv
+aap-ingest --call "$CALL" "$CALL/sample/dossiers.csv" | aap-validate --call "$CALL" 2>/dev/null |
+	aap-score --call "$CALL" --reviews "$CALL/sample/reviews.csv" \
+		--consensus "$CALL/sample/consensus.csv" --conflicts "$CALL/sample/conflicts.csv" \
+		--decisions d.csv >hostile.stream
+aap-export --call "$CALL" --format html -o r.html --decisions "$CALL/sample/decisions.csv" \
+	decided.stream &&
+	aap-export --call "$CALL" --format summaries -d s --decisions "$CALL/sample/decisions.csv" \
+		decided.stream &&
+	aap-export --call "$CALL" --format html -o h.html --decisions d.csv hostile.stream ||
+	t_fail "an export failed"
+t_run /usr/bin/python3 "$BROWSER" --ids decided.stream --charts 4 \
+	--expect "Décisions du comité" \
+	--expect "Décision du comité (aide réduite, Comité de sélection, decisions.csv, ligne 3)" \
+	--expect "Décision du comité (désistement, Comité de sélection, decisions.csv, ligne 2)" \
+	--expect "Classement, sommes libérées par le comité" \
+	--expect "Frais de mission hors assiette éligible retirés" r.html \
+	--clear --expect "Origine de la décision" --expect "désistement, Comité de sélection" \
+	--expect "Le porteur renonce" s/18204511.html \
+	--clear --expect "<script>alert(4)</script> Le porteur renonce" h.html
+t_status 0
+[ -s out ] && t_fail "$(cat out)"
+python3 - r.html <<'PY' || t_fail "the committee's decisions are not listed after the ranking"
+import re, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+d, c = h.find('<section id="decisions">'), h.find('<section id="classement">')
+assert 0 <= c < d, (c, d)
+ids = re.findall(r"<tr><td class=\"n\">\d+</td><td>(\d+)</td>", h[d:h.find("</section>", d)])
+assert ids == ["18204516", "18204511"], ids
+PY
+grep -q '<script>alert(4)' h.html && t_fail "a justification was not escaped"
+aap-export --call "$CALL" --format html scored.stream >plain.html
+grep -q 'id="decisions"\|Origine de la décision' plain.html &&
+	t_fail "a stream scored without decisions shows them"
+t_end

@@ -13,6 +13,7 @@
 
 #include "aap.h"
 #include "call.h"
+#include "cap.h"
 #include "diag.h"
 #include "mem.h"
 #include "criteria.h"
@@ -162,12 +163,24 @@ static void award_is_capped_and_rounded_down(void **state)
 {
 	(void)state;
 	/* 45 % of 1234.57 is 555.5565: 555.55, never 555.56. */
-	assert_int_equal(envelope_cap(100000, 123457, 0, 0, 450000), 55555);
-	assert_int_equal(envelope_cap(30000000, 90000000, 1, 25000000, 450000),
+	assert_int_equal(cap_award(100000, 123457, 0, 0, 450000), 55555);
+	assert_int_equal(cap_award(30000000, 90000000, 1, 25000000, 450000),
 			 25000000);
-	assert_int_equal(envelope_cap(7500000, 11000000, 1, 25000000, 700000),
+	assert_int_equal(cap_award(7500000, 11000000, 1, 25000000, 700000),
 			 7500000);
-	assert_int_equal(envelope_cap(7500000, 0, 0, 0, 1000000), 7500000);
+	assert_int_equal(cap_award(7500000, 0, 0, 0, 1000000), 7500000);
+}
+
+static void rate_is_its_line_or_the_default(void **state)
+{
+	char micro[] = "micro", pme[] = "PME";
+	struct cap_rate rates[] = { { micro, 700000 }, { pme, 600000 } };
+
+	(void)state;
+	assert_int_equal(cap_rate(rates, 2, 450000, "PME", 3), 600000);
+	assert_int_equal(cap_rate(rates, 2, 450000, "PMEx", 4), 450000);
+	assert_int_equal(cap_rate(rates, 2, 450000, "PM", 2), 450000);
+	assert_int_equal(cap_rate(rates, 0, 450000, "micro", 5), 450000);
 }
 
 static void walk(int stop, int partial, unsigned long reserve,
@@ -550,6 +563,7 @@ int main(void)
 		cmocka_unit_test(normalised_mark_is_rounded_to_the_step_and_clamped),
 		cmocka_unit_test(harsh_and_lenient_reviewers_are_normalised),
 		cmocka_unit_test(award_is_capped_and_rounded_down),
+		cmocka_unit_test(rate_is_its_line_or_the_default),
 		cmocka_unit_test(envelope_skip_takes_an_exact_fit),
 		cmocka_unit_test(envelope_stop_ends_at_the_first_misfit),
 		cmocka_unit_test(envelope_partial_gives_what_is_left_and_ends),
