@@ -4,6 +4,7 @@
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share/aap
+LOCALEDIR = $(PREFIX)/share/locale
 DESTDIR =
 
 CC = cc
@@ -35,6 +36,8 @@ CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(THREADS) $(WARNINGS) $(WERROR) \
 	-Ilib $(STAGE_DIRS:%=-I%) $(PKG_CFLAGS) $(CFLAGS)
+# Where the programs look for their message catalogues (lib/i18n.h).
+ALL_CFLAGS += -DAAP_LOCALEDIR_DEFAULT='"$(LOCALEDIR)"'
 
 # Programs: each <dir>/aap-<name>.c holds a main() and nothing else.
 # Modules: every other .c of lib/ and the stage folders.  Each folder's
@@ -61,11 +64,42 @@ TSAN_UNITS = test_reader test_digest test_stream test_score test_progress
 TSAN_BINS = $(TSAN_UNITS:%=build/tsan/test/%)
 MODULE_TSAN = $(MODULE_SRC:%.c=build/tsan/%.o)
 
+# The messages in other languages (po/<lang>.po, GNU gettext), compiled
+# to build/locale/<lang>/LC_MESSAGES/aap.mo; AAP_LOCALEDIR=build/locale
+# makes the programs of build/bin use them (tests/cli/run does).
+PO_LANGS = $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES = $(PO_LANGS:%=build/locale/%/LC_MESSAGES/aap.mo)
+XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --no-location --sort-output \
+	--add-comments=TRANSLATORS: --package-name=aap --msgid-bugs-address=" " \
+	--keyword=_ --keyword=N_ --keyword=diag_set:5 --keyword=diag_detail:2 \
+	--keyword=diag_hint:2 --keyword=cli_usage_error:1 --keyword=say:6 \
+	--keyword=carried:4 --keyword=altered:4 --keyword=cut_off:2 --keyword=schema_check:2 --keyword=problem:2 --keyword=list_add:2 --keyword=bad:3 --keyword=bad:5 --keyword=note:2 \
+	--flag=diag_set:5:c-format --flag=diag_detail:2:c-format \
+	--flag=diag_hint:2:c-format --flag=cli_usage_error:1:c-format \
+	--flag=say:6:c-format --flag=carried:4:c-format --flag=bad:3:c-format \
+	--flag=bad:5:c-format --flag=note:2:c-format
+
+build/locale/%/LC_MESSAGES/aap.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt -c --check -o $@ $<
+
+# po/aap.pot, the messages of the sources, without a date so that it
+# changes only with them; `make pot` writes it again, tests/cli/t-i18n.sh
+# checks that it is up to date and that every message is translated.
+POT_SRC = $(sort $(MODULE_SRC) $(PROGRAM_SRC))
+POT = po/aap.pot
+.PHONY: pot
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT).tmp $(POT_SRC)
+	sed -e '/^"POT-Creation-Date:/d' -e '/^"Report-Msgid-Bugs-To:/d' \
+		-e 's/charset=CHARSET/charset=UTF-8/' $(POT).tmp >$(POT)
+	rm $(POT).tmp
+
 .SECONDARY:
 
 .PHONY: all check check-now unit cli db demo demo-now deps install clean
 
-all: $(BINS)
+all: $(BINS) $(MO_FILES)
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -212,6 +246,10 @@ install: all
 	mkdir -p $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	for l in $(PO_LANGS); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		cp build/locale/$$l/LC_MESSAGES/aap.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/ || exit 1; \
+	done
 
 .PHONY: uninstall
 uninstall:
@@ -221,6 +259,7 @@ uninstall:
 	rm -f $(SQL_FILES:sql/%=$(DESTDIR)$(SHAREDIR)/sql/%)
 	rmdir $(CALL_DIRS:config/calls%=$(DESTDIR)$(SHAREDIR)/calls%) \
 		$(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR) 2>/dev/null || :
+	rm -f $(PO_LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/aap.mo)
 
 clean:
 	rm -rf build

@@ -15,6 +15,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "flow.h"
+#include "i18n.h"
 #include "keymap.h"
 #include "label.h"
 #include "mem.h"
@@ -147,7 +148,7 @@ static void say(const struct run *r, int status, int warning,
 	d.status = status;
 	d.warning = warning;
 	va_start(ap, fmt);
-	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	vsnprintf(d.msg, sizeof(d.msg), _(fmt), ap);
 	va_end(ap);
 	if (r->o->sink != NULL && r->o->sink->fn != NULL)
 		r->o->sink->fn(r->o->sink->ctx, &d);
@@ -726,7 +727,7 @@ static size_t plain_reasons(struct run *r)
 			say(r, AAP_EDATA, 0, NULL, 0, "application \"%.*s\" cannot "
 			    "be covered: %zu reviewer%s free of conflict with it "
 			    "and with a load above 0, %u needed", (int)n, s, free_,
-			    free_ == 1 ? " is" : "s are", r->k);
+			    free_ == 1 ? _(" is") : _("s are"), r->k);
 			found++;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "call.h"
 #include "cli.h"
 #include "export.h"
+#include "i18n.h"
 
 static const char usage_text[] =
 	"Usage: aap-export --call DIR --format FORMAT [-o FILE] [--lang LANG]\n"
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 				       format);
 	if ((o.format == EXPORT_SUMMARIES) != (o.out_dir != NULL))
 		return cli_usage_error(o.out_dir ? "--out-dir is for summaries" :
-				       "summaries need --out-dir DIR");
+				       N_("summaries need --out-dir DIR"));
 	if (o.format == EXPORT_SUMMARIES && o.output != NULL)
 		return cli_usage_error("summaries are written into --out-dir DIR, "
 				       "not to --output");

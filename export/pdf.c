@@ -16,6 +16,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "i18n.h"
 #include "pdf.h"
 #include "sbuf.h"
 
@@ -157,7 +158,7 @@ int pdf_print(const char *html, const char *pdf, struct diag *err)
 	if (status != 0 || stat(sbuf_str(&part), &st) < 0 || st.st_size == 0) {
 		diag_set(err, AAP_ESYS, NULL, 0, "could not print \"%s\" to PDF: "
 			 "%s exited with status %d%s", html, prog, status,
-			 status == 0 ? " and wrote nothing" : "");
+			 status == 0 ? _(" and wrote nothing") : "");
 		goto clean;
 	}
 	if (rename(sbuf_str(&part), pdf) < 0) {

@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "export.h"
+#include "i18n.h"
 #include "model.h"
 #include "norm.h"
 #include "scdl.h"
@@ -56,7 +57,7 @@ struct run {
 static int list_add(struct sbuf *b, const char *what, const char *name)
 {
 	return (b->len > 0 && sbuf_adds(b, ", ") < 0) ||
-	       sbuf_adds(b, what) < 0 || sbuf_adds(b, " \"") < 0 ||
+	       sbuf_adds(b, _(what)) < 0 || sbuf_adds(b, " \"") < 0 ||
 	       sbuf_adds(b, name) < 0 || sbuf_addc(b, '"') < 0 ? -1 : 0;
 }
 
@@ -160,7 +161,7 @@ static int keep(struct run *r, const char *s, size_t n)
 static int problem(struct run *r, const char *what)
 {
 	return (r->msg.len > 0 && sbuf_adds(&r->msg, "; ") < 0) ||
-	       sbuf_adds(&r->msg, what) < 0 ? -1 : 0;
+	       sbuf_adds(&r->msg, _(what)) < 0 ? -1 : 0;
 }
 
 /* The number of characters of the UTF-8 text s (n bytes). */
@@ -264,9 +265,9 @@ static int take(struct run *r, struct diag *err)
 		goto oom;
 	if (chars(v[SCDL_OBJET], len[SCDL_OBJET]) > OBJET_MAX) {
 		sbuf_reset(&share);
-		if (sbuf_adds(&share, "the title has ") < 0 ||
+		if (sbuf_adds(&share, _("the title has ")) < 0 ||
 		    sbuf_addu(&share, chars(v[SCDL_OBJET], len[SCDL_OBJET])) < 0 ||
-		    sbuf_adds(&share, " characters, more than 256") < 0 ||
+		    sbuf_adds(&share, _(" characters, more than 256")) < 0 ||
 		    problem(r, sbuf_str(&share)) < 0)
 			goto oom;
 	}
@@ -294,10 +295,11 @@ static int take(struct run *r, struct diag *err)
 
 		if (norm_format_fixed(award, 2, a, sizeof(a)) != NORM_OK ||
 		    norm_format_fixed(cost, 2, c, sizeof(c)) != NORM_OK ||
-		    sbuf_adds(&share, "the award, ") < 0 ||
+		    sbuf_adds(&share, _("the award, ")) < 0 ||
 		    sbuf_adds(&share, a) < 0 ||
-		    sbuf_adds(&share, ", is not between 1 % and 100 % of the "
-				      "eligible cost, ") < 0 ||
+		    /* xgettext:no-c-format */
+		    sbuf_adds(&share, _(", is not between 1 % and 100 % of the "
+					"eligible cost, ")) < 0 ||
 		    sbuf_adds(&share, c) < 0 || problem(r, sbuf_str(&share)) < 0)
 			goto oom;
 	}

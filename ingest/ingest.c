@@ -15,6 +15,7 @@
 #include "digest.h"
 #include "finding.h"
 #include "htab.h"
+#include "i18n.h"
 #include "label.h"
 #include "mem.h"
 #include "norm.h"
@@ -474,7 +475,7 @@ static void carried(const struct diag_sink *sink, const struct source *s,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	diag_set(&warn, AAP_EDATA, reader_name(s->rd), line, "%s: carried "
 		 "with a finding", msg);

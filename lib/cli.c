@@ -9,6 +9,7 @@
 #include "aap.h"
 #include "call.h"
 #include "cli.h"
+#include "i18n.h"
 #include "mem.h"
 #include "progress.h"
 
@@ -24,6 +25,7 @@ static int progress_wanted = -1;
 void cli_start(const char *prog)
 {
 	prog_name = prog;
+	i18n_start();
 	signal(SIGPIPE, SIG_DFL);
 	mem_fail_from_env();
 }
@@ -68,11 +70,13 @@ int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", prog_name);
+	fprintf(stderr, "%s: %s: ", prog_name, _("error"));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s: hint: try \"%s --help\"\n", prog_name, prog_name);
+	fprintf(stderr, "\n%s: %s: ", prog_name, _("hint"));
+	fprintf(stderr, _("try \"%s --help\""), prog_name);
+	fputc('\n', stderr);
 	return AAP_EUSAGE;
 }
 
@@ -133,8 +137,10 @@ int cli_finish(int status)
 		e = errno;
 	}
 	if (failed) {
-		fprintf(stderr, "%s: error: could not write to standard output: %s\n",
-			prog_name, strerror(e));
+		fprintf(stderr, "%s: %s: ", prog_name, _("error"));
+		fprintf(stderr, _("could not write to standard output: %s"),
+			strerror(e));
+		fputc('\n', stderr);
 		return status == AAP_OK ? AAP_ESYS : status;
 	}
 	return status;

@@ -4,6 +4,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "i18n.h"
 #include "visible.h"
 
 void diag_clear(struct diag *d)
@@ -21,7 +22,7 @@ int diag_set(struct diag *d, int status, const char *file, unsigned long line,
 	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
 	d->line = line;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	vsnprintf(d->msg, sizeof(d->msg), _(fmt), ap);
 	va_end(ap);
 	d->detail[0] = '\0';
 	d->hint[0] = '\0';
@@ -33,7 +34,7 @@ void diag_detail(struct diag *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(d->detail, sizeof(d->detail), fmt, ap);
+	vsnprintf(d->detail, sizeof(d->detail), _(fmt), ap);
 	va_end(ap);
 }
 
@@ -42,7 +43,7 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(d->hint, sizeof(d->hint), fmt, ap);
+	vsnprintf(d->hint, sizeof(d->hint), _(fmt), ap);
 	va_end(ap);
 }
 
@@ -105,7 +106,7 @@ size_t diag_format(const struct diag *d, const char *prog, char *buf,
 	 * character is shown as \xNN, never sent to the terminal. */
 	char file[sizeof(d->file) * 4], text[DIAG_TEXT_MAX * 4];
 	size_t len = 0;
-	const char *kind = d->warning ? "warning" : "error";
+	const char *kind = d->warning ? _("warning") : _("error");
 
 	if (cap == 0)
 		return 0;
@@ -122,10 +123,10 @@ size_t diag_format(const struct diag *d, const char *prog, char *buf,
 	else
 		put(buf, cap, &len, "%s: %s: %s\n", prog, kind, text);
 	if (d->detail[0] != '\0')
-		put(buf, cap, &len, "%s: detail: %s\n", prog,
+		put(buf, cap, &len, "%s: %s: %s\n", prog, _("detail"),
 		    visible(d->detail, text, sizeof(text)));
 	if (d->hint[0] != '\0')
-		put(buf, cap, &len, "%s: hint: %s\n", prog,
+		put(buf, cap, &len, "%s: %s: %s\n", prog, _("hint"),
 		    visible(d->hint, text, sizeof(text)));
 	return len;
 }

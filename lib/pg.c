@@ -1,8 +1,10 @@
 /* pg.c - libpq helpers: connect, execute, COPY, server errors. */
+#include <stdio.h>
 #include <string.h>
 
 #include "aap.h"
 #include "diag.h"
+#include "i18n.h"
 #include "pg.h"
 
 /* Copies the text of libpq's message without its final newline, each
@@ -58,19 +60,20 @@ static const struct {
 	const char *libpq; /* how libpq's message begins */
 	const char *say;   /* what is wrong, quoting nothing */
 } parse_errors[] = {
-	{ "missing \"=\" after", "a word is not followed by \"=\"" },
-	{ "invalid connection option", "a keyword is not one of libpq's" },
-	{ "unterminated quoted string", "a quoted value has no closing quote" },
+	{ "missing \"=\" after", N_("a word is not followed by \"=\"") },
+	{ "invalid connection option", N_("a keyword is not one of libpq's") },
+	{ "unterminated quoted string", N_("a quoted value has no closing quote") },
 	{ "invalid percent-encoded token",
-	  "a '%' is not followed by two hex digits" },
-	{ "forbidden value %00", "a value holds %00" },
+	  /* xgettext:no-c-format */
+	  N_("a '%' is not followed by two hex digits") },
+	{ "forbidden value %00", N_("a value holds %00") },
 	{ "end of string reached when looking for matching \"]\"",
-	  "an IPv6 host address has no closing \"]\"" },
-	{ "IPv6 host address may not be empty", "an IPv6 host address is empty" },
-	{ "unexpected character", "the URI has a character out of place" },
-	{ "extra key/value separator", "a URI parameter has two \"=\"" },
-	{ "missing key/value separator", "a URI parameter has no \"=\"" },
-	{ "invalid URI query parameter", "a URI parameter is not one of libpq's" },
+	  N_("an IPv6 host address has no closing \"]\"") },
+	{ "IPv6 host address may not be empty", N_("an IPv6 host address is empty") },
+	{ "unexpected character", N_("the URI has a character out of place") },
+	{ "extra key/value separator", N_("a URI parameter has two \"=\"") },
+	{ "missing key/value separator", N_("a URI parameter has no \"=\"") },
+	{ "invalid URI query parameter", N_("a URI parameter is not one of libpq's") },
 };
 
 /* What libpq's parse message msg (may be NULL) means, quoting nothing. */
@@ -81,8 +84,8 @@ static const char *parse_error(const char *msg)
 	for (i = 0; msg != NULL && i < sizeof(parse_errors) / sizeof(*parse_errors); i++)
 		if (strncmp(msg, parse_errors[i].libpq,
 			    strlen(parse_errors[i].libpq)) == 0)
-			return parse_errors[i].say;
-	return "libpq cannot parse it";
+			return _(parse_errors[i].say);
+	return _("libpq cannot parse it");
 }
 
 int pg_conninfo_check(const char *conninfo, struct diag *err)
@@ -108,6 +111,40 @@ int pg_conninfo_check(const char *conninfo, struct diag *err)
 	return -1;
 }
 
+int pg_conninfo_password(const char *conninfo, struct diag *warn)
+{
+	PQconninfoOption *o, *i;
+	int found = 0;
+
+	if (conninfo == NULL || conninfo[0] == '\0' ||
+	    (o = PQconninfoParse(conninfo, NULL)) == NULL)
+		return 0;
+	for (i = o; i->keyword != NULL; i++)
+		if (strcmp(i->keyword, "password") == 0 && i->val != NULL &&
+		    i->val[0] != '\0')
+			found = 1;
+	PQconninfoFree(o);
+	if (!found)
+		return 0;
+	diag_set(warn, AAP_EUSAGE, NULL, 0, "--db holds a password, which "
+		 "any user of this machine can read on the command line");
+	diag_hint(warn, "put the password in the password file (~/.pgpass) "
+		  "or in a service file (--db service=NAME)");
+	warn->warning = 1;
+	return 1;
+}
+
+/* Has libpq's own messages (text domain "libpq5-<major>") come in UTF-8
+ * like aap's: LC_CTYPE stays "C" (lib/i18n.c), and without this gettext
+ * would turn their accented letters into '?'. */
+static void pq_messages_utf8(void)
+{
+	char domain[32];
+
+	snprintf(domain, sizeof(domain), "libpq5-%d", PQlibVersion() / 10000);
+	(void)bind_textdomain_codeset(domain, "UTF-8");
+}
+
 PGconn *pg_connect(const char *conninfo, struct diag *err)
 {
 	PGconn *c;
@@ -117,6 +154,7 @@ PGconn *pg_connect(const char *conninfo, struct diag *err)
 	 * parsed here first, and said without it. */
 	if (pg_conninfo_check(conninfo, err) < 0)
 		return NULL;
+	pq_messages_utf8();
 	c = PQconnectdb(conninfo ? conninfo : "");
 	if (c == NULL) {
 		diag_set(err, AAP_EDB, NULL, 0, "could not connect to the database: out of memory");

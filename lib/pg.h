@@ -16,6 +16,12 @@ struct diag;
  * memory ran out. */
 int pg_conninfo_check(const char *conninfo, struct diag *err);
 
+/* Looks with libpq's parser for a password in conninfo (a keyword or a
+ * URI's user:password).  Returns 1 and fills warn with a warning that
+ * names no part of it, or 0 (none, NULL, "" or malformed: see
+ * pg_conninfo_check). */
+int pg_conninfo_password(const char *conninfo, struct diag *warn);
+
 /* Connects with conninfo (NULL or "": libpq's PG* environment, service
  * file and password file), checked first by pg_conninfo_check.  Returns
  * the connection, owned by the caller (PQfinish), or NULL with err set

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "progress.h"
 
 #define PROGRESS_TICK_MS 250 /* between two redraws */
@@ -91,17 +92,17 @@ size_t progress_format(char *buf, size_t n, const char *prog,
 	put_s(buf, n, &at, prog);
 	put_s(buf, n, &at, ": ");
 	if (ph != NULL) {
-		put_s(buf, n, &at, ph);
+		put_s(buf, n, &at, _(ph));
 		put_s(buf, n, &at, ": ");
 	}
 	put_u(buf, n, &at, records);
-	put_s(buf, n, &at, records == 1 ? " record, " : " records, ");
+	put_s(buf, n, &at, records == 1 ? _(" record, ") : _(" records, "));
 	put_u(buf, n, &at, tenths / 10);
 	put_s(buf, n, &at, ".");
 	put_u(buf, n, &at, tenths % 10);
-	put_s(buf, n, &at, " MB, ");
+	put_s(buf, n, &at, _(" MB, "));
 	put_u(buf, n, &at, elapsed_ms > 0 ? records * 1000u / elapsed_ms : 0);
-	put_s(buf, n, &at, " records/s");
+	put_s(buf, n, &at, _(" records/s"));
 	buf[at] = '\0';
 	return at;
 }

@@ -33,8 +33,9 @@ void progress_stop(void);
 
 /* Formats into buf (size n, at least 1) the line for prog, phase (may be
  * NULL), records and bytes after elapsed_ms milliseconds:
- * "prog: [phase: ]N records, M.D MB, R records/s".  Integers only: no
- * locale, no floating point.  Returns the length written. */
+ * "prog: [phase: ]N records, M.D MB, R records/s", its words (and the
+ * phase, marked with N_) in the language of the messages.  Integers only:
+ * the numbers follow no locale.  Returns the length written. */
 size_t progress_format(char *buf, size_t n, const char *prog,
 		       const char *phase, unsigned long long records,
 		       unsigned long long bytes,

@@ -6,6 +6,7 @@
 #include "call.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "mem.h"
 #include "prov.h"
 
@@ -413,7 +414,7 @@ static int altered(const char *file, unsigned long line_no, struct diag *err,
 		   const char *what, const char *key)
 {
 	diag_set(err, AAP_EDATA, file, line_no,
-		 "the trailer %s \"%s\": the stream was altered", what, key);
+		 "the trailer %s \"%s\": the stream was altered", _(what), key);
 	return -1;
 }
 

@@ -18,6 +18,7 @@
 #include "aap.h"
 #include "csvbytes.h"
 #include "diag.h"
+#include "i18n.h"
 #include "io.h"
 #include "mem.h"
 #include "norm.h"
@@ -634,7 +635,7 @@ static int refill_decoded(struct reader *r, struct diag *err)
 /* How a candidate delimiter is named in messages. */
 static const char *delim_name(unsigned char c)
 {
-	return c == ',' ? "commas" : c == ';' ? "semicolons" : "tabs";
+	return c == ',' ? _("commas") : c == ';' ? _("semicolons") : _("tabs");
 }
 
 /* Looks at the first line in buf for the delimiter: the most frequent of
@@ -1466,11 +1467,11 @@ int record_check_text(const struct record *rec, const struct record *header,
 			continue;
 		if (header != NULL && i < header->n)
 			return diag_set(err, status, file, rec->line,
-					"%s in field \"%s\"", nul ? "NUL byte" :
-					"invalid UTF-8", record_field(header, i));
+					"%s in field \"%s\"", nul ? _("NUL byte") :
+					_("invalid UTF-8"), record_field(header, i));
 		return diag_set(err, status, file, rec->line,
 				nul ? "NUL byte in field %zu" :
-				"field %zu is not valid UTF-8", i + 1);
+				N_("field %zu is not valid UTF-8"), i + 1);
 	}
 	return 0;
 }

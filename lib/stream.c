@@ -5,6 +5,7 @@
 #include "aap.h"
 #include "columns.h"
 #include "diag.h"
+#include "i18n.h"
 #include "mem.h"
 #include "progress.h"
 #include "prov.h"
@@ -121,7 +122,8 @@ static int keep_header(struct stream_in *s, const struct record *rec,
 static int cut_off(struct stream_in *s, const char *where, struct diag *err)
 {
 	diag_set(err, AAP_EDATA, s->name, reader_line(s->rd),
-		 "the stream ends %s without its trailer: it was cut off", where);
+		 "the stream ends %s without its trailer: it was cut off",
+		 _(where));
 	diag_hint(err, "the stage that wrote it failed or was stopped; its "
 		       "own message says why");
 	return -1;

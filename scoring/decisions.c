@@ -12,6 +12,7 @@
 #include "columns.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "mem.h"
 #include "norm.h"
 #include "reader.h"
@@ -25,8 +26,8 @@ static const char *const action_name[] = { "withdraw", "reduce", "exclude",
 	"promote" };
 
 /* How a message names what an action does to an application. */
-static const char *const action_done[] = { "withdrawn", "reduced",
-	"excluded", "promoted" };
+static const char *const action_done[] = { N_("withdrawn"), N_("reduced"),
+	N_("excluded"), N_("promoted") };
 
 void decisions_init(struct decisions *d, const char *path)
 {
@@ -56,7 +57,7 @@ static int bad(struct decisions *d, struct decisions_line *l,
 	if (l->msg != NO_MSG)
 		return 0;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	l->msg = d->text.len;
 	d->nbad++;
@@ -310,8 +311,8 @@ int decisions_check(struct decisions *d, const struct decisions_app *v)
 		if (!ok) {
 			if (bad(d, l, "application \"%.*s\" cannot be %s: its proposed "
 				"decision is %s", (int)p->idlen, p->id,
-				action_done[l->action],
-				p->dec == SCORE_PENDING ? "none" :
+				_(action_done[l->action]),
+				p->dec == SCORE_PENDING ? _("none") :
 				score_decision_name(p->dec)) < 0)
 				return -1;
 			continue;

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "htab.h"
+#include "i18n.h"
 #include "keymap.h"
 #include "mem.h"
 #include "norm.h"
@@ -228,7 +229,7 @@ static void bad(struct marks *mk, const struct marks_ctx *x,
 	diag_clear(&d);
 	diag_set(&d, AAP_EDATA, sd->path, line, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	vsnprintf(d.msg, sizeof(d.msg), _(fmt), ap);
 	va_end(ap);
 	/* Read ahead, the message waits for the batch (resolve). */
 	if (sd->ahead != NULL) {

@@ -7,6 +7,7 @@
 #include "aap.h"
 #include "audit.h"
 #include "cli.h"
+#include "i18n.h"
 #include "mem.h"
 
 static const char usage_text[] =
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 	batch = mem_calloc((size_t)argc + 1, sizeof(*batch));
 	source = mem_calloc((size_t)argc + 1, sizeof(*source));
 	if (batch == NULL || source == NULL) {
-		fputs("aap-audit: error: out of memory\n", stderr);
+		fprintf(stderr, "aap-audit: %s: %s\n", _("error"), _("out of memory"));
 		return AAP_ESYS;
 	}
 	while ((c = getopt_long(argc, argv, "b:hV", longopts, NULL)) != -1) {

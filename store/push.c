@@ -15,6 +15,7 @@
 #include "call.h"
 #include "diag.h"
 #include "digest.h"
+#include "i18n.h"
 #include "io.h"
 #include "mem.h"
 #include "pg.h"
@@ -1189,7 +1190,7 @@ static void note(const struct push *p, const char *fmt, ...)
 
 	diag_clear(&d);
 	va_start(ap, fmt);
-	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
+	vsnprintf(d.msg, sizeof(d.msg), _(fmt), ap);
 	va_end(ap);
 	if (p->o->sink != NULL && p->o->sink->fn != NULL)
 		p->o->sink->fn(p->o->sink->ctx, &d);
@@ -1200,6 +1201,7 @@ int push_run(const struct push_opts *o, struct diag *err)
 	struct push p;
 	struct sbuf extra;
 	char head[DIGEST_HEX_LEN + 1] = "";
+	struct diag warn;
 	int rc = -1, stored;
 
 	memset(&p, 0, sizeof(p));
@@ -1210,8 +1212,11 @@ int push_run(const struct push_opts *o, struct diag *err)
 	spool_init(&p.scores);
 	sbuf_init(&extra);
 	/* A malformed --db is a bad option: said before any input is read. */
-	if (pg_conninfo_check(o->conninfo, err) < 0 ||
-	    stage_open(&p.st, "aap-push", o->call, o->input, STDOUT_FILENO,
+	if (pg_conninfo_check(o->conninfo, err) < 0)
+		goto done;
+	if (pg_conninfo_password(o->conninfo, &warn))
+		diag_report(o->sink, &warn);
+	if (stage_open(&p.st, "aap-push", o->call, o->input, STDOUT_FILENO,
 		       "standard output", 1, o->plain, err) < 0 ||
 	    collect_files(&p, err) < 0 || check_files(&p, err) < 0 ||
 	    find_columns(&p, err) < 0)
@@ -1220,27 +1225,27 @@ int push_run(const struct push_opts *o, struct diag *err)
 		diag_oom(err);
 		goto done;
 	}
-	progress_phase("connecting");
+	progress_phase(N_("connecting"));
 	if ((p.db = pg_connect(o->conninfo, err)) == NULL ||
 	    schema_check(p.db, "push as a member of aap_loader", err) < 0)
 		goto done;
-	progress_phase("reading");
+	progress_phase(N_("reading"));
 	if (stage_begin(&p.st, &extra, NULL, 0, err) < 0 ||
 	    read_records(&p, err) < 0 ||
 	    pg_run(p.db, "BEGIN", NULL, err) < 0)
 		goto done;
 	p.in_tx = 1;
-	progress_phase("storing");
+	progress_phase(N_("storing"));
 	if ((stored = store(&p, err)) < 0)
 		goto done;
-	progress_phase("committing");
+	progress_phase(N_("committing"));
 	if (stored == 0 && (link_chain(&p, head, err) < 0 || commit(&p, err) < 0))
 		goto done;
 	progress_phase(NULL);
 	if (stage_finish(&p.st, NULL, err) < 0) {
 		diag_detail(err, "batch \"%s\" is stored%s; only writing the "
 			    "stream out failed", o->batch_id,
-			    stored == 0 ? " and committed" : " already");
+			    stored == 0 ? _(" and committed") : _(" already"));
 		goto done;
 	}
 	if (stored == 0) {

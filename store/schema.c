@@ -5,6 +5,7 @@
 
 #include "aap.h"
 #include "diag.h"
+#include "i18n.h"
 #include "pg.h"
 #include "schema.h"
 
@@ -21,7 +22,7 @@ int schema_check(PGconn *db, const char *role_hint, struct diag *err)
 			diag_set(err, AAP_EDB, NULL, 0, "the database has no aap "
 				 "schema that this user can use");
 			diag_hint(err, "run aap-migrate as the database's "
-				       "administrator, and %s", role_hint);
+				       "administrator, and %s", _(role_hint));
 		}
 		return -1;
 	}

@@ -1,13 +1,15 @@
 # t-install.sh - make install puts the binaries, the SQL, the example
-# calls and the manual pages where PREFIX and DESTDIR say, and the installed
-# files work; make uninstall takes them away again, and nothing else.
+# calls, the manual pages and the message catalogues where PREFIX and
+# DESTDIR say, and the installed files work; make uninstall takes them away
+# again, and nothing else.
 # shellcheck shell=bash
 
 t_begin install_honours_prefix_and_destdir
 t_run make -s -C "$T_TOP" install PREFIX=/opt/aap DESTDIR="$t_dir/root"
 t_status 0
 for f in bin/aap-ingest bin/aap-validate bin/aap-migrate share/aap/sql/roles.sql \
-	share/aap/sql/001_schema.sql share/aap/calls/sud-ia-2025/fields.csv; do
+	share/aap/sql/001_schema.sql share/aap/calls/sud-ia-2025/fields.csv \
+	share/locale/fr/LC_MESSAGES/aap.mo; do
 	[ -f "root/opt/aap/$f" ] || t_fail "missing $f"
 done
 call=root/opt/aap/share/aap/calls/sud-ia-2025

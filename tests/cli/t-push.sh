@@ -257,6 +257,26 @@ t_stderr_has "aap-push: error: database:"
 [ "$(batches b-db)" = 0 ] || t_fail "stored"
 t_end
 
+t_begin a_password_in_db_is_warned_of_never_shown_and_the_push_goes_on
+make_stream 2
+t_run aap-push --call "$MINI" --batch b-pw --db "password=s3cr3t-pw" s
+t_status 0
+t_stderr_has "aap-push: warning: --db holds a password, which any user of this machine can read on the command line"
+t_stderr_has "aap-push: hint: put the password in the password file (~/.pgpass) or in a service file (--db service=NAME)"
+grep -q 's3cr3t-pw' err && t_fail "the password was printed"
+[ "$(batches b-pw)" = 1 ] || t_fail "not stored"
+make_stream 3
+t_run aap-push --call "$MINI" --batch b-pw-uri --db "postgresql://aap_loader:s3cr3t-pw@" s
+t_status 0
+t_stderr_has "aap-push: warning: --db holds a password"
+grep -q 's3cr3t-pw' err && t_fail "the password was printed"
+[ "$(batches b-pw-uri)" = 1 ] || t_fail "not stored"
+make_stream 4
+t_run aap-push --call "$MINI" --batch b-no-pw --db "user=aap_loader password=" s
+t_status 0
+grep -q 'password' err && t_fail "warned of a password not given: $(cat err)"
+t_end
+
 t_begin scored_stream_is_stored_with_its_side_files
 s_dir="$CALL/sample"
 side=(--reviews "$s_dir/reviews.csv" --consensus "$s_dir/consensus.csv" --conflicts "$s_dir/conflicts.csv")
